@@ -1,0 +1,112 @@
+/*
+ * Option values are checked whole: a number with trailing text, a sign where
+ * none is allowed, or a value out of range is a usage error naming the flag.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "model.h"
+#include "number.h"
+#include "status.h"
+
+volatile sig_atomic_t cli_stop;
+
+static void
+on_signal(int sig)
+{
+	cli_stop = ST_INTERRUPTED + sig;
+}
+
+void
+cli_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: a blocking read returns, and the flag is seen */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out, char *err, size_t errlen)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9' || (v = strtoull(s, &end, 10), errno != 0) || *end != '\0' ||
+	    v < lo || v > hi) {
+		snprintf(err, errlen, "%s: '%s' is not a whole number from %llu to %llu", opt, s,
+		    (unsigned long long)lo, (unsigned long long)hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_positive(const char *opt, const char *s, double *out, char *err, size_t errlen)
+{
+	double v;
+
+	if (number_parse(s, strlen(s), &v) != NUM_OK || !(v > 0)) {
+		snprintf(err, errlen, "%s: '%s' is not a positive number", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_layers(const char *s, size_t **n, int *count, char *err, size_t errlen)
+{
+	char why[ERRLEN], item[32];
+	const char *p = s, *comma;
+	uint64_t v;
+	size_t len;
+	int k = 0, cap = 1;
+
+	for (comma = s; *comma; comma++)
+		cap += *comma == ',';
+	if ((*n = malloc((size_t)cap * sizeof **n)) == NULL) {
+		snprintf(err, errlen, "-l: out of memory");
+		return -1;
+	}
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len >= sizeof item) {
+			snprintf(err, errlen, "-l: '%s': %s; expected sizes like 4,8,1",
+			    s, len == 0 ? "empty entry" : "entry too long");
+			goto fail;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (cli_uint("-l", item, 1, MODEL_MAX_UNITS, &v, why, sizeof why) != 0) {
+			snprintf(err, errlen, "-l: '%s': '%s' is not a layer size from 1 to %d", s, item, MODEL_MAX_UNITS);
+			goto fail;
+		}
+		(*n)[k++] = (size_t)v;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	*count = k;
+	if (model_check_sizes(*n, k, why, sizeof why) != 0) {
+		snprintf(err, errlen, "-l: '%s' %s", s, why);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(*n);
+	*n = NULL;
+	return -1;
+}

@@ -1,0 +1,29 @@
+/*
+ * Command-line helpers shared by the two mains: checked number parsing for
+ * option values, the layer list, and interruption by SIGINT/SIGTERM/SIGHUP.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VERSION "0.1.0"
+
+/* Set to ST_INTERRUPTED + the signal number by the handler cli_catch_signals installs. */
+extern volatile sig_atomic_t cli_stop;
+
+/* Installs handlers so SIGINT, SIGTERM and SIGHUP set cli_stop instead of killing the program. */
+void cli_catch_signals(void);
+/* Parses a whole number in [lo, hi]; returns 0, or -1 with a message naming opt and s. */
+int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out, char *err, size_t errlen);
+/* Parses a finite number > 0; returns 0, or -1 with a message. */
+int cli_positive(const char *opt, const char *s, double *out, char *err, size_t errlen);
+/*
+ * Parses "N0,N1,...,NL" into a malloc'd array *n (free it) of *count sizes,
+ * checked with model_check_sizes; returns 0, or -1 with a message.
+ */
+int cli_layers(const char *s, size_t **n, int *count, char *err, size_t errlen);
+
+#endif

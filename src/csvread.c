@@ -1,0 +1,218 @@
+/*
+ * libcsv with line numbers.  The input is read in large blocks and each
+ * block is handed to csv_parse one physical line at a time, so when a
+ * callback runs, `line` is the line being parsed: a field ends on that line,
+ * and it started as many lines earlier as it holds newlines (quoted fields
+ * may span lines).
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "status.h"
+
+#define BLOCK 65536
+
+struct reader {
+	const char *name;
+	csv_row_fn fn;
+	void *ctx;
+	char *err;
+	size_t errlen;
+	int status;		/* first failure; callbacks do nothing once set */
+	long line;		/* physical line being parsed, from 1 */
+
+	/* the row being assembled: texts packed in buf, offsets in off */
+	char *buf;
+	size_t buflen, bufcap;
+	size_t *off, *len;
+	long *fline;
+	char **field;
+	size_t n, cap;
+	long rows;
+};
+
+/* Makes room for `need` bytes in buf. */
+static int
+grow_buf(struct reader *r, size_t need)
+{
+	size_t c = r->bufcap ? r->bufcap : 256;
+	char *q;
+
+	if (need <= r->bufcap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if ((q = realloc(r->buf, c)) == NULL)
+		return -1;
+	r->buf = q;
+	r->bufcap = c;
+	return 0;
+}
+
+/* Makes room for one more field in the per-field arrays. */
+static int
+grow_fields(struct reader *r)
+{
+	size_t c = r->cap ? 2 * r->cap : 16;
+	void *p;
+
+	if (r->n < r->cap)
+		return 0;
+	if ((p = realloc(r->off, c * sizeof *r->off)) == NULL)
+		return -1;
+	r->off = p;
+	if ((p = realloc(r->len, c * sizeof *r->len)) == NULL)
+		return -1;
+	r->len = p;
+	if ((p = realloc(r->fline, c * sizeof *r->fline)) == NULL)
+		return -1;
+	r->fline = p;
+	if ((p = realloc(r->field, c * sizeof *r->field)) == NULL)
+		return -1;
+	r->field = p;
+	r->cap = c;
+	return 0;
+}
+
+static void
+nomem(struct reader *r)
+{
+	if (r->status == 0) {
+		snprintf(r->err, r->errlen, "%s:%ld: out of memory", r->name, r->line);
+		r->status = ST_NOMEM;
+	}
+}
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	const char *text = s ? s : "";
+	size_t k, nl = 0;
+
+	if (r->status != 0)
+		return;
+	if (grow_fields(r) != 0 || grow_buf(r, r->buflen + len + 1) != 0) {
+		nomem(r);
+		return;
+	}
+	for (k = 0; k < len; k++)
+		nl += text[k] == '\n';
+	r->off[r->n] = r->buflen;
+	r->len[r->n] = len;
+	r->fline[r->n] = r->line - (long)nl;
+	memcpy(r->buf + r->buflen, text, len);
+	r->buflen += len;
+	r->buf[r->buflen++] = '\0';
+	r->n++;
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct reader *r = data;
+	struct csv_row row;
+	size_t i;
+
+	(void)c;
+	if (r->status != 0 || r->n == 0)
+		return;
+	for (i = 0; i < r->n; i++)
+		r->field[i] = r->buf + r->off[i];
+	r->rows++;
+	row.n = r->n;
+	row.field = r->field;
+	row.len = r->len;
+	row.line = r->fline;
+	row.number = r->rows;
+	r->status = r->fn(r->ctx, &row, r->err, r->errlen);
+	r->n = 0;
+	r->buflen = 0;
+}
+
+/* Hands data[0..len-1] to libcsv one line at a time, counting lines. */
+static int
+feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
+{
+	const char *nl;
+	size_t chunk;
+
+	while (len > 0 && r->status == 0) {
+		nl = memchr(data, '\n', len);
+		chunk = nl ? (size_t)(nl - data) + 1 : len;
+		if (csv_parse(p, data, chunk, on_field, on_row, r) != chunk) {
+			if (r->status != 0)
+				break;
+			if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
+				nomem(r);
+			else {
+				snprintf(r->err, r->errlen, "%s:%ld: malformed quoting: a quote inside an unquoted field, or text after a closing quote",
+				    r->name, r->line);
+				r->status = ST_DATA;
+			}
+			break;
+		}
+		if (nl)
+			r->line++;
+		data += chunk;
+		len -= chunk;
+	}
+	return r->status;
+}
+
+int
+csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
+    volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	struct csv_parser p;
+	struct reader r;
+	char *block;
+	size_t got, skip;
+	int first = 1;
+
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.err = err;
+	r.errlen = errlen;
+	r.line = 1;
+	if ((block = malloc(BLOCK)) == NULL ||
+	    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		free(block);
+		snprintf(err, errlen, "%s: out of memory", name);
+		return ST_NOMEM;
+	}
+	while (r.status == 0 && (got = fread(block, 1, BLOCK, f)) > 0) {
+		skip = 0;
+		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
+			skip = 3;	/* UTF-8 byte order mark */
+		first = 0;
+		feed(&r, &p, block + skip, got - skip);
+		if (r.status == 0 && stop != NULL && *stop)
+			r.status = *stop;
+	}
+	if (r.status == 0 && ferror(f)) {
+		if (stop != NULL && *stop)
+			r.status = *stop;
+		else {
+			snprintf(err, errlen, "%s:%ld: read error: %s", name, r.line, strerror(errno));
+			r.status = ST_IO;
+		}
+	}
+	if (r.status == 0 && csv_fini(&p, on_field, on_row, &r) != 0 && r.status == 0) {
+		snprintf(err, errlen, "%s:%ld: unterminated quoted field at end of file", name, r.line);
+		r.status = ST_DATA;
+	}
+	csv_free(&p);
+	free(block);
+	free(r.buf);
+	free(r.off);
+	free(r.len);
+	free(r.fline);
+	free(r.field);
+	return r.status;
+}

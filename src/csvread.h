@@ -1,0 +1,38 @@
+/*
+ * Streaming CSV reading on top of libcsv, which does not count lines: this
+ * module feeds it one physical line at a time so that every field and row
+ * knows the line it starts on.  Rows are handed to a callback one at a time;
+ * memory does not grow with the number of rows.
+ */
+#ifndef CSVREAD_H
+#define CSVREAD_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct csv_row {
+	size_t n;		/* number of fields */
+	char **field;		/* (n) NUL-terminated texts, valid during the callback */
+	size_t *len;		/* (n) lengths */
+	long *line;		/* (n) line on which each field starts, from 1 */
+	long number;		/* rows seen so far in this file, this one included */
+};
+
+/*
+ * Called for each row; returns 0 to go on, or a status (see status.h) after
+ * writing a message to err, which stops the reading.
+ */
+typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_t errlen);
+
+/*
+ * Reads all of f (named `name` in messages), skipping a UTF-8 byte order
+ * mark and blank lines, calling fn for every row.  Returns 0, fn's status,
+ * or ST_DATA / ST_IO / ST_NOMEM with a message "name:line: ..." in err.
+ * *stop, when not NULL, is polled between lines; reading ends with status
+ * *stop as soon as it is non-zero.
+ */
+int csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
+    volatile sig_atomic_t *stop, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * mlptrain: reads a CSV data set, trains a sigmoid multilayer perceptron by
+ * per-sample SGD on the log loss, and writes the model as JSON.
+ * This file only parses options, wires the modules together and reports.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "data.h"
+#include "model.h"
+#include "modelio.h"
+#include "outfile.h"
+#include "rng.h"
+#include "status.h"
+#include "train.h"
+
+#define DEFAULT_EPOCHS 10
+#define DEFAULT_RATE 0.1
+#define DEFAULT_SEED 1
+#define DEFAULT_HIDDEN 8
+
+static const char usage_text[] =
+    "usage: mlptrain [-hqSVZ] [-e epochs] [-i model] [-l n0,n1,...,nL] [-o file]\n"
+    "                [-r rate] [-s seed] [file]\n";
+
+static const char help_text[] =
+    "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"
+    "Reads CSV from file (or standard input when none or -), the last nL columns\n"
+    "being targets in [0,1]; writes the model as JSON to standard output or -o.\n"
+    "\n"
+    "  -e, --epochs N          passes over the data (default 10)\n"
+    "  -h, --help              print this help and exit\n"
+    "  -i, --init MODEL        start from MODEL's weights, sizes and standardisation\n"
+    "  -l, --layers LIST       layer sizes, inputs first, outputs last, e.g. 4,8,1\n"
+    "                          (default: features,8,1, or the -i model's)\n"
+    "  -o, --output FILE       write the model to FILE, replaced only when complete\n"
+    "  -q, --quiet             no progress lines on standard error\n"
+    "  -r, --rate ETA          learning rate (default 0.1)\n"
+    "  -s, --seed N            random seed for weights and order (default 1)\n"
+    "  -S, --no-shuffle        visit rows in file order every epoch\n"
+    "  -V, --version           print the version and exit\n"
+    "  -Z, --no-standardize    train on raw feature values\n"
+    "\n"
+    "Exit status: 0 success, 1 bad data, 2 usage, 3 I/O error, 4 diverged,\n"
+    "5 out of memory, 128+N killed by signal N.  See mlptrain(1).\n";
+
+static const struct option longopts[] = {
+	{ "epochs", required_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "init", required_argument, NULL, 'i' },
+	{ "layers", required_argument, NULL, 'l' },
+	{ "no-shuffle", no_argument, NULL, 'S' },
+	{ "no-standardize", no_argument, NULL, 'Z' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct progress {
+	struct timespec start;
+	uint64_t epochs;
+};
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(ST_USAGE);
+}
+
+static void
+fail(int st, const char *msg)
+{
+	fprintf(stderr, "mlptrain: %s\n", msg);
+	exit(st);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void
+print_epoch(void *ctx, uint64_t epoch, double loss, double accuracy)
+{
+	struct progress *p = ctx;
+
+	fprintf(stderr, "epoch %" PRIu64 "/%" PRIu64 "  loss %.6f  accuracy %.4f  time %.2fs\n",
+	    epoch, p->epochs, loss, accuracy, seconds_since(&p->start));
+}
+
+/* Copies names[0..n-1] (or leaves *out NULL when names is NULL). */
+static int
+copy_names(char **names, size_t n, char ***out)
+{
+	size_t i;
+
+	if (names == NULL)
+		return 0;
+	if ((*out = calloc(n, sizeof **out)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (((*out)[i] = strdup(names[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+/* A sizes list as text, "4,8,1", with the first entry replaced by first. */
+static void
+sizes_text(char *buf, size_t len, const size_t *n, int count, size_t first)
+{
+	size_t used = 0;
+	int l;
+
+	for (l = 0; l < count && used < len; l++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "," : "", l ? n[l] : first);
+}
+
+int
+main(int argc, char *argv[])
+{
+	char err[ERRLEN], want[256], have[256];
+	const char *outpath = NULL, *initpath = NULL, *inpath, *inname;
+	size_t *sizes = NULL, nf, ntargets, j;
+	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
+	double rate = DEFAULT_RATE;
+	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, st;
+	struct model *m = NULL;
+	struct dataset *d = NULL;
+	struct progress prog;
+	struct train_opts topts;
+	struct outfile out;
+	struct rng rng;
+	FILE *in;
+
+	while ((ch = getopt_long(argc, argv, "SVZe:hi:l:o:qr:s:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			shuffle = 0;
+			break;
+		case 'V':
+			puts("mlptrain " VERSION);
+			return 0;
+		case 'Z':
+			standardize = 0;
+			break;
+		case 'e':
+			if (cli_uint("-e", optarg, 0, 1000000000, &epochs, err, sizeof err) != 0)
+				fail(ST_USAGE, err);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return 0;
+		case 'i':
+			initpath = optarg;
+			break;
+		case 'l':
+			free(sizes);
+			if (cli_layers(optarg, &sizes, &count, err, sizeof err) != 0)
+				fail(ST_USAGE, err);
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'r':
+			if (cli_positive("-r", optarg, &rate, err, sizeof err) != 0)
+				fail(ST_USAGE, err);
+			break;
+		case 's':
+			if (cli_uint("-s", optarg, 0, UINT64_MAX, &seed, err, sizeof err) != 0)
+				fail(ST_USAGE, err);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		fprintf(stderr, "mlptrain: one data file at most, got %d\n", argc);
+		usage();
+	}
+	inpath = argc == 1 ? argv[0] : "-";
+
+	/* Everything that can be checked before the data is read and trained on. */
+	if (outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0)
+		fail(st, err);
+	if (initpath != NULL) {
+		if ((st = model_load(initpath, &m, err, sizeof err)) != 0)
+			fail(st, err);
+		if (sizes != NULL) {
+			sizes_text(want, sizeof want, sizes, count, sizes[0]);
+			sizes_text(have, sizeof have, m->n, m->L + 1, m->n[0]);
+			if (count != m->L + 1 || memcmp(sizes, m->n, (size_t)count * sizeof *sizes) != 0) {
+				fprintf(stderr, "mlptrain: -l %s disagrees with the layers %s of %s\n", want, have, initpath);
+				return ST_USAGE;
+			}
+		}
+		if (!standardize && m->mean != NULL) {
+			fprintf(stderr, "mlptrain: -Z: %s standardises its inputs; its statistics are kept with -i\n", initpath);
+			return ST_USAGE;
+		}
+	}
+	ntargets = m != NULL ? m->n[m->L] : sizes != NULL ? sizes[count - 1] : 1;
+
+	cli_catch_signals();
+	if (strcmp(inpath, "-") == 0) {
+		in = stdin;
+		inname = "standard input";
+	} else if ((in = fopen(inpath, "rb")) == NULL) {
+		snprintf(err, sizeof err, "%s: %s", inpath, strerror(errno));
+		fail(ST_IO, err);
+	} else
+		inname = inpath;
+	st = data_read(in, inname, ntargets, &d, &cli_stop, err, sizeof err);
+	if (in != stdin)
+		fclose(in);
+	if (st != 0)
+		fail(st, err);
+	nf = data_nfeatures(d);
+
+	/* The layer sizes against the file. */
+	if (m != NULL && m->n[0] != nf) {
+		fprintf(stderr, "mlptrain: %s has %zu feature columns (and %zu target%s), but %s takes %zu inputs\n",
+		    inname, nf, ntargets, ntargets == 1 ? "" : "s", initpath, m->n[0]);
+		return ST_DATA;
+	}
+	if (m == NULL && sizes != NULL && sizes[0] != nf) {
+		sizes_text(want, sizeof want, sizes, count, sizes[0]);
+		sizes_text(have, sizeof have, sizes, count, nf);
+		fprintf(stderr, "mlptrain: %s has %zu columns: %zu feature%s and %zu target%s, "
+		    "but -l %s expects %zu feature%s; try -l %s\n", inname, d->cols, nf, nf == 1 ? "" : "s",
+		    ntargets, ntargets == 1 ? "" : "s", want, sizes[0], sizes[0] == 1 ? "" : "s", have);
+		return ST_DATA;
+	}
+	if (m != NULL && m->features != NULL && d->names != NULL)
+		for (j = 0; j < nf; j++)
+			if (strcmp(m->features[j], d->names[j]) != 0) {
+				fprintf(stderr, "mlptrain: %s: column %zu is '%s', but feature %zu of %s is '%s'\n",
+				    inname, j + 1, d->names[j], j + 1, initpath, m->features[j]);
+				return ST_DATA;
+			}
+
+	rng_seed(&rng, seed);
+	if (m == NULL) {
+		if (sizes == NULL) {
+			count = 3;
+			if ((sizes = malloc(3 * sizeof *sizes)) == NULL)
+				fail(ST_NOMEM, "out of memory");
+			sizes[0] = nf;
+			sizes[1] = DEFAULT_HIDDEN;
+			sizes[2] = 1;
+		}
+		if ((m = model_new(sizes, count - 1)) == NULL)
+			fail(ST_NOMEM, "out of memory for the model");
+		model_init_glorot(m, &rng);
+	}
+	if (d->names != NULL && m->features == NULL &&
+	    (copy_names(d->names, nf, &m->features) != 0 ||
+	    copy_names(d->names + nf, ntargets, &m->targets) != 0))
+		fail(ST_NOMEM, "out of memory");
+	if ((st = train_prepare(m, d, standardize)) != 0)
+		fail(st, "out of memory");
+
+	memset(&topts, 0, sizeof topts);
+	topts.epochs = epochs;
+	topts.rate = rate;
+	topts.shuffle = shuffle;
+	topts.stop = &cli_stop;
+	topts.on_epoch = quiet ? NULL : print_epoch;
+	topts.ctx = &prog;
+	prog.epochs = epochs;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	if ((st = train(m, d, &topts, &rng, err, sizeof err)) != 0) {
+		if (st >= ST_INTERRUPTED)
+			fprintf(stderr, "mlptrain: %s; no model written\n", err);
+		else
+			fprintf(stderr, "mlptrain: %s\n", err);
+		return st;
+	}
+	m->info.have = 1;
+	m->info.rows = d->rows;
+	m->info.epochs = epochs;
+	m->info.rate = rate;
+	m->info.seed = seed;
+	m->info.shuffle = shuffle;
+	m->info.from_model = initpath != NULL;
+	if ((st = train_evaluate(m, d, &m->info.loss, &m->info.accuracy)) != 0)
+		fail(st, "out of memory");
+
+	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
+		fail(st, err);
+	if ((st = model_write(out.fp, m)) != 0) {
+		outfile_abort(&out);
+		snprintf(err, sizeof err, "%s: %s", out.name, st == ST_NOMEM ? "out of memory" : "write error");
+		fail(st, err);
+	}
+	if ((st = outfile_commit(&out, err, sizeof err)) != 0)
+		fail(st, err);
+	if (!quiet)
+		fprintf(stderr, "final  loss %.6f  accuracy %.4f  rows %zu  time %.2fs\n",
+		    m->info.loss, m->info.accuracy, d->rows, seconds_since(&prog.start));
+	model_free(m);
+	data_free(d);
+	free(sizes);
+	return 0;
+}

@@ -1,0 +1,306 @@
+/*
+ * The network of lecture 11: forward pass, backpropagation, SGD step.
+ * The weights live in one block (w_mem) with a view per layer (w[l]), and the
+ * gradient uses the same layout, so the update is one flat loop.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+int
+model_check_sizes(const size_t *n, int count, char *err, size_t errlen)
+{
+	size_t total = 0;
+	int l;
+
+	if (count < 2) {
+		snprintf(err, errlen, "needs at least two layer sizes (inputs and outputs), got %d", count);
+		return -1;
+	}
+	if (count - 1 > MODEL_MAX_LAYERS) {
+		snprintf(err, errlen, "has %d layers, at most %d allowed", count, MODEL_MAX_LAYERS + 1);
+		return -1;
+	}
+	for (l = 0; l < count; l++)
+		if (n[l] < 1 || n[l] > MODEL_MAX_UNITS) {
+			snprintf(err, errlen, "layer %d has %zu units, expected 1 to %d", l, n[l], MODEL_MAX_UNITS);
+			return -1;
+		}
+	for (l = 1; l < count; l++) {
+		total += n[l] * (n[l - 1] + 1);	/* each term < 2^41: no overflow */
+		if (total > MODEL_MAX_WEIGHTS) {
+			snprintf(err, errlen, "needs more than %zu weights", MODEL_MAX_WEIGHTS);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct model *
+model_new(const size_t *n, int L)
+{
+	struct model *m;
+	size_t off = 0;
+	int l;
+
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		return NULL;
+	m->L = L;
+	m->n = malloc((size_t)(L + 1) * sizeof *m->n);
+	m->w = calloc((size_t)(L + 1), sizeof *m->w);
+	if (m->n == NULL || m->w == NULL)
+		goto fail;
+	memcpy(m->n, n, (size_t)(L + 1) * sizeof *n);
+	for (l = 1; l <= L; l++)
+		m->nweights += n[l] * (n[l - 1] + 1);
+	if ((m->w_mem = calloc(m->nweights, sizeof *m->w_mem)) == NULL)
+		goto fail;
+	for (l = 1; l <= L; l++) {
+		m->w[l] = m->w_mem + off;
+		off += n[l] * (n[l - 1] + 1);
+	}
+	return m;
+fail:
+	model_free(m);
+	return NULL;
+}
+
+static void
+free_names(char **names, size_t count)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	if (m->n != NULL) {
+		free_names(m->features, m->n[0]);
+		free_names(m->targets, m->n[m->L]);
+	}
+	free(m->mean);
+	free(m->std);
+	free(m->w_mem);
+	free(m->w);
+	free(m->n);
+	free(m);
+}
+
+void
+model_init_glorot(struct model *m, struct rng *r)
+{
+	size_t k, count;
+	double b;
+	int l;
+
+	for (l = 1; l <= m->L; l++) {
+		b = sqrt(2.0 / (double)(m->n[l - 1] + m->n[l]));
+		count = m->n[l] * (m->n[l - 1] + 1);
+		for (k = 0; k < count; k++)
+			m->w[l][k] = b * (2.0 * rng_uniform(r) - 1.0);
+	}
+}
+
+int
+model_set_standardize(struct model *m, const double *mean, const double *std)
+{
+	size_t n0 = m->n[0];
+
+	free(m->mean);
+	free(m->std);
+	m->mean = malloc(n0 * sizeof *m->mean);
+	m->std = malloc(n0 * sizeof *m->std);
+	if (m->mean == NULL || m->std == NULL) {
+		free(m->mean);
+		free(m->std);
+		m->mean = m->std = NULL;
+		return -1;
+	}
+	memcpy(m->mean, mean, n0 * sizeof *mean);
+	memcpy(m->std, std, n0 * sizeof *std);
+	return 0;
+}
+
+struct work *
+work_new(const struct model *m)
+{
+	struct work *ws;
+	size_t total = 0, off = 0;
+	int l;
+
+	if ((ws = calloc(1, sizeof *ws)) == NULL)
+		return NULL;
+	ws->a = calloc((size_t)(m->L + 1), sizeof *ws->a);
+	ws->z = calloc((size_t)(m->L + 1), sizeof *ws->z);
+	ws->delta = calloc((size_t)(m->L + 1), sizeof *ws->delta);
+	for (l = 0; l <= m->L; l++)
+		total += 3 * m->n[l];
+	ws->mem = calloc(total, sizeof *ws->mem);
+	if (ws->a == NULL || ws->z == NULL || ws->delta == NULL || ws->mem == NULL) {
+		work_free(ws);
+		return NULL;
+	}
+	for (l = 0; l <= m->L; l++) {
+		ws->a[l] = ws->mem + off;
+		ws->z[l] = ws->a[l] + m->n[l];
+		ws->delta[l] = ws->z[l] + m->n[l];
+		off += 3 * m->n[l];
+	}
+	return ws;
+}
+
+void
+work_free(struct work *ws)
+{
+	if (ws == NULL)
+		return;
+	free(ws->mem);
+	free(ws->a);
+	free(ws->z);
+	free(ws->delta);
+	free(ws);
+}
+
+double
+sigmoid(double a)
+{
+	return 1.0 / (1.0 + exp(-a));
+}
+
+void
+model_standardize(const struct model *m, double *out, const double *x)
+{
+	size_t j;
+
+	if (m->mean == NULL) {
+		memmove(out, x, m->n[0] * sizeof *x);
+		return;
+	}
+	for (j = 0; j < m->n[0]; j++)
+		out[j] = (x[j] - m->mean[j]) / m->std[j];
+}
+
+/* Step 1 of the lecture: a^(l) and z^(l) for every layer. */
+const double *
+model_forward(const struct model *m, struct work *ws, const double *x)
+{
+	size_t i, j, nin;
+	const double *w, *zin;
+	double a;
+	int l;
+
+	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
+	for (l = 1; l <= m->L; l++) {
+		nin = m->n[l - 1];
+		zin = ws->z[l - 1];
+		for (i = 0; i < m->n[l]; i++) {
+			w = m->w[l] + i * (nin + 1);
+			a = w[0];			/* intercept w_i0 */
+			for (j = 0; j < nin; j++)
+				a += w[j + 1] * zin[j];	/* w_ij z_j^(l-1), j = 1..N_{l-1} */
+			ws->a[l][i] = a;
+			ws->z[l][i] = sigmoid(a);
+		}
+	}
+	return ws->z[m->L];
+}
+
+/* -t log sigma(a) - (1-t) log(1 - sigma(a)) = softplus(a) - t a, never log(0). */
+double
+model_loss(const struct model *m, const struct work *ws, const double *t)
+{
+	const double *a = ws->a[m->L];
+	double sum = 0, softplus;
+	size_t i;
+
+	for (i = 0; i < m->n[m->L]; i++) {
+		softplus = fmax(a[i], 0.0) + log1p(exp(-fabs(a[i])));
+		sum += softplus - t[i] * a[i];
+	}
+	return sum;
+}
+
+size_t
+model_hits(const struct model *m, const struct work *ws, const double *t)
+{
+	const double *y = ws->z[m->L];
+	size_t i, hits = 0;
+
+	for (i = 0; i < m->n[m->L]; i++)
+		hits += (y[i] >= 0.5) == (t[i] >= 0.5);
+	return hits;
+}
+
+/*
+ * Steps 2 to 4 of the lecture, walking the forward pass in reverse:
+ *   delta^(L)     = y - t
+ *   delta_i^(l-1) = sigma'(a_i^(l-1)) sum_j delta_j^(l) w_ji^(l),  sigma'(a) = z (1 - z)
+ *   dL/dw_ij^(l)  = delta_i^(l) z_j^(l-1),  z_0^(l-1) = 1 for the intercept
+ * The weights are not touched here, so every delta uses the forward pass's weights.
+ */
+void
+model_backward(const struct model *m, struct work *ws, const double *t, double *grad)
+{
+	size_t i, j, nin, off = m->nweights;
+	const double *w, *zin;
+	double *g, sum, z;
+	int l;
+
+	for (i = 0; i < m->n[m->L]; i++)
+		ws->delta[m->L][i] = ws->z[m->L][i] - t[i];
+
+	for (l = m->L; l >= 1; l--) {
+		nin = m->n[l - 1];
+		zin = ws->z[l - 1];
+		off -= m->n[l] * (nin + 1);
+		for (i = 0; i < m->n[l]; i++) {
+			g = grad + off + i * (nin + 1);
+			g[0] = ws->delta[l][i];
+			for (j = 0; j < nin; j++)
+				g[j + 1] = ws->delta[l][i] * zin[j];
+		}
+		if (l == 1)
+			break;
+		for (j = 0; j < nin; j++) {
+			sum = 0;
+			for (i = 0; i < m->n[l]; i++) {
+				w = m->w[l] + i * (nin + 1);
+				sum += ws->delta[l][i] * w[j + 1];	/* delta_i^(l) w_ij^(l) */
+			}
+			z = zin[j];
+			ws->delta[l - 1][j] = z * (1.0 - z) * sum;
+		}
+	}
+}
+
+/* Step 5 of the lecture: w <- w - eta dL/dw. */
+void
+model_sgd_step(struct model *m, const double *grad, double eta)
+{
+	size_t k;
+
+	for (k = 0; k < m->nweights; k++)
+		m->w_mem[k] -= eta * grad[k];
+}
+
+int
+model_finite(const struct model *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->nweights; k++)
+		if (!isfinite(m->w_mem[k]))
+			return 0;
+	return 1;
+}

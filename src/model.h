@@ -1,0 +1,97 @@
+/*
+ * The network: layout, initialisation, forward pass, backpropagation and the
+ * SGD step, in the notation of lecture 11.
+ *
+ * Layers are numbered l = 0..L: layer 0 is the input, layer L the output,
+ * N_l units in layer l.  Unit i of layer l >= 1 computes
+ *     a_i^(l) = w_i0^(l) + sum_{j=1..N_{l-1}} w_ij^(l) z_j^(l-1)
+ *     z_i^(l) = sigma(a_i^(l)),  sigma(a) = 1 / (1 + exp(-a))
+ * and every output z_i^(L) is an independent class probability.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+
+#define MODEL_MAX_UNITS 1000000		/* largest N_l accepted */
+#define MODEL_MAX_LAYERS 1000		/* largest L accepted */
+#define MODEL_MAX_WEIGHTS ((size_t)1 << 31)	/* largest total weight count */
+
+/* How the model was trained: recorded in the model file, for information. */
+struct train_info {
+	size_t rows;
+	uint64_t epochs;
+	double rate;
+	uint64_t seed;
+	int shuffle;
+	int from_model;		/* started from --init rather than a random draw */
+	double loss;		/* mean log loss of the final model on the training rows */
+	double accuracy;
+	int have;		/* 0 until training filled it in */
+};
+
+struct model {
+	int L;			/* number of weight layers */
+	size_t *n;		/* (L+1): n[l] = N_l */
+	size_t nweights;	/* sum over l of N_l (N_{l-1} + 1) */
+	double *w_mem;		/* (nweights): every weight, layer after layer */
+	double **w;		/* (L+1): w[l] -> (N_l, N_{l-1}+1) block of w_mem, row i = unit i,
+				   column 0 = intercept w_i0, column j = w_ij; w[0] unused */
+	double *mean;		/* (N_0) feature means, or NULL when not standardising */
+	double *std;		/* (N_0) feature standard deviations (never 0), or NULL */
+	char **features;	/* (N_0) names from the CSV header, or NULL */
+	char **targets;		/* (N_L) names from the CSV header, or NULL */
+	struct train_info info;
+};
+
+/* Activations and deltas for one sample. */
+struct work {
+	double *mem;		/* owns everything below */
+	double **a;		/* (L+1): a[l] (N_l) pre-activations; a[0] unused */
+	double **z;		/* (L+1): z[l] (N_l) post-activations; z[0] = input */
+	double **delta;		/* (L+1): delta[l] (N_l) = dL/da^(l); delta[0] unused */
+};
+
+/*
+ * Checks a layer list (count entries, count >= 2, each 1..MODEL_MAX_UNITS,
+ * weight count within MODEL_MAX_WEIGHTS).  Returns 0 or writes why to err.
+ */
+int model_check_sizes(const size_t *n, int count, char *err, size_t errlen);
+/* A model with sizes n[0..L], weights zero, no standardisation or names; NULL when out of memory. Free with model_free. */
+struct model *model_new(const size_t *n, int L);
+/* Frees m and everything it owns; NULL is fine. */
+void model_free(struct model *m);
+/* Sets every weight, intercepts included, uniform in [-b, b], b = sqrt(2 / (N_{l-1} + N_l)). */
+void model_init_glorot(struct model *m, struct rng *r);
+/* Sets mean and std (copied, N_0 each); returns -1 when out of memory. */
+int model_set_standardize(struct model *m, const double *mean, const double *std);
+
+/* Workspace for m; NULL when out of memory.  Free with work_free. */
+struct work *work_new(const struct model *m);
+/* Frees ws; NULL is fine. */
+void work_free(struct work *ws);
+
+/* sigma(a) = 1 / (1 + exp(-a)). */
+double sigmoid(double a);
+/* Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a copy. */
+void model_standardize(const struct model *m, double *out, const double *x);
+/* Forward pass from an (already standardised) input x (N_0); returns z[L] (N_L) inside ws. */
+const double *model_forward(const struct model *m, struct work *ws, const double *x);
+/* Log loss of the last forward pass for targets t (N_L): sum_i softplus(a_i) - t_i a_i. */
+double model_loss(const struct model *m, const struct work *ws, const double *t);
+/* Outputs of the last forward pass that agree with t at threshold 0.5. */
+size_t model_hits(const struct model *m, const struct work *ws, const double *t);
+/*
+ * Backpropagation after model_forward: fills ws->delta and writes
+ * dL/dw_ij^(l) = delta_i^(l) z_j^(l-1) (z_0 = 1) into grad, laid out as w_mem.
+ */
+void model_backward(const struct model *m, struct work *ws, const double *t, double *grad);
+/* The SGD update w <- w - eta * grad over every weight. */
+void model_sgd_step(struct model *m, const double *grad, double eta);
+/* Returns 1 when every weight is finite. */
+int model_finite(const struct model *m);
+
+#endif

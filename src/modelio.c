@@ -1,0 +1,490 @@
+/*
+ * Model JSON reading and writing.  cJSON's own number printer is not exact
+ * (it keeps 15 digits whenever they come within an epsilon of the value), so
+ * numbers are written as raw text from number_format instead.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelio.h"
+#include "number.h"
+#include "status.h"
+
+/* ---- writing ---- */
+
+static cJSON *
+exact_number(double x)
+{
+	char buf[NUMBER_BUFLEN];
+
+	number_format(buf, x, 0);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *
+number_array(const double *x, size_t n)
+{
+	cJSON *a = cJSON_CreateArray(), *v;
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((v = exact_number(x[i])) == NULL || !cJSON_AddItemToArray(a, v)) {
+			cJSON_Delete(v);
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static cJSON *
+string_array(char *const *s, size_t n)
+{
+	cJSON *a = cJSON_CreateArray(), *v;
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((v = cJSON_CreateString(s[i])) == NULL || !cJSON_AddItemToArray(a, v)) {
+			cJSON_Delete(v);
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Adds item to o under key; on failure frees item and returns 0. */
+static int
+add(cJSON *o, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return 0;
+	if (!cJSON_AddItemToObject(o, key, item)) {
+		cJSON_Delete(item);
+		return 0;
+	}
+	return 1;
+}
+
+static cJSON *
+integer(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *
+training_object(const struct train_info *in)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	if (t == NULL ||
+	    !add(t, "rows", integer(in->rows)) ||
+	    !add(t, "epochs", integer(in->epochs)) ||
+	    !add(t, "rate", exact_number(in->rate)) ||
+	    !add(t, "seed", integer(in->seed)) ||
+	    !add(t, "shuffle", cJSON_CreateBool(in->shuffle)) ||
+	    !add(t, "init", cJSON_CreateString(in->from_model ? "model" : "glorot-uniform")) ||
+	    !add(t, "loss", exact_number(in->loss)) ||
+	    !add(t, "accuracy", exact_number(in->accuracy))) {
+		cJSON_Delete(t);
+		return NULL;
+	}
+	return t;
+}
+
+static cJSON *
+model_to_cjson(const struct model *m)
+{
+	cJSON *o = cJSON_CreateObject(), *ws, *mat, *row, *sd;
+	size_t i, ncol;
+	int l, ok;
+
+	if (o == NULL)
+		return NULL;
+	ok = add(o, "format", cJSON_CreateString(MODEL_FORMAT)) &&
+	    add(o, "version", integer(MODEL_VERSION)) &&
+	    add(o, "layers", cJSON_CreateArray());
+	for (l = 0; ok && l <= m->L; l++)
+		ok = cJSON_AddItemToArray(cJSON_GetObjectItem(o, "layers"), integer(m->n[l]));
+	if (ok && m->features != NULL)
+		ok = add(o, "features", string_array(m->features, m->n[0]));
+	if (ok && m->targets != NULL)
+		ok = add(o, "targets", string_array(m->targets, m->n[m->L]));
+	if (ok && m->mean != NULL) {
+		ok = add(o, "standardize", sd = cJSON_CreateObject()) &&
+		    add(sd, "mean", number_array(m->mean, m->n[0])) &&
+		    add(sd, "std", number_array(m->std, m->n[0]));
+	}
+	if (ok && m->info.have)
+		ok = add(o, "training", training_object(&m->info));
+	ok = ok && add(o, "weights", ws = cJSON_CreateArray());
+	for (l = 1; ok && l <= m->L; l++) {
+		ok = cJSON_AddItemToArray(ws, mat = cJSON_CreateArray());
+		ncol = m->n[l - 1] + 1;
+		for (i = 0; ok && i < m->n[l]; i++) {
+			row = number_array(m->w[l] + i * ncol, ncol);
+			ok = row != NULL && cJSON_AddItemToArray(mat, row);
+			if (!ok)
+				cJSON_Delete(row);
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+model_write(FILE *f, const struct model *m)
+{
+	cJSON *o = model_to_cjson(m);
+	char *text;
+	size_t len;
+	int st = 0;
+
+	if (o == NULL)
+		return ST_NOMEM;
+	text = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		return ST_NOMEM;
+	len = strlen(text);
+	if (fwrite(text, 1, len, f) != len || putc('\n', f) == EOF)
+		st = ST_IO;
+	cJSON_free(text);
+	return st;
+}
+
+/* ---- reading ---- */
+
+/* The reading state: the file name for messages and the error buffer. */
+struct rd {
+	const char *name;
+	char *err;
+	size_t errlen;
+};
+
+static int
+bad(struct rd *r, const char *fmt, const char *path, const char *what)
+{
+	char msg[ERRLEN];
+
+	snprintf(msg, sizeof msg, fmt, path, what);
+	snprintf(r->err, r->errlen, "%s: %s", r->name, msg);
+	return ST_DATA;
+}
+
+/* A finite number at `path`, or an error. */
+static int
+get_number(struct rd *r, const cJSON *v, const char *path, double *out)
+{
+	if (!cJSON_IsNumber(v))
+		return bad(r, "%s is %s, expected a number", path, cJSON_IsNull(v) ? "null" : "not a number");
+	if (!isfinite(v->valuedouble))
+		return bad(r, "%s is %s, expected a finite number", path, "out of range");
+	*out = v->valuedouble;
+	return 0;
+}
+
+/* An array of exactly n finite numbers at `path`. */
+static int
+get_numbers(struct rd *r, const cJSON *a, const char *path, size_t n, double *out)
+{
+	char sub[ERRLEN / 2], count[64];
+	const cJSON *v;
+	size_t i = 0;
+	int st;
+
+	if (!cJSON_IsArray(a))
+		return bad(r, "%s is %s, expected an array of numbers", path, a ? "not an array" : "missing");
+	if ((size_t)cJSON_GetArraySize(a) != n) {
+		snprintf(count, sizeof count, "%d entries, expected %zu", cJSON_GetArraySize(a), n);
+		return bad(r, "%s has %s", path, count);
+	}
+	cJSON_ArrayForEach(v, a) {
+		snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+		if ((st = get_number(r, v, sub, &out[i])) != 0)
+			return st;
+		i++;
+	}
+	return 0;
+}
+
+/* An optional array of exactly n strings at `path`; *out stays NULL when absent. */
+static int
+get_names(struct rd *r, const cJSON *a, const char *path, size_t n, char ***out)
+{
+	char sub[ERRLEN / 2], count[64];
+	const cJSON *v;
+	size_t i = 0;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a))
+		return bad(r, "%s is %s, expected an array of strings", path, "not an array");
+	if ((size_t)cJSON_GetArraySize(a) != n) {
+		snprintf(count, sizeof count, "%d entries, expected %zu", cJSON_GetArraySize(a), n);
+		return bad(r, "%s has %s", path, count);
+	}
+	if ((*out = calloc(n, sizeof **out)) == NULL)
+		goto nomem;
+	cJSON_ArrayForEach(v, a) {
+		if (!cJSON_IsString(v)) {
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			return bad(r, "%s is %s, expected a string", sub, "not a string");
+		}
+		if (((*out)[i++] = strdup(v->valuestring)) == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+	return ST_NOMEM;
+}
+
+/* "layers": at least two whole numbers in 1..MODEL_MAX_UNITS, with a sane weight count. */
+static int
+get_layers(struct rd *r, const cJSON *a, size_t **n, int *count)
+{
+	char sub[64], why[256];
+	const cJSON *v;
+	int i = 0;
+
+	if (!cJSON_IsArray(a))
+		return bad(r, "%s is %s, expected an array of layer sizes", "layers", a ? "not an array" : "missing");
+	*count = cJSON_GetArraySize(a);
+	if (*count < 2 || *count > MODEL_MAX_LAYERS + 1) {
+		snprintf(sub, sizeof sub, "%d entries, expected 2 to %d", *count, MODEL_MAX_LAYERS + 1);
+		return bad(r, "%s has %s", "layers", sub);
+	}
+	if ((*n = malloc((size_t)*count * sizeof **n)) == NULL) {
+		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+		return ST_NOMEM;
+	}
+	cJSON_ArrayForEach(v, a) {
+		snprintf(sub, sizeof sub, "layers[%d]", i);
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= MODEL_MAX_UNITS) ||
+		    v->valuedouble != floor(v->valuedouble)) {
+			snprintf(why, sizeof why, "a whole number from 1 to %d", MODEL_MAX_UNITS);
+			return bad(r, "%s is not %s", sub, why);
+		}
+		(*n)[i++] = (size_t)v->valuedouble;
+	}
+	if (model_check_sizes(*n, *count, why, sizeof why) != 0)
+		return bad(r, "%s %s", "layers", why);
+	return 0;
+}
+
+/* The weight matrices: weights[l-1] is (N_l, N_{l-1}+1). */
+static int
+get_weights(struct rd *r, const cJSON *a, struct model *m)
+{
+	char path[64], count[64];
+	const cJSON *mat, *row;
+	size_t i;
+	int l = 1, st;
+
+	if (!cJSON_IsArray(a))
+		return bad(r, "%s is %s, expected an array of weight matrices", "weights", a ? "not an array" : "missing");
+	if (cJSON_GetArraySize(a) != m->L) {
+		snprintf(count, sizeof count, "%d matrices, expected %d (one per layer after the input)",
+		    cJSON_GetArraySize(a), m->L);
+		return bad(r, "%s has %s", "weights", count);
+	}
+	cJSON_ArrayForEach(mat, a) {
+		snprintf(path, sizeof path, "weights[%d]", l - 1);
+		if (!cJSON_IsArray(mat))
+			return bad(r, "%s is %s, expected a matrix (an array of rows)", path, "not an array");
+		if ((size_t)cJSON_GetArraySize(mat) != m->n[l]) {
+			snprintf(count, sizeof count, "%d rows, expected %zu (layers[%d])", cJSON_GetArraySize(mat), m->n[l], l);
+			return bad(r, "%s has %s", path, count);
+		}
+		i = 0;
+		cJSON_ArrayForEach(row, mat) {
+			snprintf(path, sizeof path, "weights[%d][%zu]", l - 1, i);
+			st = get_numbers(r, row, path, m->n[l - 1] + 1, m->w[l] + i * (m->n[l - 1] + 1));
+			if (st != 0)
+				return st;
+			i++;
+		}
+		l++;
+	}
+	return 0;
+}
+
+static int
+get_standardize(struct rd *r, const cJSON *o, struct model *m)
+{
+	double *mean, *std;
+	size_t j;
+	int st;
+
+	if (o == NULL)
+		return 0;
+	if (!cJSON_IsObject(o))
+		return bad(r, "%s is %s, expected an object with \"mean\" and \"std\"", "standardize", "not an object");
+	mean = calloc(m->n[0], sizeof *mean);
+	std = calloc(m->n[0], sizeof *std);
+	if (mean == NULL || std == NULL) {
+		free(mean);
+		free(std);
+		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+		return ST_NOMEM;
+	}
+	st = get_numbers(r, cJSON_GetObjectItemCaseSensitive(o, "mean"), "standardize.mean", m->n[0], mean);
+	if (st == 0)
+		st = get_numbers(r, cJSON_GetObjectItemCaseSensitive(o, "std"), "standardize.std", m->n[0], std);
+	for (j = 0; st == 0 && j < m->n[0]; j++)
+		if (!(std[j] > 0)) {
+			char path[64];
+
+			snprintf(path, sizeof path, "standardize.std[%zu]", j);
+			st = bad(r, "%s is %s, expected a positive number", path, "not positive");
+		}
+	m->mean = mean;
+	m->std = std;
+	if (st != 0) {
+		free(mean);
+		free(std);
+		m->mean = m->std = NULL;
+	}
+	return st;
+}
+
+/* Line and column (from 1) of position p in text. */
+static void
+locate(const char *text, const char *p, long *line, long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (; text < p; text++) {
+		if (*text == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+int
+model_parse(const char *text, size_t len, const char *name, struct model **out,
+    char *err, size_t errlen)
+{
+	struct rd r = { name, err, errlen };
+	const char *end = NULL;
+	const cJSON *v;
+	cJSON *root;
+	struct model *m = NULL;
+	size_t *n = NULL;
+	long line, col;
+	int count, st;
+
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root != NULL)
+		while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+			end++;
+	if (root == NULL || end < text + len) {
+		if (end == NULL || end > text + len)
+			end = text + len;
+		locate(text, end, &line, &col);
+		snprintf(err, errlen, "%s:%ld:%ld: %s", name, line, col,
+		    root == NULL ? (end == text + len ? "not valid JSON: unexpected end of file" : "not valid JSON")
+		    : "text after the end of the JSON value");
+		cJSON_Delete(root);
+		return ST_DATA;
+	}
+	if (!cJSON_IsObject(root)) {
+		st = bad(&r, "%s is %s, expected an object", "the top level", "not an object");
+		goto done;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "format");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, MODEL_FORMAT) != 0) {
+		st = bad(&r, "%s is %s, expected \"" MODEL_FORMAT "\"", "format", v ? "something else" : "missing");
+		goto done;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(v) || v->valuedouble != MODEL_VERSION) {
+		st = bad(&r, "%s is %s, expected 1 (this program reads version 1)", "version",
+		    v ? "not 1" : "missing");
+		goto done;
+	}
+	if ((st = get_layers(&r, cJSON_GetObjectItemCaseSensitive(root, "layers"), &n, &count)) != 0)
+		goto done;
+	if ((m = model_new(n, count - 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		st = ST_NOMEM;
+		goto done;
+	}
+	if ((st = get_weights(&r, cJSON_GetObjectItemCaseSensitive(root, "weights"), m)) != 0 ||
+	    (st = get_standardize(&r, cJSON_GetObjectItemCaseSensitive(root, "standardize"), m)) != 0 ||
+	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "features"), "features", m->n[0], &m->features)) != 0 ||
+	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", m->n[m->L], &m->targets)) != 0)
+		goto done;
+done:
+	cJSON_Delete(root);
+	free(n);
+	if (st != 0) {
+		model_free(m);
+		return st;
+	}
+	*out = m;
+	return 0;
+}
+
+int
+model_read(FILE *f, const char *name, struct model **out, char *err, size_t errlen)
+{
+	size_t len = 0, cap = 65536, got;
+	char *text = NULL, *p;
+	int st;
+
+	for (;;) {
+		if ((p = realloc(text, cap)) == NULL) {
+			free(text);
+			snprintf(err, errlen, "%s: out of memory", name);
+			return ST_NOMEM;
+		}
+		text = p;
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		if (cap >= MODEL_MAX_BYTES) {
+			free(text);
+			snprintf(err, errlen, "%s: larger than %zu bytes, the most a model may have", name, MODEL_MAX_BYTES);
+			return ST_DATA;
+		}
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		free(text);
+		snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+		return ST_IO;
+	}
+	st = model_parse(text, len, name, out, err, errlen);
+	free(text);
+	return st;
+}
+
+int
+model_load(const char *path, struct model **out, char *err, size_t errlen)
+{
+	FILE *f;
+	int st;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ST_IO;
+	}
+	st = model_read(f, path, out, err, errlen);
+	fclose(f);
+	return st;
+}

@@ -1,0 +1,117 @@
+/*
+ * The SGD loop.  Each sample goes through the lecture's five steps: forward
+ * pass, delta_out = y - t, back-propagated deltas, gradient, update.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "status.h"
+#include "train.h"
+
+int
+train_prepare(struct model *m, struct dataset *d, int standardize)
+{
+	size_t f = data_nfeatures(d), r;
+	double *mean, *std;
+	int st = 0;
+
+	if (standardize && m->mean == NULL) {
+		mean = malloc(f * sizeof *mean);
+		std = malloc(f * sizeof *std);
+		if (mean == NULL || std == NULL)
+			st = ST_NOMEM;
+		else {
+			data_stats(d, mean, std);
+			if (model_set_standardize(m, mean, std) != 0)
+				st = ST_NOMEM;
+		}
+		free(mean);
+		free(std);
+		if (st != 0)
+			return st;
+	}
+	if (m->mean != NULL)
+		for (r = 0; r < d->rows; r++)
+			model_standardize(m, d->x_mem + r * d->cols, d->x_mem + r * d->cols);
+	return 0;
+}
+
+int
+train(struct model *m, const struct dataset *d, const struct train_opts *o,
+    struct rng *r, char *err, size_t errlen)
+{
+	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k, hits;
+	struct work *ws;
+	double *grad, *x, sum;
+	uint64_t e;
+	int st = 0;
+
+	idx = malloc(d->rows * sizeof *idx);
+	grad = malloc(m->nweights * sizeof *grad);
+	ws = work_new(m);
+	if (idx == NULL || grad == NULL || ws == NULL) {
+		snprintf(err, errlen, "out of memory");
+		st = ST_NOMEM;
+		goto done;
+	}
+	for (k = 0; k < d->rows; k++)
+		idx[k] = k;
+	for (e = 1; e <= o->epochs; e++) {
+		if (o->shuffle)
+			rng_shuffle(r, idx, d->rows);
+		sum = 0;
+		hits = 0;
+		for (k = 0; k < d->rows; k++) {
+			if (o->stop != NULL && *o->stop) {
+				snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
+				st = *o->stop;
+				goto done;
+			}
+			x = d->x_mem + idx[k] * d->cols;
+			model_forward(m, ws, x);
+			sum += model_loss(m, ws, x + f);
+			hits += model_hits(m, ws, x + f);
+			model_backward(m, ws, x + f, grad);
+			model_sgd_step(m, grad, o->rate);
+		}
+		sum /= (double)d->rows;
+		if (!isfinite(sum) || !model_finite(m)) {
+			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
+			    "try a smaller learning rate than -r %g%s", e, isfinite(sum) ? "weights" : "loss",
+			    o->rate, m->mean == NULL ? ", or leave standardisation on" : "");
+			st = ST_DIVERGED;
+			goto done;
+		}
+		if (o->on_epoch != NULL)
+			o->on_epoch(o->ctx, e, sum, (double)hits / (double)(d->rows * nout));
+	}
+done:
+	free(idx);
+	free(grad);
+	work_free(ws);
+	return st;
+}
+
+int
+train_evaluate(const struct model *m, const struct dataset *d, double *loss, double *accuracy)
+{
+	size_t f = data_nfeatures(d), k, hits = 0;
+	struct work *ws;
+	double sum = 0;
+	const double *x;
+
+	if ((ws = work_new(m)) == NULL)
+		return ST_NOMEM;
+	for (k = 0; k < d->rows; k++) {
+		x = d->x_mem + k * d->cols;
+		model_forward(m, ws, x);
+		sum += model_loss(m, ws, x + f);
+		hits += model_hits(m, ws, x + f);
+	}
+	work_free(ws);
+	*loss = sum / (double)d->rows;
+	*accuracy = (double)hits / (double)(d->rows * m->n[m->L]);
+	return 0;
+}
