@@ -46,9 +46,9 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 		d->cols = row->n;
 		ld->width_line = row->line[0];
 		if (d->cols <= d->ntargets) {
-			snprintf(err, errlen, "%s:%ld: %zu column%s, but %zu target column%s and at least one feature needed",
+			snprintf(err, errlen, "%s:%ld: %zu column%s: too few for %zu target%s and at least one feature",
 			    ld->name, row->line[0], row->n, row->n == 1 ? "" : "s",
-			    d->ntargets, d->ntargets == 1 ? " is" : "s are");
+			    d->ntargets, d->ntargets == 1 ? "" : "s");
 			return ST_DATA;
 		}
 		/* A first row that is not all numbers is the header. */

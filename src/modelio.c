@@ -359,6 +359,30 @@ get_standardize(struct rd *r, const cJSON *o, struct model *m)
 	return st;
 }
 
+/* Whether text[0..len-1] stops inside a string, an object or an array. */
+static int
+truncated(const char *text, size_t len)
+{
+	size_t i;
+	long depth = 0;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				in_string = 0;
+		} else if (text[i] == '"')
+			in_string = 1;
+		else if (text[i] == '{' || text[i] == '[')
+			depth++;
+		else if (text[i] == '}' || text[i] == ']')
+			depth--;
+	}
+	return in_string || depth > 0 || len == 0;
+}
+
 /* Line and column (from 1) of position p in text. */
 static void
 locate(const char *text, const char *p, long *line, long *col)
@@ -396,8 +420,8 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 			end = text + len;
 		locate(text, end, &line, &col);
 		snprintf(err, errlen, "%s:%ld:%ld: %s", name, line, col,
-		    root == NULL ? (end == text + len ? "not valid JSON: unexpected end of file" : "not valid JSON")
-		    : "text after the end of the JSON value");
+		    root != NULL ? "text after the end of the JSON value" :
+		    truncated(text, len) ? "not valid JSON: unexpected end of file" : "not valid JSON");
 		cJSON_Delete(root);
 		return ST_DATA;
 	}

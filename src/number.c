@@ -4,6 +4,7 @@
  * locale's decimal point whatever the user's environment says.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,12 @@ number_format(char *buf, double x, int digits)
 
 	if (digits > 0)
 		return snprintf(buf, NUMBER_BUFLEN, "%.*g", digits, x);
-	for (p = 15; p <= 17; p++) {
+	/*
+	 * A normal double that some string of at most 15 digits reads back to
+	 * is the one %.15g prints (15-digit decimals are further apart than
+	 * doubles); denormals hold fewer digits, so try from 1 up for them.
+	 */
+	for (p = x != 0 && fabs(x) < DBL_MIN ? 1 : 15; p <= 17; p++) {
 		n = snprintf(buf, NUMBER_BUFLEN, "%.*g", p, x);
 		if (strtod(buf, NULL) == x)
 			break;

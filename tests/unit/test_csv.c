@@ -1,0 +1,119 @@
+/* CSV reading: fields, quoting, line numbers, line ends, errors. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "csvread.h"
+#include "status.h"
+
+/* Records every row as "line:field|line:field|...;" in a buffer. */
+struct log {
+	char text[1024];
+	int fail_at;		/* row number on which to return ST_DATA, or 0 */
+};
+
+static int
+record(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+{
+	struct log *lg = ctx;
+	size_t i, used;
+
+	for (i = 0; i < row->n; i++) {
+		used = strlen(lg->text);
+		snprintf(lg->text + used, sizeof lg->text - used, "%s%ld:%s", i ? "|" : "", row->line[i], row->field[i]);
+	}
+	used = strlen(lg->text);
+	snprintf(lg->text + used, sizeof lg->text - used, ";");
+	if (row->number == lg->fail_at) {
+		snprintf(err, errlen, "stop at row %ld", row->number);
+		return ST_DATA;
+	}
+	return 0;
+}
+
+struct counts {
+	size_t rows, first;
+	long line2;
+};
+
+static int
+count_fields(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+{
+	struct counts *c = ctx;
+
+	(void)err;
+	(void)errlen;
+	if (++c->rows == 1)
+		c->first = row->n;
+	else
+		c->line2 = row->line[0];
+	return 0;
+}
+
+static int
+read_str(const char *s, struct log *lg, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)s, strlen(s), "r");
+	int st;
+
+	lg->text[0] = '\0';
+	st = csv_read(f, "t.csv", record, lg, NULL, err, errlen);
+	fclose(f);
+	return st;
+}
+
+int
+main(void)
+{
+	struct log lg = { "", 0 };
+	struct counts counted = { 0, 0, 0 };
+	char err[256];
+
+	CHECK(read_str("a,b\n1,2\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b;2:1|2:2;");
+	/* no newline at the end, spaces around unquoted fields dropped */
+	CHECK(read_str("a , b\n 1,2 ", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b;2:1|2:2;");
+	/* CRLF, blank lines counted, BOM skipped */
+	CHECK(read_str("\xef\xbb\xbfx,y\r\n\r\n1,2\r\n\n\n3,4\r\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:x|1:y;3:1|3:2;6:3|6:4;");
+	/* quoted fields with delimiters, quotes and a newline inside; lines still right after it */
+	CHECK(read_str("\"a,b\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\n5,6\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a,b|1:say \"hi\";2:two\nlines|3:x;4:5|4:6;");
+	/* empty fields are fields */
+	CHECK(read_str("1,,3\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:1|1:|1:3;");
+	/* a callback's status stops the reading */
+	lg.fail_at = 2;
+	CHECK(read_str("1\n2\n3\n", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(lg.text, "1:1;2:2;");
+	CHECK_STR(err, "stop at row 2");
+	lg.fail_at = 0;
+	/* malformed quoting names the line */
+	CHECK(read_str("1,2\n3,4\"x\n", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:2: malformed quoting: a quote inside an unquoted field, or text after a closing quote");
+	CHECK(read_str("1,2\n\"3\"x,4\n", &lg, err, sizeof err) == ST_DATA);
+	CHECK(strncmp(err, "t.csv:2: malformed quoting", 26) == 0);
+	CHECK(read_str("1,2\n\n\"3,4\n5,6\n", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:5: unterminated quoted field at end of file");
+	/* empty input: no rows, no error */
+	CHECK(read_str("", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "");
+	/* a line longer than a read block: every field arrives, and the next line is line 2 */
+	{
+		size_t n = 200000, i;
+		char *big = malloc(2 * n + 8);
+		FILE *f;
+
+		for (i = 0; i < n; i++) {
+			big[2 * i] = '1';
+			big[2 * i + 1] = ',';
+		}
+		strcpy(big + 2 * n, "2\nx\n");
+		f = fmemopen(big, strlen(big), "r");
+		CHECK(csv_read(f, "big.csv", count_fields, &counted, NULL, err, sizeof err) == 0);
+		fclose(f);
+		CHECK(counted.rows == 2 && counted.first == n + 1 && counted.line2 == 2);
+		free(big);
+	}
+	return check_summary("test_csv");
+}

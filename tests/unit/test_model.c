@@ -1,0 +1,231 @@
+/*
+ * The network: backpropagation against central differences, one SGD step
+ * against values worked out by hand, a stable loss, XOR learned.
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "data.h"
+#include "model.h"
+#include "status.h"
+#include "train.h"
+
+/* Loss of m on (x, t) with the current weights. */
+static double
+loss_at(const struct model *m, struct work *ws, const double *x, const double *t)
+{
+	model_forward(m, ws, x);
+	return model_loss(m, ws, t);
+}
+
+static void
+gradient_check(void)
+{
+	size_t sizes[] = { 3, 5, 4, 2 }, k, checked = 0, bad = 0;
+	double x[3] = { 0.3, -1.2, 0.8 }, t[2] = { 1, 0.25 };	/* a hard and a soft label */
+	double *grad, h = 1e-6, saved, up, down, num, rel, worst = 0;
+	struct model *m = model_new(sizes, 3);
+	struct work *ws = work_new(m);
+	struct rng r;
+
+	rng_seed(&r, 3);
+	model_init_glorot(m, &r);
+	/* larger weights than the initial draw, so that every unit is off its linear part */
+	for (k = 0; k < m->nweights; k++)
+		m->w_mem[k] *= 3;
+	grad = calloc(m->nweights, sizeof *grad);
+	model_forward(m, ws, x);
+	model_backward(m, ws, t, grad);
+	for (k = 0; k < m->nweights; k++) {
+		saved = m->w_mem[k];
+		m->w_mem[k] = saved + h;
+		up = loss_at(m, ws, x, t);
+		m->w_mem[k] = saved - h;
+		down = loss_at(m, ws, x, t);
+		m->w_mem[k] = saved;
+		num = (up - down) / (2 * h);
+		if (fabs(num) > 1e-3) {
+			/* guard: a zero gradient everywhere cannot pass */
+			checked++;
+			rel = fabs(grad[k] - num) / fmax(fabs(grad[k]), fabs(num));
+			worst = fmax(worst, rel);
+			bad += rel > 1e-6;
+		} else
+			bad += fabs(grad[k] - num) > 1e-9;
+	}
+	CHECK_MSG(bad == 0, "%zu of %zu weights differ from central differences (worst %g)", bad, m->nweights, worst);
+	CHECK_MSG(checked > m->nweights / 2, "only %zu of %zu gradients were large enough to check", checked, m->nweights);
+	free(grad);
+	work_free(ws);
+	model_free(m);
+}
+
+/*
+ * A 2-2-1 net, x = (0.5, -1), t = 1, eta = 0.5.  The expected values were
+ * worked out by hand from the lecture's equations (in Python, apart from
+ * this code): a^(1) = W1 (1, x), z^(1) = sigma(a^(1)), y = sigma(W2 (1, z^(1))),
+ * delta^(2) = y - t, delta^(1)_i = z_i (1 - z_i) delta^(2) w_i^(2),
+ * w <- w - eta delta z.
+ */
+static void
+one_sgd_step(void)
+{
+	size_t sizes[] = { 2, 2, 1 };
+	double w0[] = { 0.1, 0.2, -0.3, -0.4, 0.5, 0.6, 0.7, -0.8, 0.9 };
+	double want[] = {
+		0.06430652788009691, 0.18215326394004847, -0.2643065278800969,
+		-0.3627682158143484, 0.5186158920928258, 0.5627682158143484,
+		0.8898558951766896, -0.6818224264635884, 0.9609098152598058,
+	};
+	double x[2] = { 0.5, -1.0 }, t[1] = { 1 }, grad[9];
+	struct model *m = model_new(sizes, 2);
+	struct work *ws = work_new(m);
+	const double *y;
+	size_t k;
+
+	CHECK(m->nweights == 9);
+	memcpy(m->w_mem, w0, sizeof w0);
+	CHECK(m->w[1] == m->w_mem && m->w[2] == m->w_mem + 6);
+	y = model_forward(m, ws, x);
+	CHECK_NEAR(y[0], 0.6202882096466207, 1e-15);
+	CHECK_NEAR(model_loss(m, ws, t), 0.4775710546855307, 1e-15);
+	model_backward(m, ws, t, grad);
+	CHECK_NEAR(ws->delta[2][0], 0.6202882096466207 - 1, 1e-15);
+	model_sgd_step(m, grad, 0.5);
+	for (k = 0; k < 9; k++)
+		CHECK_NEAR(m->w_mem[k], want[k], 1e-14);
+	work_free(ws);
+	model_free(m);
+}
+
+static void
+stable_loss(void)
+{
+	size_t sizes[] = { 1, 1 };
+	struct model *m = model_new(sizes, 1);
+	struct work *ws = work_new(m);
+	double x[1] = { 1 }, one[1] = { 1 }, zero[1] = { 0 };
+
+	/* a = 1000: sigma(a) rounds to 1, yet the loss for t = 0 is 1000, not inf */
+	m->w[1][0] = 0;
+	m->w[1][1] = 1000;
+	model_forward(m, ws, x);
+	CHECK(ws->z[1][0] == 1);
+	CHECK_NEAR(model_loss(m, ws, zero), 1000, 1e-15);
+	CHECK(model_loss(m, ws, one) >= 0 && model_loss(m, ws, one) < 1e-300);
+	m->w[1][1] = -1000;
+	model_forward(m, ws, x);
+	CHECK(ws->z[1][0] == 0);
+	CHECK_NEAR(model_loss(m, ws, one), 1000, 1e-15);
+	/* a = 0: log 2 either way */
+	m->w[1][1] = 0;
+	model_forward(m, ws, x);
+	CHECK_NEAR(model_loss(m, ws, one), log(2), 1e-15);
+	CHECK_NEAR(model_loss(m, ws, zero), log(2), 1e-15);
+	CHECK(sigmoid(0) == 0.5);
+	CHECK(sigmoid(-1000) == 0 && sigmoid(1000) == 1);
+	work_free(ws);
+	model_free(m);
+}
+
+static void
+glorot(void)
+{
+	size_t sizes[] = { 4, 8, 1 }, k;
+	struct model *m = model_new(sizes, 2);
+	double b1 = sqrt(2.0 / 12), b2 = sqrt(2.0 / 9), lo = 0, hi = 0;
+	struct rng r;
+	int in_range = 1;
+
+	rng_seed(&r, 1);
+	model_init_glorot(m, &r);
+	CHECK(m->nweights == 8 * 5 + 9);
+	for (k = 0; k < 40; k++) {
+		in_range &= fabs(m->w[1][k]) <= b1;
+		lo = fmin(lo, m->w[1][k]);
+		hi = fmax(hi, m->w[1][k]);
+	}
+	for (k = 0; k < 9; k++)
+		in_range &= fabs(m->w[2][k]) <= b2;
+	CHECK(in_range);
+	CHECK(lo < -b1 / 2 && hi > b1 / 2);
+	/* the first weight is the first draw of the documented generator, scaled */
+	rng_seed(&r, 1);
+	CHECK(m->w[1][0] == b1 * (2.0 * rng_uniform(&r) - 1.0));
+	model_free(m);
+}
+
+static void
+xor_learned(void)
+{
+	double rows[] = { 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0 };
+	size_t sizes[] = { 2, 4, 1 }, k;
+	struct dataset d = { 4, 3, 1, rows, NULL };
+	struct train_opts o = { 3000, 0.5, 1, NULL, NULL, NULL };
+	struct model *m = model_new(sizes, 2);
+	struct work *ws = work_new(m);
+	char err[256];
+	double loss, acc;
+	struct rng r;
+
+	rng_seed(&r, 1);
+	model_init_glorot(m, &r);
+	CHECK(train_prepare(m, &d, 1) == 0);
+	CHECK(m->mean[0] == 0.5 && m->std[0] == 0.5);
+	CHECK(rows[0] == -1 && rows[4] == 1);	/* standardised in place */
+	CHECK(train(m, &d, &o, &r, err, sizeof err) == 0);
+	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
+	CHECK_MSG(acc == 1 && loss < 0.05, "accuracy %g, loss %g", acc, loss);
+	for (k = 0; k < 4; k++) {
+		const double *y = model_forward(m, ws, rows + 3 * k);
+
+		CHECK_MSG(fabs(y[0] - rows[3 * k + 2]) < 0.1, "row %zu: y = %g", k, y[0]);
+	}
+	work_free(ws);
+	model_free(m);
+}
+
+static void
+divergence(void)
+{
+	double rows[] = { 1e6, 0, -1e6, 1, 2e6, 1 };
+	size_t sizes[] = { 1, 1 };
+	struct dataset d = { 3, 2, 1, rows, NULL };
+	struct train_opts o = { 50, 1e300, 0, NULL, NULL, NULL };
+	struct model *m = model_new(sizes, 1);
+	char err[256];
+	struct rng r;
+
+	rng_seed(&r, 1);
+	model_init_glorot(m, &r);
+	CHECK(train_prepare(m, &d, 0) == 0);
+	CHECK(train(m, &d, &o, &r, err, sizeof err) == ST_DIVERGED);
+	CHECK_MSG(strstr(err, "diverged in epoch") != NULL && strstr(err, "-r") != NULL, "%s", err);
+	model_free(m);
+}
+
+static void
+sizes_checked(void)
+{
+	size_t ok[] = { 4, 8, 1 }, zero[] = { 4, 0, 1 }, huge[] = { 1000000, 1000000, 1 };
+	char err[256];
+
+	CHECK(model_check_sizes(ok, 3, err, sizeof err) == 0);
+	CHECK(model_check_sizes(ok, 1, err, sizeof err) != 0);
+	CHECK(model_check_sizes(zero, 3, err, sizeof err) != 0);
+	CHECK(model_check_sizes(huge, 3, err, sizeof err) != 0);
+	CHECK_STR(err, "needs more than 2147483648 weights");
+}
+
+int
+main(void)
+{
+	gradient_check();
+	one_sgd_step();
+	stable_loss();
+	glorot();
+	xor_learned();
+	divergence();
+	sizes_checked();
+	return check_summary("test_model");
+}

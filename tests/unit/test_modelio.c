@@ -1,0 +1,204 @@
+/*
+ * The model file: written and read back bit for bit, probabilities equal to
+ * the training code's, and every malformed model refused with its JSON path.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "data.h"
+#include "modelio.h"
+#include "status.h"
+#include "train.h"
+
+/* Writes m to memory and reads it back. */
+static struct model *
+round_trip(const struct model *m, char **text)
+{
+	struct model *back = NULL;
+	char err[256];
+	size_t len;
+	FILE *f = open_memstream(text, &len);
+
+	CHECK(model_write(f, m) == 0);
+	fclose(f);
+	CHECK_MSG(model_parse(*text, len, "m.json", &back, err, sizeof err) == 0, "%s", err);
+	return back;
+}
+
+static int
+parse(const char *text, char *err, size_t errlen)
+{
+	struct model *m = NULL;
+	int st = model_parse(text, strlen(text), "m.json", &m, err, errlen);
+
+	CHECK((st == 0) == (m != NULL));
+	model_free(m);
+	return st;
+}
+
+static void
+bit_exact(void)
+{
+	size_t sizes[] = { 3, 4, 2 }, k;
+	double mean[3] = { 0.1, -0.0, 1e-310 }, std[3] = { 1.0 / 3, 2, 7e300 };
+	struct model *m = model_new(sizes, 2), *back;
+	char *text = NULL;
+	struct rng r;
+	uint64_t bits;
+	int same = 1;
+
+	rng_seed(&r, 9);
+	/* arbitrary bit patterns: every exponent, denormals, negative zero */
+	for (k = 0; k < m->nweights; k++) {
+		do {
+			bits = rng_next(&r);
+			memcpy(&m->w_mem[k], &bits, sizeof bits);
+		} while (!isfinite(m->w_mem[k]));
+	}
+	m->w_mem[0] = -0.0;
+	m->w_mem[1] = 4.9e-324;
+	model_set_standardize(m, mean, std);
+	back = round_trip(m, &text);
+	CHECK(back != NULL);
+	if (back == NULL)
+		return;
+	CHECK(back->L == 2 && back->n[0] == 3 && back->n[1] == 4 && back->n[2] == 2);
+	CHECK(memcmp(back->w_mem, m->w_mem, m->nweights * sizeof *m->w_mem) == 0);
+	CHECK(signbit(back->w_mem[0]) && back->w_mem[0] == 0);
+	for (k = 0; k < 3; k++)
+		same &= memcmp(&back->mean[k], &mean[k], sizeof mean[k]) == 0 && back->std[k] == std[k];
+	CHECK(same);
+	CHECK(back->features == NULL && back->targets == NULL);
+	CHECK(strstr(text, "\"format\":\t\"mlptrain-model\"") != NULL);
+	CHECK(strstr(text, "\"version\":\t1,") != NULL);
+	CHECK(strstr(text, "\"layers\":\t[3, 4, 2]") != NULL);
+	CHECK(strstr(text, "\"training\"") == NULL);
+	free(text);
+	model_free(back);
+	model_free(m);
+}
+
+/* Train, save, load, predict: the same doubles the training code computes. */
+static void
+train_save_load_predict(void)
+{
+	static double rows[40 * 3];
+	size_t sizes[] = { 2, 5, 1 }, k, same = 0;
+	struct dataset d = { 40, 3, 1, rows, NULL };
+	struct train_opts o = { 20, 0.3, 1, NULL, NULL, NULL };
+	struct model *m = model_new(sizes, 2), *back;
+	struct work *ws = work_new(m), *ws2;
+	double raw[2], x[2], want;
+	char *text = NULL, err[256];
+	struct rng r;
+
+	rng_seed(&r, 5);
+	for (k = 0; k < 40; k++) {
+		rows[3 * k] = 10 * rng_uniform(&r);
+		rows[3 * k + 1] = 100 + rng_uniform(&r);
+		rows[3 * k + 2] = rows[3 * k] > 5;
+	}
+	model_init_glorot(m, &r);
+	CHECK(train_prepare(m, &d, 1) == 0);
+	CHECK(train(m, &d, &o, &r, err, sizeof err) == 0);
+	back = round_trip(m, &text);
+	ws2 = work_new(back);
+	/* the training code's probability on the prepared row, and the loaded model's on a fresh raw row */
+	rng_seed(&r, 5);
+	for (k = 0; k < 40; k++) {
+		raw[0] = 10 * rng_uniform(&r);
+		raw[1] = 100 + rng_uniform(&r);
+		want = model_forward(m, ws, rows + 3 * k)[0];
+		model_standardize(back, x, raw);
+		same += model_forward(back, ws2, x)[0] == want;
+	}
+	CHECK_MSG(same == 40, "%zu of 40 probabilities identical", same);
+	free(text);
+	work_free(ws);
+	work_free(ws2);
+	model_free(back);
+	model_free(m);
+}
+
+#define HEAD "{\"format\": \"mlptrain-model\", \"version\": 1, "
+
+static void
+refused(void)
+{
+	char err[256];
+
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0.5, 2]]]}", err, sizeof err) == 0);
+	CHECK(parse("", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:1: not valid JSON: unexpected end of file");
+	CHECK(parse("{\n  \"format\": \"mlptrain-model\",\n  \"version\": 1,\n  \"layers\": [1, 1]\n  \"weights\": []}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:5:3: not valid JSON");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0.5, 2]]]", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:84: not valid JSON: unexpected end of file");
+	CHECK(parse("{\"format\": \"mlptr", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:13: not valid JSON: unexpected end of file");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0.5, 2]]]} x", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:87: text after the end of the JSON value");
+	CHECK(parse("[1, 2]", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: the top level is not an object, expected an object");
+	CHECK(parse("{\"version\": 1}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: format is missing, expected \"mlptrain-model\"");
+	CHECK(parse("{\"format\": \"mlptrain-model\", \"version\": 2}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: version is not 1, expected 1 (this program reads version 1)");
+	CHECK(parse(HEAD "\"weights\": []}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers is missing, expected an array of layer sizes");
+	CHECK(parse(HEAD "\"layers\": [2]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers has 1 entries, expected 2 to 1001");
+	CHECK(parse(HEAD "\"layers\": [2, 0]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers[1] is not a whole number from 1 to 1000000");
+	CHECK(parse(HEAD "\"layers\": [2, 1.5]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers[1] is not a whole number from 1 to 1000000");
+	CHECK(parse(HEAD "\"layers\": [1000000, 1000000, 1]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers needs more than 2147483648 weights");
+	CHECK(parse(HEAD "\"layers\": [1, 1]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights is missing, expected an array of weight matrices");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [0, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights has 1 matrices, expected 2 (one per layer after the input)");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1]], [[0, 1, 2]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0] has 1 rows, expected 2 (layers[1])");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [0, 1]], [[0, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[1][0] has 2 entries, expected 3");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [0, \"1\"]], [[0, 1, 2]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][1][1] is not a number, expected a number");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[1e999, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][0][0] is out of range, expected a finite number");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[null, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][0][0] is null, expected a number");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0]}}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: standardize.std is missing, expected an array of numbers");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0], \"std\": [0]}}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: standardize.std[0] is not positive, expected a positive number");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"features\": [\"a\", \"b\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: features has 2 entries, expected 1");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"targets\": [3]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: targets[0] is not a string, expected a string");
+	/* unknown keys are ignored */
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"comment\": {\"x\": [1]}}", err, sizeof err) == 0);
+	/* deep nesting is refused by cJSON's limit, not by the stack */
+	{
+		size_t n = 100000, i;
+		char *deep = malloc(2 * n + 1);
+
+		for (i = 0; i < n; i++) {
+			deep[i] = '[';
+			deep[n + i] = ']';
+		}
+		deep[2 * n] = '\0';
+		CHECK(parse(deep, err, sizeof err) == ST_DATA);
+		free(deep);
+	}
+}
+
+int
+main(void)
+{
+	bit_exact();
+	train_save_load_predict();
+	refused();
+	return check_summary("test_modelio");
+}
