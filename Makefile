@@ -12,8 +12,18 @@ LDLIBS = -lcsv -lcjson -lm
 MLP_CPPFLAGS = -D_XOPEN_SOURCE=700 -Isrc
 MLP_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -MMD -MP
 
-# Debian packages: the two libraries, and mandoc for the man-page lint test.
-DEPS = libcsv-dev libcjson-dev mandoc
+# Flags of the sanitizer build (build/san/) that the test suite runs as well.
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# libFuzzer targets (build/fuzz/), built with clang.
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SECONDS = 20
+
+# Debian packages: the two libraries; for the tests, mandoc (man-page lint),
+# clang and its runtime (fuzzing), valgrind.
+DEPS = libcsv-dev libcjson-dev
+TEST_DEPS = mandoc clang libclang-rt-14-dev valgrind
 
 LIBOBJ = build/cli.o build/csvread.o build/data.o build/model.o build/modelio.o \
 	build/number.o build/outfile.o build/rng.o build/train.o
@@ -21,6 +31,11 @@ BIN = mlptrain mlppredict
 TESTS = build/test_number build/test_rng build/test_model build/test_csv \
 	build/test_data build/test_modelio
 TESTTOOLS = build/ref_lecture build/gen
+SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
+SAN_BIN = build/san/mlptrain build/san/mlppredict
+SAN_TESTS = $(TESTS:build/%=build/san/%)
+FUZZ_LIBOBJ = $(LIBOBJ:build/%=build/fuzz/%)
+FUZZERS = build/fuzz/fuzz_model build/fuzz/fuzz_csv build/fuzz/fuzz_layers
 
 all: $(BIN)
 
@@ -38,6 +53,42 @@ mlptrain: build/mlptrain.o build/libmlp.a
 mlppredict: build/mlppredict.o build/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ build/mlppredict.o build/libmlp.a $(LDLIBS)
 
+# The same objects, programs and unit tests built with ASan and UBSan.
+build/san/%.o: src/%.c
+	@mkdir -p build/san
+	$(CC) $(MLP_CPPFLAGS) $(CPPFLAGS) $(MLP_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+build/san/test_%.o: tests/unit/test_%.c
+	@mkdir -p build/san
+	$(CC) $(MLP_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(MLP_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
+
+build/san/libmlp.a: $(SAN_LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(SAN_LIBOBJ)
+
+build/san/mlptrain build/san/mlppredict: build/san/%: build/san/%.o build/san/libmlp.a
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $< build/san/libmlp.a $(LDLIBS)
+
+build/san/test_%: build/san/test_%.o build/san/libmlp.a
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $< build/san/libmlp.a $(LDLIBS)
+
+sanitize: $(SAN_BIN) $(SAN_TESTS)
+
+# Fuzz targets: the library built for libFuzzer, one program per parser.
+build/fuzz/%.o: src/%.c
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJ)
+	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(FUZZ_LIBOBJ) $(LDLIBS)
+
+fuzz: $(FUZZERS)
+
+# Runs every fuzz target for FUZZ_SECONDS seconds from its seed corpus.
+fuzz-run: $(FUZZERS)
+	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+
 build/test_%.o: tests/unit/test_%.c
 	@mkdir -p build
 	$(CC) $(MLP_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(MLP_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -54,9 +105,16 @@ build/gen: data/gen.c
 	@mkdir -p build
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic $(CFLAGS) $(LDFLAGS) -o $@ data/gen.c -lm
 
-# Installs the Debian packages the build and the tests need, when missing.
+# Installs the Debian packages the build and the tests need, when missing;
+# `make deps-build` only those the build needs.
 deps:
-	@missing=; for p in $(DEPS); do \
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(TEST_DEPS)"
+
+deps-build:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS)"
+
+install-packages:
+	@missing=; for p in $(PKGS); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -65,10 +123,11 @@ deps:
 		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-test: $(BIN) $(TESTS) $(TESTTOOLS)
-	@sh tests/run.sh $(TESTS)
+# The whole suite twice: on the normal build, then on the sanitizer build.
+test: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
+	@sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
 
-demo: deps
+demo: deps-build
 	@$(MAKE) --no-print-directory all
 	./mlptrain -l 4,8,1 -e 100 -o build/demo-model.json data/blobs4.csv
 	./mlppredict build/demo-model.json data/blobs4.csv > build/demo-probs.txt
@@ -90,6 +149,6 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
-.PHONY: all deps test demo install uninstall clean
+.PHONY: all deps deps-build install-packages test sanitize fuzz fuzz-run demo install uninstall clean
 
--include build/*.d
+-include build/*.d build/san/*.d build/fuzz/*.d

@@ -156,24 +156,21 @@ main(int argc, char *argv[])
 		usage();
 	}
 
-	if ((st = model_load(argv[0], &m, err, sizeof err)) != 0) {
-		fprintf(stderr, "mlppredict: %s\n", err);
-		return st;
-	}
 	memset(&s, 0, sizeof s);
+	if ((st = model_load(argv[0], &m, err, sizeof err)) != 0)
+		goto done;
 	s.m = m;
 	s.digits = (int)digits;
 	s.ws = work_new(m);
 	s.x = malloc(m->n[0] * sizeof *s.x);
 	if (s.ws == NULL || s.x == NULL) {
-		fprintf(stderr, "mlppredict: out of memory\n");
-		return ST_NOMEM;
+		snprintf(err, sizeof err, "out of memory");
+		st = ST_NOMEM;
+		goto done;
 	}
 	cli_catch_signals();
-	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0) {
-		fprintf(stderr, "mlppredict: %s\n", err);
-		return st;
-	}
+	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
+		goto done;
 	setvbuf(out.fp, outbuf, _IOFBF, sizeof outbuf);
 	s.out = out.fp;
 	for (i = 1; st == 0 && i < (argc > 1 ? argc : 2); i++) {
@@ -198,6 +195,7 @@ main(int argc, char *argv[])
 		st = outfile_commit(&out, err, sizeof err);
 	else
 		outfile_abort(&out);
+done:
 	if (st >= ST_INTERRUPTED)
 		fprintf(stderr, "mlppredict: interrupted%s\n", outpath ? "; output file left as it was" : "");
 	else if (st != 0)

@@ -77,13 +77,6 @@ usage(void)
 	exit(ST_USAGE);
 }
 
-static void
-fail(int st, const char *msg)
-{
-	fprintf(stderr, "mlptrain: %s\n", msg);
-	exit(st);
-}
-
 static double
 seconds_since(const struct timespec *t0)
 {
@@ -129,15 +122,24 @@ sizes_text(char *buf, size_t len, const size_t *n, int count, size_t first)
 		used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "," : "", l ? n[l] : first);
 }
 
+/* Prints "mlptrain: msg" unless msg is empty; returns st. */
+static int
+report(int st, const char *msg)
+{
+	if (msg[0] != '\0')
+		fprintf(stderr, "mlptrain: %s\n", msg);
+	return st;
+}
+
 int
 main(int argc, char *argv[])
 {
-	char err[ERRLEN], want[256], have[256];
+	char err[ERRLEN] = "", want[96], have[96];
 	const char *outpath = NULL, *initpath = NULL, *inpath, *inname;
 	size_t *sizes = NULL, nf, ntargets, j;
 	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
 	double rate = DEFAULT_RATE;
-	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, st;
+	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, st = 0;
 	struct model *m = NULL;
 	struct dataset *d = NULL;
 	struct progress prog;
@@ -153,25 +155,25 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			puts("mlptrain " VERSION);
-			return 0;
+			goto done;
 		case 'Z':
 			standardize = 0;
 			break;
 		case 'e':
 			if (cli_uint("-e", optarg, 0, 1000000000, &epochs, err, sizeof err) != 0)
-				fail(ST_USAGE, err);
+				goto usage_error;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
-			return 0;
+			goto done;
 		case 'i':
 			initpath = optarg;
 			break;
 		case 'l':
 			free(sizes);
 			if (cli_layers(optarg, &sizes, &count, err, sizeof err) != 0)
-				fail(ST_USAGE, err);
+				goto usage_error;
 			break;
 		case 'o':
 			outpath = optarg;
@@ -181,13 +183,14 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			if (cli_positive("-r", optarg, &rate, err, sizeof err) != 0)
-				fail(ST_USAGE, err);
+				goto usage_error;
 			break;
 		case 's':
 			if (cli_uint("-s", optarg, 0, UINT64_MAX, &seed, err, sizeof err) != 0)
-				fail(ST_USAGE, err);
+				goto usage_error;
 			break;
 		default:
+			free(sizes);
 			usage();
 		}
 	}
@@ -195,27 +198,26 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 1) {
 		fprintf(stderr, "mlptrain: one data file at most, got %d\n", argc);
+		free(sizes);
 		usage();
 	}
 	inpath = argc == 1 ? argv[0] : "-";
 
 	/* Everything that can be checked before the data is read and trained on. */
 	if (outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0)
-		fail(st, err);
+		goto done;
 	if (initpath != NULL) {
 		if ((st = model_load(initpath, &m, err, sizeof err)) != 0)
-			fail(st, err);
-		if (sizes != NULL) {
+			goto done;
+		if (sizes != NULL && (count != m->L + 1 || memcmp(sizes, m->n, (size_t)count * sizeof *sizes) != 0)) {
 			sizes_text(want, sizeof want, sizes, count, sizes[0]);
 			sizes_text(have, sizeof have, m->n, m->L + 1, m->n[0]);
-			if (count != m->L + 1 || memcmp(sizes, m->n, (size_t)count * sizeof *sizes) != 0) {
-				fprintf(stderr, "mlptrain: -l %s disagrees with the layers %s of %s\n", want, have, initpath);
-				return ST_USAGE;
-			}
+			snprintf(err, sizeof err, "-l %s disagrees with the layers %s of %s", want, have, initpath);
+			goto usage_error;
 		}
 		if (!standardize && m->mean != NULL) {
-			fprintf(stderr, "mlptrain: -Z: %s standardises its inputs; its statistics are kept with -i\n", initpath);
-			return ST_USAGE;
+			snprintf(err, sizeof err, "-Z: %s standardises its inputs; its statistics are kept with -i", initpath);
+			goto usage_error;
 		}
 	}
 	ntargets = m != NULL ? m->n[m->L] : sizes != NULL ? sizes[count - 1] : 1;
@@ -226,58 +228,62 @@ main(int argc, char *argv[])
 		inname = "standard input";
 	} else if ((in = fopen(inpath, "rb")) == NULL) {
 		snprintf(err, sizeof err, "%s: %s", inpath, strerror(errno));
-		fail(ST_IO, err);
+		st = ST_IO;
+		goto done;
 	} else
 		inname = inpath;
 	st = data_read(in, inname, ntargets, &d, &cli_stop, err, sizeof err);
 	if (in != stdin)
 		fclose(in);
 	if (st != 0)
-		fail(st, err);
+		goto done;
 	nf = data_nfeatures(d);
 
 	/* The layer sizes against the file. */
+	st = ST_DATA;
 	if (m != NULL && m->n[0] != nf) {
-		fprintf(stderr, "mlptrain: %s has %zu feature columns (and %zu target%s), but %s takes %zu inputs\n",
+		snprintf(err, sizeof err, "%s has %zu feature columns (and %zu target%s), but %s takes %zu inputs",
 		    inname, nf, ntargets, ntargets == 1 ? "" : "s", initpath, m->n[0]);
-		return ST_DATA;
+		goto done;
 	}
 	if (m == NULL && sizes != NULL && sizes[0] != nf) {
 		sizes_text(want, sizeof want, sizes, count, sizes[0]);
 		sizes_text(have, sizeof have, sizes, count, nf);
-		fprintf(stderr, "mlptrain: %s has %zu columns: %zu feature%s and %zu target%s, "
-		    "but -l %s expects %zu feature%s; try -l %s\n", inname, d->cols, nf, nf == 1 ? "" : "s",
+		snprintf(err, sizeof err, "%s has %zu columns: %zu feature%s and %zu target%s, "
+		    "but -l %s expects %zu feature%s; try -l %s", inname, d->cols, nf, nf == 1 ? "" : "s",
 		    ntargets, ntargets == 1 ? "" : "s", want, sizes[0], sizes[0] == 1 ? "" : "s", have);
-		return ST_DATA;
+		goto done;
 	}
 	if (m != NULL && m->features != NULL && d->names != NULL)
 		for (j = 0; j < nf; j++)
 			if (strcmp(m->features[j], d->names[j]) != 0) {
-				fprintf(stderr, "mlptrain: %s: column %zu is '%s', but feature %zu of %s is '%s'\n",
+				snprintf(err, sizeof err, "%s: column %zu is '%s', but feature %zu of %s is '%s'",
 				    inname, j + 1, d->names[j], j + 1, initpath, m->features[j]);
-				return ST_DATA;
+				goto done;
 			}
 
+	st = ST_NOMEM;
+	snprintf(err, sizeof err, "out of memory");
 	rng_seed(&rng, seed);
 	if (m == NULL) {
 		if (sizes == NULL) {
 			count = 3;
 			if ((sizes = malloc(3 * sizeof *sizes)) == NULL)
-				fail(ST_NOMEM, "out of memory");
+				goto done;
 			sizes[0] = nf;
 			sizes[1] = DEFAULT_HIDDEN;
 			sizes[2] = 1;
 		}
 		if ((m = model_new(sizes, count - 1)) == NULL)
-			fail(ST_NOMEM, "out of memory for the model");
+			goto done;
 		model_init_glorot(m, &rng);
 	}
 	if (d->names != NULL && m->features == NULL &&
 	    (copy_names(d->names, nf, &m->features) != 0 ||
 	    copy_names(d->names + nf, ntargets, &m->targets) != 0))
-		fail(ST_NOMEM, "out of memory");
-	if ((st = train_prepare(m, d, standardize)) != 0)
-		fail(st, "out of memory");
+		goto done;
+	if (train_prepare(m, d, standardize) != 0)
+		goto done;
 
 	memset(&topts, 0, sizeof topts);
 	topts.epochs = epochs;
@@ -290,10 +296,8 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	if ((st = train(m, d, &topts, &rng, err, sizeof err)) != 0) {
 		if (st >= ST_INTERRUPTED)
-			fprintf(stderr, "mlptrain: %s; no model written\n", err);
-		else
-			fprintf(stderr, "mlptrain: %s\n", err);
-		return st;
+			strncat(err, "; no model written", sizeof err - strlen(err) - 1);
+		goto done;
 	}
 	m->info.have = 1;
 	m->info.rows = d->rows;
@@ -302,23 +306,30 @@ main(int argc, char *argv[])
 	m->info.seed = seed;
 	m->info.shuffle = shuffle;
 	m->info.from_model = initpath != NULL;
-	if ((st = train_evaluate(m, d, &m->info.loss, &m->info.accuracy)) != 0)
-		fail(st, "out of memory");
+	st = ST_NOMEM;
+	if (train_evaluate(m, d, &m->info.loss, &m->info.accuracy) != 0)
+		goto done;
 
 	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
-		fail(st, err);
+		goto done;
 	if ((st = model_write(out.fp, m)) != 0) {
 		outfile_abort(&out);
 		snprintf(err, sizeof err, "%s: %s", out.name, st == ST_NOMEM ? "out of memory" : "write error");
-		fail(st, err);
+		goto done;
 	}
 	if ((st = outfile_commit(&out, err, sizeof err)) != 0)
-		fail(st, err);
+		goto done;
 	if (!quiet)
 		fprintf(stderr, "final  loss %.6f  accuracy %.4f  rows %zu  time %.2fs\n",
 		    m->info.loss, m->info.accuracy, d->rows, seconds_since(&prog.start));
+	err[0] = '\0';
+	goto done;
+
+usage_error:
+	st = ST_USAGE;
+done:
 	model_free(m);
 	data_free(d);
 	free(sizes);
-	return 0;
+	return report(st, err);
 }

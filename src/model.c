@@ -49,11 +49,11 @@ model_new(const size_t *n, int L)
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return NULL;
 	m->L = L;
-	m->n = malloc((size_t)(L + 1) * sizeof *m->n);
-	m->w = calloc((size_t)(L + 1), sizeof *m->w);
+	m->n = malloc(((size_t)L + 1) * sizeof *m->n);
+	m->w = calloc((size_t)L + 1, sizeof *m->w);
 	if (m->n == NULL || m->w == NULL)
 		goto fail;
-	memcpy(m->n, n, (size_t)(L + 1) * sizeof *n);
+	memcpy(m->n, n, ((size_t)L + 1) * sizeof *n);
 	for (l = 1; l <= L; l++)
 		m->nweights += n[l] * (n[l - 1] + 1);
 	if ((m->w_mem = calloc(m->nweights, sizeof *m->w_mem)) == NULL)
@@ -85,10 +85,10 @@ model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
-	if (m->n != NULL) {
+	if (m->features != NULL)
 		free_names(m->features, m->n[0]);
+	if (m->targets != NULL)
 		free_names(m->targets, m->n[m->L]);
-	}
 	free(m->mean);
 	free(m->std);
 	free(m->w_mem);
@@ -141,9 +141,9 @@ work_new(const struct model *m)
 
 	if ((ws = calloc(1, sizeof *ws)) == NULL)
 		return NULL;
-	ws->a = calloc((size_t)(m->L + 1), sizeof *ws->a);
-	ws->z = calloc((size_t)(m->L + 1), sizeof *ws->z);
-	ws->delta = calloc((size_t)(m->L + 1), sizeof *ws->delta);
+	ws->a = calloc((size_t)m->L + 1, sizeof *ws->a);
+	ws->z = calloc((size_t)m->L + 1, sizeof *ws->z);
+	ws->delta = calloc((size_t)m->L + 1, sizeof *ws->delta);
 	for (l = 0; l <= m->L; l++)
 		total += 3 * m->n[l];
 	ws->mem = calloc(total, sizeof *ws->mem);

@@ -1,11 +1,14 @@
 #!/bin/sh
-# Runs every unit-test binary given as an argument, then the end-to-end
-# suite, and adds up their closing "NAME: P passed, F failed" lines.  A suite
-# that crashes or ends without such a line counts as one failure.
-# The last line is "N passed, N failed"; the exit status is 1 on any failure.
+# usage: sh tests/run.sh UNIT-TEST... [-- SANITIZER-UNIT-TEST...]
+# Runs the unit-test binaries and the end-to-end suite on the normal build,
+# then, after "--", the sanitizer build's unit tests and the end-to-end suite
+# on build/san's programs.  Adds up the suites' closing "NAME: P passed,
+# F failed" lines; a suite that crashes or ends without one counts as a
+# failure.  The last line is "N passed, N failed"; exit status 1 on failure.
 
 passed=0
 failed=0
+sanitized=
 out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
 
@@ -29,10 +32,26 @@ run_suite() {
 	fi
 }
 
+san=0
 for t in "$@"; do
-	run_suite "$t"
+	if [ "$t" = "--" ]; then
+		san=1
+		continue
+	fi
+	if [ $san -eq 0 ]; then
+		run_suite "$t"
+	else
+		sanitized="$sanitized $t"
+	fi
 done
 run_suite sh tests/e2e.sh
+if [ $san -eq 1 ]; then
+	echo "--- again on the sanitizer build (ASan, UBSan) ---"
+	for t in $sanitized; do
+		run_suite "$t"
+	done
+	MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict run_suite sh tests/e2e.sh
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

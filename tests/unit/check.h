@@ -14,7 +14,7 @@ static int check_passed, check_failed;
 
 #define CHECK(cond) check_one((cond) != 0, __FILE__, __LINE__, #cond, NULL)
 #define CHECK_MSG(cond, ...) do { \
-		char check_buf_[512]; \
+		char check_buf_[4096]; \
 		snprintf(check_buf_, sizeof check_buf_, __VA_ARGS__); \
 		check_one((cond) != 0, __FILE__, __LINE__, #cond, check_buf_); \
 	} while (0)
