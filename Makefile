@@ -19,6 +19,7 @@ SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SECONDS = 20
+FUZZ_TEST_SECONDS = 10
 
 # Debian packages: the two libraries; for the tests, mandoc (man-page lint),
 # clang and its runtime (fuzzing), valgrind.
@@ -123,9 +124,10 @@ install-packages:
 		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-# The whole suite twice: on the normal build, then on the sanitizer build.
+# The whole suite twice, on the normal build and on the sanitizer build,
+# then every fuzz target for FUZZ_TEST_SECONDS seconds.
 test: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
-	@sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
+	@FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
 
 demo: deps-build
 	@$(MAKE) --no-print-directory all

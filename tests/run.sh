@@ -4,7 +4,8 @@
 # then, after "--", the sanitizer build's unit tests and the end-to-end suite
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
 # F failed" lines; a suite that crashes or ends without one counts as a
-# failure.  The last line is "N passed, N failed"; exit status 1 on failure.
+# failure.  With FUZZ_SECONDS set, the fuzz targets run last for that long
+# each.  The last line is "N passed, N failed"; exit status 1 on failure.
 
 passed=0
 failed=0
@@ -51,6 +52,10 @@ if [ $san -eq 1 ]; then
 		run_suite "$t"
 	done
 	MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict run_suite sh tests/e2e.sh
+fi
+if [ -n "${FUZZ_SECONDS:-}" ]; then
+	echo "--- fuzzing, ${FUZZ_SECONDS}s a target ---"
+	run_suite sh tests/fuzz.sh "$FUZZ_SECONDS"
 fi
 
 echo "$passed passed, $failed failed"
