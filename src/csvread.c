@@ -14,6 +14,7 @@
 #include "status.h"
 
 #define BLOCK 65536
+#define CSV_FIELD_BEGUN 2	/* libcsv's pstate inside a field (csv.h leaves it unnamed) */
 
 struct reader {
 	const char *name;
@@ -23,6 +24,8 @@ struct reader {
 	size_t errlen;
 	int status;		/* first failure; callbacks do nothing once set */
 	long line;		/* physical line being parsed, from 1 */
+	long quote_line;	/* where the quoted field still open at a line end began, or 0 */
+	size_t quote_col;
 
 	/* the row being assembled: texts packed in buf, offsets in off */
 	char *buf;
@@ -33,6 +36,30 @@ struct reader {
 	size_t n, cap;
 	long rows;
 };
+
+const char *
+csv_show(char *buf, size_t buflen, const char *s, size_t len)
+{
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; i < len && o + 8 < buflen; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\n' || c == '\r' || c == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, buflen - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (i < len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
 
 /* Makes room for `need` bytes in buf. */
 static int
@@ -149,12 +176,23 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 			if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
 				nomem(r);
 			else {
-				snprintf(r->err, r->errlen, "%s:%ld: malformed quoting: a quote inside an unquoted field, or text after a closing quote",
-				    r->name, r->line);
+				snprintf(r->err, r->errlen, "%s:%ld:%zu: malformed quoting: a quote inside an unquoted field, "
+				    "or text after a closing quote", r->name, r->line, r->n + 1);
 				r->status = ST_DATA;
 			}
 			break;
 		}
+		/*
+		 * libcsv's parser state is public: a quoted field still open at
+		 * the end of this line began on it, unless it was open before.
+		 */
+		if (p->pstate == CSV_FIELD_BEGUN && p->quoted) {
+			if (r->quote_line == 0) {
+				r->quote_line = r->line;
+				r->quote_col = r->n + 1;
+			}
+		} else
+			r->quote_line = 0;
 		if (nl)
 			r->line++;
 		data += chunk;
@@ -195,16 +233,21 @@ csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
 		if (r.status == 0 && stop != NULL && *stop)
 			r.status = *stop;
 	}
+	if (r.status == 0 && ferror(f) && stop != NULL && *stop)
+		r.status = *stop;
+	if (r.status >= ST_INTERRUPTED)
+		snprintf(err, errlen, "interrupted while reading %s at line %ld", name, r.line);
 	if (r.status == 0 && ferror(f)) {
-		if (stop != NULL && *stop)
-			r.status = *stop;
-		else {
-			snprintf(err, errlen, "%s:%ld: read error: %s", name, r.line, strerror(errno));
-			r.status = ST_IO;
-		}
+		snprintf(err, errlen, "%s:%ld: read error: %s", name, r.line, strerror(errno));
+		r.status = ST_IO;
 	}
 	if (r.status == 0 && csv_fini(&p, on_field, on_row, &r) != 0 && r.status == 0) {
-		snprintf(err, errlen, "%s:%ld: unterminated quoted field at end of file", name, r.line);
+		if (r.quote_line == 0) {	/* opened on a last line without a newline */
+			r.quote_line = r.line;
+			r.quote_col = r.n + 1;
+		}
+		snprintf(err, errlen, "%s:%ld:%zu: quoted field never closed: the file ends inside it",
+		    name, r.quote_line, r.quote_col);
 		r.status = ST_DATA;
 	}
 	csv_free(&p);

@@ -35,4 +35,13 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
 int csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
     volatile sig_atomic_t *stop, char *err, size_t errlen);
 
+/*
+ * Writes a printable, one-line form of field s[0..len-1] into buf (at most
+ * buflen bytes, ending in "..." when cut): newlines, tabs and other control
+ * characters become escapes.  Returns buf.
+ */
+const char *csv_show(char *buf, size_t buflen, const char *s, size_t len);
+
+#define CSV_SHOW_LEN 64		/* a good size for csv_show's buffer */
+
 #endif

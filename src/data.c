@@ -38,6 +38,7 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 {
 	struct loader *ld = ctx;
 	struct dataset *d = ld->d;
+	char show[CSV_SHOW_LEN];
 	enum num_error e;
 	double *x, v;
 	size_t i;
@@ -81,13 +82,13 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	x = d->x_mem + d->rows * d->cols;
 	for (i = 0; i < row->n; i++) {
 		if ((e = number_parse(row->field[i], row->len[i], &x[i])) != NUM_OK) {
-			snprintf(err, errlen, "%s:%ld:%zu: '%.40s' %s", ld->name, row->line[i], i + 1,
-			    row->field[i], number_strerror(e));
+			snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", ld->name, row->line[i], i + 1,
+			    csv_show(show, sizeof show, row->field[i], row->len[i]), number_strerror(e));
 			return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 		}
 		if (i >= d->cols - d->ntargets && !(x[i] >= 0 && x[i] <= 1)) {
-			snprintf(err, errlen, "%s:%ld:%zu: target '%.40s' is outside [0,1]", ld->name, row->line[i], i + 1,
-			    row->field[i]);
+			snprintf(err, errlen, "%s:%ld:%zu: target '%s' is outside [0,1]", ld->name, row->line[i], i + 1,
+			    csv_show(show, sizeof show, row->field[i], row->len[i]));
 			return ST_DATA;
 		}
 	}

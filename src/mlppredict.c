@@ -68,7 +68,7 @@ score_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	struct scorer *s = ctx;
 	const struct model *m = s->m;
 	size_t n0 = m->n[0], nl = m->n[m->L], i;
-	char buf[NUMBER_BUFLEN];
+	char buf[NUMBER_BUFLEN], show[CSV_SHOW_LEN];
 	const double *y;
 	enum num_error e;
 	double v;
@@ -95,8 +95,8 @@ score_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	}
 	for (i = 0; i < n0; i++)
 		if ((e = number_parse(row->field[i], row->len[i], &s->x[i])) != NUM_OK) {
-			snprintf(err, errlen, "%s:%ld:%zu: '%.40s' %s", s->name, row->line[i], i + 1,
-			    row->field[i], number_strerror(e));
+			snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", s->name, row->line[i], i + 1,
+			    csv_show(show, sizeof show, row->field[i], row->len[i]), number_strerror(e));
 			return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 		}
 	model_standardize(m, s->x, s->x);

@@ -235,6 +235,8 @@ main(int argc, char *argv[])
 	st = data_read(in, inname, ntargets, &d, &cli_stop, err, sizeof err);
 	if (in != stdin)
 		fclose(in);
+	if (st >= ST_INTERRUPTED)
+		strncat(err, "; no model written", sizeof err - strlen(err) - 1);
 	if (st != 0)
 		goto done;
 	nf = data_nfeatures(d);

@@ -90,11 +90,26 @@ main(void)
 	lg.fail_at = 0;
 	/* malformed quoting names the line */
 	CHECK(read_str("1,2\n3,4\"x\n", &lg, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "t.csv:2: malformed quoting: a quote inside an unquoted field, or text after a closing quote");
+	CHECK_STR(err, "t.csv:2:2: malformed quoting: a quote inside an unquoted field, or text after a closing quote");
 	CHECK(read_str("1,2\n\"3\"x,4\n", &lg, err, sizeof err) == ST_DATA);
-	CHECK(strncmp(err, "t.csv:2: malformed quoting", 26) == 0);
+	CHECK(strncmp(err, "t.csv:2:1: malformed quoting", 28) == 0);
 	CHECK(read_str("1,2\n\n\"3,4\n5,6\n", &lg, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "t.csv:5: unterminated quoted field at end of file");
+	CHECK_STR(err, "t.csv:3:1: quoted field never closed: the file ends inside it");
+	/* the line and column where the unclosed quote opens, not where the file ends */
+	CHECK(read_str("a,b\n1,\"x\n\n2,3\n", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:2:2: quoted field never closed: the file ends inside it");
+	CHECK(read_str("a,b\n1,\"x", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:2:2: quoted field never closed: the file ends inside it");
+	/* a quoted field that closes on a later line resets the tracking */
+	CHECK(read_str("\"a\nb\",c\n1,\"2", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:3:2: quoted field never closed: the file ends inside it");
+	/* fields shown in messages stay on one line */
+	{
+		char show[CSV_SHOW_LEN];
+
+		CHECK_STR(csv_show(show, sizeof show, "a\nb\tc\x01", 6), "a\\nb\\tc\\x01");
+		CHECK_STR(csv_show(show, 12, "0123456789abcdef", 16), "0123...");
+	}
 	/* empty input: no rows, no error */
 	CHECK(read_str("", &lg, err, sizeof err) == 0);
 	CHECK_STR(lg.text, "");
