@@ -24,7 +24,7 @@ FUZZ_TEST_SECONDS = 10
 # Debian packages: the two libraries; for the tests, mandoc (man-page lint),
 # clang and its runtime (fuzzing), valgrind.
 DEPS = libcsv-dev libcjson-dev
-TEST_DEPS = mandoc clang libclang-rt-14-dev valgrind
+TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind
 
 LIBOBJ = build/cli.o build/csvread.o build/data.o build/model.o build/modelio.o \
 	build/number.o build/outfile.o build/rng.o build/train.o

@@ -383,6 +383,58 @@ truncated(const char *text, size_t len)
 	return in_string || depth > 0 || len == 0;
 }
 
+static int
+structural(char c)
+{
+	return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' || c == '"' ||
+	    c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * cJSON reports a bare word where an object key belongs (`{ x: 1}`) one
+ * character past its start; moves p back to the word when that is the case.
+ */
+static const char *
+key_error_start(const char *text, const char *p)
+{
+	const char *w = p, *q;
+	char open = 0;
+	size_t i;
+	int in_string = 0;
+	char stack[64];
+	size_t depth = 0;
+
+	while (w > text && !structural(w[-1]))
+		w--;
+	if (w == p)
+		return p;
+	for (q = w; q > text && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == '\r'); q--)
+		;
+	if (q == text || (q[-1] != '{' && q[-1] != ','))
+		return p;
+	/* the innermost open bracket before the word must be a brace */
+	for (i = 0; text + i < w; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"')
+			in_string = 1;
+		else if (c == '{' || c == '[') {
+			if (depth < sizeof stack)
+				stack[depth] = c;
+			depth++;
+		} else if ((c == '}' || c == ']') && depth > 0)
+			depth--;
+	}
+	if (depth > 0 && depth <= sizeof stack)
+		open = stack[depth - 1];
+	return open == '{' ? w : p;
+}
+
 /* Line and column (from 1) of position p in text. */
 static void
 locate(const char *text, const char *p, long *line, long *col)
@@ -418,6 +470,8 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 	if (root == NULL || end < text + len) {
 		if (end == NULL || end > text + len)
 			end = text + len;
+		if (root == NULL)
+			end = key_error_start(text, end);
 		locate(text, end, &line, &col);
 		snprintf(err, errlen, "%s:%ld:%ld: %s", name, line, col,
 		    root != NULL ? "text after the end of the JSON value" :

@@ -139,6 +139,16 @@ refused(void)
 	CHECK_STR(err, "m.json:1:13: not valid JSON: unexpected end of file");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0.5, 2]]]} x", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json:1:87: text after the end of the JSON value");
+	/* a bare word where a key belongs: its own column (cJSON says one further) */
+	CHECK(parse("{ x: 1}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:3: not valid JSON");
+	CHECK(parse("{\"a\": [1, 2], \n  yy}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:2:3: not valid JSON");
+	/* but not a value in an array */
+	CHECK(parse("[1, 2x]", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:6: not valid JSON");
+	CHECK(parse("{\"a\": x}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:7: not valid JSON");
 	CHECK(parse("[1, 2]", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: the top level is not an object, expected an object");
 	CHECK(parse("{\"version\": 1}", err, sizeof err) == ST_DATA);

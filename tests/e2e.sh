@@ -1,0 +1,1261 @@
+#!/bin/sh
+# End-to-end tests of mlptrain and mlppredict, run from the top of the source
+# tree as "sh tests/e2e.sh" (tests/run.sh does this after the unit tests).
+#
+# The programs, the data generator and the directories come from variables,
+# so an installed build can be tested too:
+#   MLPTRAIN=./mlptrain MLPPREDICT=./mlppredict GEN=build/gen
+#   REF=build/ref_lecture DATA=data MAN=man README=README.md
+# E2E_VERBOSE=1 also prints the name of every case that passes.
+#
+# Every case is counted once, as passed or failed; a failure prints the case
+# name and what differed.  The last line is "e2e: P passed, F failed" and the
+# exit status is 1 when F > 0.  JSON is checked with jq, or python3 when jq is
+# missing (a case that needs either fails when neither is installed).
+
+set -u
+LC_ALL=C
+export LC_ALL
+umask 022
+
+# ---- set-up ----
+
+ROOT=$(pwd)
+
+# A program path made absolute when it names a file relative to here.
+abs_prog() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*/*) printf '%s/%s\n' "$ROOT" "$1" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+
+# A directory or file made absolute.
+abs_path() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$ROOT" "$1" ;;
+	esac
+}
+
+MLPTRAIN=$(abs_prog "${MLPTRAIN:-./mlptrain}")
+MLPPREDICT=$(abs_prog "${MLPPREDICT:-./mlppredict}")
+GEN=$(abs_prog "${GEN:-build/gen}")
+DATA=$(abs_path "${DATA:-data}")
+MAN=$(abs_path "${MAN:-man}")
+README=$(abs_path "${README:-README.md}")
+VERBOSE=${E2E_VERBOSE:-0}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cd "$tmp" || exit 1
+
+# E2E_JSON=jq, python3 or none forces the JSON reader.
+JSON=${E2E_JSON:-}
+if [ "$JSON" = none ]; then
+	JSON=
+elif [ -z "$JSON" ]; then
+	if command -v jq >/dev/null 2>&1; then
+		JSON=jq
+	elif command -v python3 >/dev/null 2>&1; then
+		JSON=python3
+	fi
+fi
+
+# ---- the harness ----
+
+passed=0
+failed=0
+name=
+case_failed=0
+
+# Counts the case that is open, if any.
+finish() {
+	[ -n "$name" ] || return 0
+	if [ "$case_failed" -eq 0 ]; then
+		passed=$((passed + 1))
+		[ "$VERBOSE" = 0 ] || echo "ok   $name"
+	else
+		failed=$((failed + 1))
+	fi
+	name=
+}
+
+# t NAME: starts a case.
+t() {
+	finish
+	name=$1
+	case_failed=0
+}
+
+# fail MSG...: marks the open case failed; prints its name once, then MSG.
+fail() {
+	[ "$case_failed" -eq 1 ] || echo "FAIL $name"
+	case_failed=1
+	for line in "$@"; do
+		echo "     $line"
+	done
+}
+
+# Prints up to 5 lines of a file, indented, for a failure report.
+show() {
+	if [ -s "$1" ]; then
+		sed -n '1,5s/^/       | /p' "$1"
+	else
+		echo "       (empty)"
+	fi
+}
+
+# run CMD...: runs CMD with stdin from /dev/null, stdout in $tmp/out, stderr
+# in $tmp/err and the exit status in $rc.
+run() {
+	"$@" <"$tmp/null" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# run_in FILE CMD...: the same, with stdin from FILE.
+run_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# expect_rc N: checks the status of the last run.
+expect_rc() {
+	[ "$rc" -eq "$1" ] && return 0
+	if [ "$rc" -gt 128 ] && [ "$1" -le 128 ]; then
+		fail "exit status $rc (killed by signal $((rc - 128))?), expected $1; stderr:"
+	else
+		fail "exit status $rc, expected $1; stderr:"
+	fi
+	show "$tmp/err"
+	return 1
+}
+
+# expect_status N CMD...: runs CMD and checks its exit status.
+expect_status() {
+	_want=$1
+	shift
+	run "$@"
+	expect_rc "$_want"
+}
+
+# expect_err_line LINE: LINE is a whole line of the last run's stderr.
+expect_err_line() {
+	grep -Fx -e "$1" "$tmp/err" >/dev/null && return 0
+	fail "stderr lacks the line: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+# expect_err_only LINE: the last run's stderr is exactly LINE.
+expect_err_only() {
+	printf '%s\n' "$1" >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/err" && return 0
+	fail "stderr differs: expected exactly: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+# expect_err_match ERE: some line of the last run's stderr matches ERE whole.
+expect_err_match() {
+	grep -E -x -e "$1" "$tmp/err" >/dev/null && return 0
+	fail "no stderr line matches: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+expect_no_stdout() {
+	[ -s "$tmp/out" ] || return 0
+	fail "stdout should be empty, it has:"
+	show "$tmp/out"
+	return 1
+}
+
+expect_no_stderr() {
+	[ -s "$tmp/err" ] || return 0
+	fail "stderr should be empty, it has:"
+	show "$tmp/err"
+	return 1
+}
+
+# same FILE1 FILE2 WHAT: the files are byte-identical, and not empty.
+same() {
+	if [ ! -s "$1" ]; then
+		fail "$3: $1 is empty"
+		return 1
+	fi
+	cmp -s "$1" "$2" && return 0
+	fail "$3: $1 and $2 differ"
+	return 1
+}
+
+# differ FILE1 FILE2 WHAT: the files are not identical.
+differ() {
+	cmp -s "$1" "$2" || return 0
+	fail "$3: $1 and $2 are identical"
+	return 1
+}
+
+# same_text ACTUAL EXPECTED WHAT
+same_text() {
+	[ "$1" = "$2" ] && return 0
+	fail "$3: got '$1', expected '$2'"
+	return 1
+}
+
+# jget PATH FILE: the value at PATH (".a.b", or "keys" for the top-level keys
+# in order) of the JSON in FILE, as compact JSON; status 2 when no JSON tool.
+jget() {
+	case $JSON in
+	jq)
+		if [ "$1" = keys ]; then
+			jq -c 'keys_unsorted' "$2"
+		else
+			jq -c "$1" "$2"
+		fi
+		;;
+	python3)
+		python3 -c '
+import json, sys
+with open(sys.argv[2]) as f:
+    v = json.load(f)
+if sys.argv[1] == "keys":
+    v = list(v.keys())
+else:
+    for k in sys.argv[1].split(".")[1:]:
+        v = v.get(k) if isinstance(v, dict) else None
+print(json.dumps(v, separators=(",", ":"), ensure_ascii=False))' "$1" "$2"
+		;;
+	*)
+		return 2
+		;;
+	esac
+}
+
+# json_is PATH FILE EXPECTED: checks one value of a JSON file.
+json_is() {
+	if [ -z "$JSON" ]; then
+		fail "neither jq nor python3 is installed to read JSON"
+		return 1
+	fi
+	_got=$(jget "$1" "$2" 2>&1)
+	same_text "$_got" "$3" "$1 in $2"
+}
+
+# json_valid FILE: FILE holds exactly one JSON value.
+json_valid() {
+	case $JSON in
+	jq) [ "$(jq -s length "$1" 2>/dev/null)" = 1 ] ;;
+	python3) python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null ;;
+	*) fail "neither jq nor python3 is installed to read JSON"; return 1 ;;
+	esac && return 0
+	fail "$1 is not valid JSON:"
+	show "$1"
+	return 1
+}
+
+# The text of the line of a model that holds "KEY": the value after the colon.
+model_value() {
+	sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\\(.*[^,]\\),*\$/\\1/p" "$2" 2>/dev/null
+}
+
+# ls -A of a directory, to see that no temporary file is left behind.
+listing() {
+	ls -A "$1"
+}
+
+# File type and permission bits, like "-rw-r-----".
+mode_of() {
+	ls -ld "$1" 2>&1 | cut -c1-10
+}
+
+# Runs a program in the background with stdout and stderr in $tmp/job.out and
+# $tmp/job.err; its process id ends up in $jobpid, and its exit status in
+# $tmp/job.rc when it ends.
+start_job() {
+	rm -f "$tmp/job.pid" "$tmp/job.rc" "$tmp/job.out" "$tmp/job.err"
+	( sh -c 'echo $$ >"$0.pid"; exec "$@"' "$tmp/job" "$@" \
+	    >"$tmp/job.out" 2>"$tmp/job.err"
+	  echo $? >"$tmp/job.rc" ) <"$tmp/null" &
+	jobsub=$!
+	_n=0
+	while [ ! -s "$tmp/job.pid" ] && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	jobpid=$(cat "$tmp/job.pid" 2>/dev/null)
+}
+
+# wait_for PATTERN FILE: waits up to 5 s until a line of FILE matches PATTERN.
+wait_for() {
+	_n=0
+	while ! grep -E -e "$1" "$2" >/dev/null 2>&1 && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+}
+
+# end_job: waits up to 5 s for the job to end, then kills it; sets $rc and
+# copies its output to $tmp/out and $tmp/err.
+end_job() {
+	_n=0
+	while [ ! -s "$tmp/job.rc" ] && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	if [ ! -s "$tmp/job.rc" ]; then
+		fail "still running 5 s after the signal: killed"
+		kill -KILL "$jobpid" 2>/dev/null
+	fi
+	wait "$jobsub"
+	rc=$(cat "$tmp/job.rc" 2>/dev/null)
+	[ -n "$rc" ] || rc=999
+	cp "$tmp/job.out" "$tmp/out"
+	cp "$tmp/job.err" "$tmp/err"
+}
+
+: >"$tmp/null"
+
+# ---- fixtures ----
+
+xor=$DATA/xor.csv
+moons=$DATA/moons.csv
+blobs=$DATA/blobs4.csv
+multi=$DATA/multi.csv
+
+usage_train1='usage: mlptrain [-hqSVZ] [-e epochs] [-i model] [-l n0,n1,...,nL] [-o file]'
+usage_train2='                [-r rate] [-s seed] [file]'
+usage_predict='usage: mlppredict [-hV] [-o file] [-p digits] model [file ...]'
+
+# The XOR model of the man page's example, used by many cases.
+"$MLPTRAIN" -l 2,4,1 -e 3000 -r 0.5 -q "$xor" >xor.json 2>xor.err
+xor_rc=$?
+# A small moons model and its predictions.
+"$MLPTRAIN" -e 50 -q "$moons" >moons.json 2>/dev/null
+"$MLPPREDICT" moons.json "$moons" >moons.out 2>/dev/null
+"$MLPPREDICT" xor.json "$xor" >xor.out 2>/dev/null
+
+# ---- 1. the data sets ----
+
+for set in xor moons rings blobs4 multi; do
+	t "gen $set reproduces data/$set.csv"
+	if expect_status 0 "$GEN" "$set"; then
+		same "$tmp/out" "$DATA/$set.csv" "gen $set output against data/$set.csv"
+	fi
+done
+
+t "gen without a name or with an unknown one exits 2"
+expect_status 2 "$GEN" && expect_no_stdout
+expect_status 2 "$GEN" nosuchset && expect_no_stdout
+
+# ---- 2. XOR ----
+
+t "XOR: 2,4,1 learns the truth table"
+same_text "$xor_rc" 0 "training exit status"
+if expect_status 0 "$MLPPREDICT" xor.json "$xor"; then
+	tail -n +2 "$xor" | cut -d, -f3 | paste -d, "$tmp/out" - >pairs
+	awk -F, 'NF != 2 || $1 < 0 || $1 > 1 || ($2 == 1 ? $1 < 0.9 : $1 > 0.1) { bad++ }
+	    END { exit !(NR == 4 && bad == 0) }' pairs ||
+		fail "probabilities not within 0.1 of the targets (probability,target):" "$(cat pairs)"
+fi
+
+t "XOR: the model's training summary matches the run"
+json_is .training.rows xor.json 4
+json_is .training.epochs xor.json 3000
+json_is .training.rate xor.json 0.5
+json_is .training.seed xor.json 1
+json_is .training.shuffle xor.json true
+json_is .training.init xor.json '"glorot-uniform"'
+json_is .training.accuracy xor.json 1
+
+t "training loss and accuracy agree with mlppredict's probabilities"
+# The model's "loss" and "accuracy" are computed on the training rows; the
+# same numbers follow from the printed probabilities.
+tail -n +2 "$moons" | cut -d, -f3 | paste -d, moons.out - >pairs
+loss=$(model_value loss moons.json)
+acc=$(model_value accuracy moons.json)
+awk -F, -v loss="$loss" -v acc="$acc" '
+    { y = $1; t = $2; l += -t * log(y) - (1 - t) * log(1 - y); hits += (y >= 0.5) == (t >= 0.5) }
+    END {
+	l /= NR; a = hits / NR; d = l - loss; if (d < 0) d = -d
+	if (NR != 400 || d > 1e-9 * loss || a != acc + 0) {
+		printf "rows %d, loss %.17g vs model %s, accuracy %.17g vs model %s\n", NR, l, loss, a, acc
+		exit 1
+	}
+    }' pairs >diff.txt || fail "$(cat diff.txt)"
+
+# ---- 3. reproducibility ----
+
+t "same seed twice gives byte-identical models"
+"$MLPTRAIN" -e 20 -q "$moons" >m1.json
+json_valid m1.json
+"$MLPTRAIN" -e 20 -q "$moons" >m2.json
+"$MLPTRAIN" -e 20 -q -s 1 "$moons" >m3.json
+same m1.json m2.json "two runs with the default seed"
+same m1.json m3.json "default seed and -s 1"
+
+t "another seed gives another model"
+"$MLPTRAIN" -e 20 -q -s 2 "$moons" >m4.json
+differ m1.json m4.json "-s 1 and -s 2"
+json_is .training.seed m4.json 2
+
+t "-S twice gives identical models, different from shuffled order"
+"$MLPTRAIN" -e 20 -q -S "$moons" >s1.json
+"$MLPTRAIN" -e 20 -q --no-shuffle "$moons" >s2.json
+same s1.json s2.json "-S and --no-shuffle"
+differ s1.json m1.json "-S and shuffled"
+json_is .training.shuffle s1.json false
+
+t "the largest seed is accepted, one more is not"
+expect_status 0 "$MLPTRAIN" -q -e 1 -s 18446744073709551615 "$xor" &&
+	same_text "$(model_value seed "$tmp/out")" 18446744073709551615 "seed in the model"
+expect_status 2 "$MLPTRAIN" -q -e 1 -s 18446744073709551616 "$xor" &&
+	expect_err_only "mlptrain: -s: '18446744073709551616' is not a whole number from 0 to 18446744073709551615"
+
+# ---- 4. the model on stdout, progress on stderr ----
+
+t "stdout is one JSON object with the documented keys, in order"
+json_valid xor.json
+json_is keys xor.json '["format","version","layers","features","targets","standardize","training","weights"]'
+json_is .format xor.json '"mlptrain-model"'
+json_is .version xor.json 1
+json_is .layers xor.json '[2,4,1]'
+json_is .features xor.json '["x1","x2"]'
+json_is .targets xor.json '["y"]'
+json_is .standardize xor.json '{"mean":[0.5,0.5],"std":[0.5,0.5]}'
+
+t "weights have one matrix per layer, rows of N_(l-1)+1 numbers"
+if [ -n "$JSON" ]; then
+	shape=$(case $JSON in
+	jq) jq -c '[.weights[] | [length, (.[] | length)]]' xor.json ;;
+	python3) python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(json.dumps([[len(w)]+[len(r) for r in w] for w in m["weights"]],separators=(",",":")))' xor.json ;;
+	esac)
+	same_text "$shape" '[[4,3,3,3,3],[1,5]]' "weights shape"
+else
+	fail "neither jq nor python3 is installed to read JSON"
+fi
+
+t "a file without a header gives a model without names"
+tail -n +2 "$xor" >noheader.csv
+if expect_status 0 "$MLPTRAIN" -q -e 1 noheader.csv; then
+	json_is .features out null
+	json_is .targets out null
+	json_is .layers out '[2,8,1]'
+fi
+
+t "progress: one line per epoch on stderr, then the final line; stdout only the model"
+if expect_status 0 "$MLPTRAIN" -e 7 "$xor"; then
+	json_valid "$tmp/out"
+	n=$(grep -c '^epoch ' "$tmp/err")
+	same_text "$n" 7 "epoch lines for -e 7"
+	awk '/^epoch / { n++; if ($0 !~ "^epoch " n "/7  loss [0-9]+\\.[0-9][0-9][0-9][0-9][0-9][0-9]  accuracy [01]\\.[0-9][0-9][0-9][0-9]  time [0-9]+\\.[0-9][0-9]s$") bad = bad $0 "\n" }
+	    END { printf "%s", bad }' "$tmp/err" >bad.txt
+	[ -s bad.txt ] && fail "malformed progress lines:" "$(cat bad.txt)"
+	expect_err_match 'final  loss [0-9]+\.[0-9]{6}  accuracy [01]\.[0-9]{4}  rows 4  time [0-9]+\.[0-9]{2}s'
+	n=$(grep -c -v -E '^(epoch|final) ' "$tmp/err")
+	same_text "$n" 0 "other lines on stderr"
+fi
+
+t "-q prints nothing on stderr"
+expect_status 0 "$MLPTRAIN" -q -e 7 "$xor" && expect_no_stderr && json_valid "$tmp/out"
+expect_status 0 "$MLPTRAIN" --quiet -e 7 "$xor" && expect_no_stderr
+
+t "-e 0 writes the Glorot-uniform initial weights within the documented bound"
+if expect_status 0 "$MLPTRAIN" -q -e 0 -l 2,8,1 "$xor"; then
+	json_is .training.epochs out 0
+	# layer 1: b = sqrt(2/(2+8)); layer 2: b = sqrt(2/(8+1))
+	model_value weights "$tmp/out" | tr -d '[] ' | tr ',' '\n' | awk '
+	    NR <= 24 { b = sqrt(2 / 10) } NR > 24 { b = sqrt(2 / 9) }
+	    { if ($1 < -b || $1 > b) bad++; if ($1 != 0) nz++ }
+	    END { exit !(NR == 33 && bad == 0 && nz == 33) }' ||
+		fail "weights not 33 nonzero numbers within the Glorot bounds"
+fi
+
+t "the data can come from standard input, with or without -"
+run_in "$xor" "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5
+expect_rc 0 && json_valid "$tmp/out" && same "$tmp/out" xor.json "model from < file"
+run_in "$xor" "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -
+expect_rc 0 && same "$tmp/out" xor.json "model from - < file"
+
+t "long options and --opt=value work like the short ones"
+expect_status 0 "$MLPTRAIN" --quiet --layers=2,4,1 --epochs 3000 --rate=0.5 --seed 1 "$xor" &&
+	same "$tmp/out" xor.json "model with long options"
+
+# ---- 5. output files ----
+
+mkdir o
+t "-o writes the file and nothing to stdout"
+if expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o/m.json "$xor"; then
+	expect_no_stdout
+	same o/m.json xor.json "-o file and the stdout model"
+	same_text "$(listing o)" m.json "files in the -o directory"
+fi
+
+t "-o over an existing file replaces it"
+"$MLPTRAIN" -q -e 1 -o o/m.json "$xor" 2>/dev/null
+differ o/m.json xor.json "precondition: a different model"
+expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o/m.json "$xor" &&
+	same o/m.json xor.json "replaced file"
+same_text "$(listing o)" m.json "files in the -o directory"
+
+t "-o - writes to standard output"
+expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o - "$xor" &&
+	same "$tmp/out" xor.json "-o - output"
+
+t "-o keeps the mode of an existing file"
+echo old >o/mode.json
+chmod 640 o/mode.json
+expect_status 0 "$MLPTRAIN" -q -e 1 -o o/mode.json "$xor"
+same_text "$(mode_of o/mode.json)" -rw-r----- "mode after -o"
+json_valid o/mode.json
+rm -f o/mode.json
+
+t "-o creates a new file with mode 0666 less the umask"
+(umask 027 && "$MLPTRAIN" -q -e 1 -o o/new.json "$xor") 2>err.txt ||
+	fail "exit status $?: $(cat err.txt)"
+same_text "$(mode_of o/new.json)" -rw-r----- "mode of a new file under umask 027"
+rm -f o/new.json
+
+t "-o to a symbolic link replaces the file it points to and keeps the link"
+echo old >o/target.json
+ln -s target.json o/link.json
+if expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o/link.json "$xor"; then
+	[ -L o/link.json ] || fail "o/link.json is no longer a symbolic link"
+	same o/target.json xor.json "the link's target"
+fi
+same_text "$(listing o | tr '\n' ' ')" "link.json m.json target.json " "files in the -o directory"
+rm -f o/link.json o/target.json
+
+t "-o to a symbolic link into another directory, and to a chain of links"
+mkdir o2
+echo old >target2.json
+ln -s ../target2.json o2/link.json
+ln -s link.json o2/chain.json
+expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o2/link.json "$xor" && same target2.json xor.json "the link's target"
+[ -L o2/link.json ] || fail "o2/link.json is no longer a symbolic link"
+echo old >target2.json
+expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o2/chain.json "$xor" && same target2.json xor.json "the chain's target"
+[ -L o2/chain.json ] || fail "o2/chain.json is no longer a symbolic link"
+same_text "$(listing o2 | tr '\n' ' ')" "chain.json link.json " "files beside the links"
+
+t "-o to a FIFO writes into it"
+# This shell holds the FIFO open read-write (which does not block), so the
+# program's open for writing does not block either; the model fits in the
+# pipe's buffer, and is read back once the writers are gone.
+mkfifo o2/fifo
+exec 8<>o2/fifo
+expect_status 0 "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o2/fifo "$xor" 8>&-
+exec 7<o2/fifo
+exec 8>&-
+cat <&7 >fromfifo.json
+exec 7<&-
+same fromfifo.json xor.json "model read from the FIFO"
+rm -f o2/fifo
+
+t "write errors: exit 3"
+if [ -c /dev/full ]; then
+	"$MLPTRAIN" -q -e 1 "$xor" >/dev/full 2>"$tmp/err"
+	rc=$?
+	expect_rc 3 && expect_err_only "mlptrain: standard output: write error: No space left on device"
+	"$MLPPREDICT" moons.json "$moons" >/dev/full 2>"$tmp/err"
+	rc=$?
+	expect_rc 3 && expect_err_only "mlppredict: standard output: write error: No space left on device"
+	expect_status 3 "$MLPTRAIN" -q -e 1 -o /dev/full "$xor" &&
+		expect_err_only "mlptrain: /dev/full: write error: No space left on device"
+	expect_status 3 "$MLPPREDICT" -o /dev/full moons.json "$moons" &&
+		expect_err_only "mlppredict: /dev/full: write error: No space left on device"
+else
+	echo "     (no /dev/full: write errors not tested)"
+fi
+
+t "-o /dev/null works"
+expect_status 0 "$MLPTRAIN" -q -e 1 -o /dev/null "$xor" && expect_no_stdout && expect_no_stderr
+
+t "-o into a missing directory: exit 3 before reading or training"
+# The data is bad, so the -o check must come first to give this message.
+printf 'a,b,y\n1,x,0\n' >badfield.csv
+expect_status 3 "$MLPTRAIN" -q -e 1000000000 -o nodir/m.json badfield.csv &&
+	expect_err_only "mlptrain: nodir/m.json: cannot write: No such file or directory"
+[ -e nodir ] && fail "nodir was created"
+
+t "-o naming a directory: exit 3"
+expect_status 3 "$MLPTRAIN" -q -e 1 -o o "$xor" && expect_err_only "mlptrain: o: is a directory"
+
+# check_kept WHAT STATUS CMD...: with an existing o/keep.json, CMD fails with
+# STATUS and leaves the file and the directory as they were.
+cp moons.json o/keep.json
+cp moons.json keep.orig
+check_kept() {
+	_what=$1
+	_want=$2
+	shift 2
+	listing o >before.txt
+	run "$@"
+	if expect_rc "$_want"; then
+		cmp -s o/keep.json keep.orig || fail "$_what: the existing -o file was changed"
+		listing o >after.txt
+		cmp -s before.txt after.txt || fail "$_what: the directory changed:" "$(cat after.txt)"
+	fi
+	cp keep.orig o/keep.json
+}
+
+t "a failing mlptrain run leaves the -o file and its directory untouched"
+check_kept "bad data" 1 "$MLPTRAIN" -q -o o/keep.json badfield.csv
+check_kept "bad -l" 2 "$MLPTRAIN" -q -l 2,x,1 -o o/keep.json "$xor"
+check_kept "-l not fitting the data" 1 "$MLPTRAIN" -q -l 3,4,1 -o o/keep.json "$xor"
+check_kept "missing input" 3 "$MLPTRAIN" -q -o o/keep.json nosuch.csv
+mkdir dir.csv
+check_kept "unreadable input (a directory)" 3 "$MLPTRAIN" -q -o o/keep.json dir.csv
+check_kept "diverging" 4 "$MLPTRAIN" -q -Z -r 1e300 -e 5 -l 4,8,1 -o o/keep.json "$blobs"
+check_kept "bad -i model" 3 "$MLPTRAIN" -q -i nosuch.json -o o/keep.json "$xor"
+
+t "mlppredict -o writes the file and nothing to stdout"
+if expect_status 0 "$MLPPREDICT" -o o/p.txt moons.json "$moons"; then
+	expect_no_stdout
+	same o/p.txt moons.out "mlppredict -o file and stdout"
+fi
+rm -f o/p.txt
+
+t "mlppredict -o: a CSV error in the second file leaves the existing file untouched"
+printf 'x1,x2,y\n1,2,0\n1,2\n' >ragged.csv
+check_kept "ragged second file" 1 "$MLPPREDICT" -o o/keep.json moons.json "$moons" ragged.csv
+expect_err_only "mlppredict: ragged.csv:3: 2 fields, expected 3 as on line 1"
+check_kept "missing second file" 3 "$MLPPREDICT" -o o/keep.json moons.json "$moons" nosuch.csv
+expect_err_only "mlppredict: nosuch.csv: No such file or directory"
+
+t "mlppredict -o keeps the mode, follows a symbolic link, and takes /dev/null"
+echo old >o/pm.txt
+chmod 640 o/pm.txt
+expect_status 0 "$MLPPREDICT" -o o/pm.txt moons.json "$moons" && same o/pm.txt moons.out "-o over a 640 file"
+same_text "$(mode_of o/pm.txt)" -rw-r----- "mode after mlppredict -o"
+ln -s pm.txt o/pl.txt
+echo old >o/pm.txt
+expect_status 0 "$MLPPREDICT" -o o/pl.txt moons.json "$moons" && same o/pm.txt moons.out "-o through a link"
+[ -L o/pl.txt ] || fail "o/pl.txt is no longer a symbolic link"
+expect_status 0 "$MLPPREDICT" -o /dev/null moons.json "$moons" && expect_no_stdout
+rm -f o/pm.txt o/pl.txt
+
+t "mlppredict -o into a missing directory: exit 3, the path named"
+expect_status 3 "$MLPPREDICT" -o nodir/p.txt moons.json "$moons" && expect_no_stdout
+grep -F 'mlppredict: nodir/p.txt: ' "$tmp/err" >/dev/null || { fail "message does not name nodir/p.txt:"; show "$tmp/err"; }
+
+# ---- 6. train, save, predict ----
+
+t "mlppredict is repeatable and prints one line per data row"
+expect_status 0 "$MLPPREDICT" moons.json "$moons" && same "$tmp/out" moons.out "second run"
+n=$(wc -l <moons.out | tr -d ' ')
+same_text "$n" 400 "lines of output for 400 rows"
+grep -E -v -x '0(\.[0-9]+)?|[1-9](\.[0-9]+)?e-[0-9]+|1' moons.out >bad.txt &&
+	fail "lines that are not a probability:" "$(head -n 3 bad.txt)"
+
+t "mlppredict keeps the row order"
+# Reversed rows give the reversed output; single rows give single lines.
+{ head -n 1 "$moons"; tail -n +2 "$moons" | sed -n '1!G;h;$p'; } >reversed.csv
+expect_status 0 "$MLPPREDICT" moons.json reversed.csv
+sed -n '1!G;h;$p' moons.out >reversed.out
+same "$tmp/out" reversed.out "output for the reversed rows, reversed"
+{ head -n 1 "$moons"; tail -n 1 "$moons"; } >lastrow.csv
+expect_status 0 "$MLPPREDICT" moons.json lastrow.csv
+same_text "$(cat "$tmp/out")" "$(tail -n 1 moons.out)" "the last row alone"
+
+t "mlppredict: features only give the same output as features and targets"
+cut -d, -f1,2 "$moons" >features.csv
+expect_status 0 "$MLPPREDICT" moons.json features.csv && same "$tmp/out" moons.out "features-only output"
+tail -n +2 features.csv >features-nohdr.csv
+expect_status 0 "$MLPPREDICT" moons.json features-nohdr.csv && same "$tmp/out" moons.out "features without a header"
+
+t "mlppredict reads standard input, with no file or with -"
+run_in "$moons" "$MLPPREDICT" moons.json
+expect_rc 0 && same "$tmp/out" moons.out "output for < file"
+run_in "$moons" "$MLPPREDICT" moons.json -
+expect_rc 0 && same "$tmp/out" moons.out "output for - < file"
+
+t "mlppredict on two files prints the concatenation"
+cat moons.out moons.out >twice.out
+expect_status 0 "$MLPPREDICT" moons.json "$moons" "$moons" && same "$tmp/out" twice.out "two files"
+run_in features.csv "$MLPPREDICT" moons.json "$moons" -
+expect_rc 0 && same "$tmp/out" twice.out "a file and standard input"
+
+t "mlppredict -p 3 prints 3 significant digits"
+awk '{ printf "%.3g\n", $1 }' moons.out >p3.want
+expect_status 0 "$MLPPREDICT" -p 3 moons.json "$moons" && same "$tmp/out" p3.want "-p 3 output"
+expect_status 0 "$MLPPREDICT" --precision=3 moons.json "$moons" && same "$tmp/out" p3.want "--precision=3 output"
+
+t "mlppredict's default output is the shortest form that reads back exactly"
+# -p 17 identifies every double; the default must read back to the same
+# numbers, and never be longer.
+expect_status 0 "$MLPPREDICT" -p 17 moons.json "$moons"
+paste -d' ' moons.out "$tmp/out" | awk '$1 + 0 != $2 + 0 || length($1) > length($2) { bad++ }
+    END { exit !(NR == 400 && bad == 0) }' || fail "default and -p 17 outputs disagree"
+
+t "mlppredict on an empty file prints nothing"
+: >empty.csv
+expect_status 0 "$MLPPREDICT" moons.json empty.csv && expect_no_stdout && expect_no_stderr
+
+# ---- 7. standardisation ----
+
+t "blobs4: standardize.mean and std are the population statistics"
+expect_status 0 "$MLPTRAIN" -q -e 1 -l 4,8,1 "$blobs"
+cp "$tmp/out" blobs.json
+model_value mean blobs.json | tr -d '[] ' | tr ',' '\n' >mean.txt
+model_value std blobs.json | tr -d '[] ' | tr ',' '\n' >std.txt
+tail -n +2 "$blobs" | awk -F, -v meanf=mean.txt -v stdf=std.txt '
+    { n++; for (j = 1; j <= 4; j++) x[n, j] = $j + 0 }
+    END {
+	for (j = 1; j <= 4; j++) {
+		s = 0; for (i = 1; i <= n; i++) s += x[i, j]; m = s / n
+		v = 0; for (i = 1; i <= n; i++) v += (x[i, j] - m) ^ 2; sd = sqrt(v / n)
+		if ((getline gm < meanf) <= 0 || (getline gs < stdf) <= 0) { print "missing values"; exit 1 }
+		dm = gm - m; if (dm < 0) dm = -dm
+		ds = gs - sd; if (ds < 0) ds = -ds
+		if (dm > 1e-12 * (m < 0 ? -m : m) || ds > 1e-12 * sd) {
+			printf "feature %d: mean %s std %s, computed %.17g %.17g\n", j, gm, gs, m, sd; bad = 1
+		}
+	}
+	if ((getline extra < meanf) > 0) { print "too many means"; bad = 1 }
+	exit bad
+    }' >diff.txt || fail "$(cat diff.txt)"
+
+t "-Z: the model has no standardize key"
+expect_status 0 "$MLPTRAIN" -q -Z -e 1 "$blobs" &&
+	json_is .standardize out null
+grep -F '"standardize"' "$tmp/out" >/dev/null && fail "the -Z model mentions standardize"
+cp "$tmp/out" blobsZ.json
+
+t "a constant feature gets std 1"
+printf 'a,b,y\n1,5,0\n2,5,1\n3,5,1\n' >const.csv
+if expect_status 0 "$MLPTRAIN" -q -e 1 const.csv; then
+	same_text "$(model_value mean "$tmp/out")" "[2, 5]" "mean"
+	same_text "$(model_value std "$tmp/out")" "[0.816496580927726, 1]" "std"
+fi
+
+t "mlppredict applies the standardisation: the same model without it differs"
+# Dropping "standardize" from a standardising model must change the output.
+sed '/"standardize"/,/^[[:space:]]*},$/d' blobs.json >nostd.json
+if json_valid nostd.json; then
+	expect_status 0 "$MLPPREDICT" blobs.json "$blobs" && cp "$tmp/out" blobs.out
+	expect_status 0 "$MLPPREDICT" nostd.json "$blobs" && differ "$tmp/out" blobs.out "with and without standardize"
+fi
+
+# ---- 8. --init ----
+
+t "-i model -e 0 keeps the weights exactly"
+if expect_status 0 "$MLPTRAIN" -q -i xor.json -e 0 "$xor"; then
+	same_text "$(model_value weights "$tmp/out")" "$(model_value weights xor.json)" "weights"
+	json_is .training.init "$tmp/out" '"model"'
+	json_is .standardize "$tmp/out" '{"mean":[0.5,0.5],"std":[0.5,0.5]}'
+fi
+expect_status 0 "$MLPTRAIN" -q --init xor.json -l 2,4,1 -e 0 "$xor" &&
+	same_text "$(model_value weights "$tmp/out")" "$(model_value weights xor.json)" "weights with a matching -l"
+
+t "-i keeps the model's statistics on new data"
+expect_status 0 "$MLPTRAIN" -q -i xor.json -e 1 "$moons" &&
+	json_is .standardize "$tmp/out" '{"mean":[0.5,0.5],"std":[0.5,0.5]}'
+
+t "-i and -o on the same file update it in place"
+cp xor.json o/inplace.json
+if expect_status 0 "$MLPTRAIN" -q -i o/inplace.json -e 5 -o o/inplace.json "$xor"; then
+	differ o/inplace.json xor.json "updated model"
+	json_is .training.epochs o/inplace.json 5
+fi
+rm -f o/inplace.json
+
+t "-i with a different -l: exit 2"
+expect_status 2 "$MLPTRAIN" -q -i xor.json -l 2,3,1 "$xor" &&
+	expect_err_only "mlptrain: -l 2,3,1 disagrees with the layers 2,4,1 of xor.json"
+expect_no_stdout
+
+t "-i with -Z on a standardising model: exit 2"
+expect_status 2 "$MLPTRAIN" -q -i xor.json -Z "$xor" &&
+	expect_err_only "mlptrain: -Z: xor.json standardises its inputs; its statistics are kept with -i"
+
+t "-i with -Z on a -Z model works"
+expect_status 0 "$MLPTRAIN" -q -i blobsZ.json -Z -e 1 "$blobs" && json_is .standardize "$tmp/out" null
+
+t "-i on data with another number of features: exit 1"
+expect_status 1 "$MLPTRAIN" -q -i xor.json "$multi" &&
+	expect_err_only "mlptrain: $multi has 4 feature columns (and 1 target), but xor.json takes 2 inputs"
+
+t "-i on data whose column names differ from the model's: exit 1"
+printf 'a,x2,y\n0,0,0\n1,1,1\n' >renamed.csv
+expect_status 1 "$MLPTRAIN" -q -i xor.json renamed.csv &&
+	expect_err_only "mlptrain: renamed.csv: column 1 is 'a', but feature 1 of xor.json is 'x1'"
+
+t "-i with a missing or bad model"
+expect_status 3 "$MLPTRAIN" -q -i nosuch.json "$xor" &&
+	expect_err_only "mlptrain: nosuch.json: No such file or directory"
+echo 'hello' >notjson.json
+expect_status 1 "$MLPTRAIN" -q -i notjson.json "$xor" &&
+	expect_err_only "mlptrain: notjson.json:1:1: not valid JSON"
+
+# ---- 9. errors ----
+
+t "unknown option: exit 2 and the usage on stderr"
+expect_status 2 "$MLPTRAIN" -x "$xor" && expect_err_line "$usage_train1" && expect_err_line "$usage_train2" &&
+	expect_no_stdout
+expect_status 2 "$MLPTRAIN" --bogus "$xor" && expect_err_line "$usage_train1"
+expect_status 2 "$MLPPREDICT" -x xor.json "$xor" && expect_err_line "$usage_predict" && expect_no_stdout
+expect_status 2 "$MLPPREDICT" --bogus xor.json "$xor" && expect_err_line "$usage_predict"
+
+# bad_opt STATUS MESSAGE CMD...: CMD fails with STATUS, MESSAGE alone on stderr.
+bad_opt() {
+	_want=$1
+	_msg=$2
+	shift 2
+	expect_status "$_want" "$@" && expect_err_only "$_msg" && expect_no_stdout
+}
+
+t "bad -l values: exit 2"
+bad_opt 2 "mlptrain: -l: '': empty entry; expected sizes like 4,8,1" "$MLPTRAIN" -l '' "$xor"
+bad_opt 2 "mlptrain: -l: '0,1': '0' is not a layer size from 1 to 1000000" "$MLPTRAIN" -l 0,1 "$xor"
+bad_opt 2 "mlptrain: -l: '2,-1': '-1' is not a layer size from 1 to 1000000" "$MLPTRAIN" -l 2,-1 "$xor"
+bad_opt 2 "mlptrain: -l: '2,x,1': 'x' is not a layer size from 1 to 1000000" "$MLPTRAIN" -l 2,x,1 "$xor"
+bad_opt 2 "mlptrain: -l: '4' needs at least two layer sizes (inputs and outputs), got 1" "$MLPTRAIN" -l 4 "$xor"
+bad_opt 2 "mlptrain: -l: '2,,1': empty entry; expected sizes like 4,8,1" "$MLPTRAIN" -l 2,,1 "$xor"
+bad_opt 2 "mlptrain: -l: '2,1000001': '1000001' is not a layer size from 1 to 1000000" "$MLPTRAIN" -l 2,1000001 "$xor"
+bad_opt 2 "mlptrain: -l: '1000000,1000000,1' needs more than 2147483648 weights" "$MLPTRAIN" -l 1000000,1000000,1 "$xor"
+
+t "bad -e, -r, -s values: exit 2"
+bad_opt 2 "mlptrain: -e: '-1' is not a whole number from 0 to 1000000000" "$MLPTRAIN" -e -1 "$xor"
+bad_opt 2 "mlptrain: -e: 'abc' is not a whole number from 0 to 1000000000" "$MLPTRAIN" -e abc "$xor"
+bad_opt 2 "mlptrain: -e: '1000000001' is not a whole number from 0 to 1000000000" "$MLPTRAIN" -e 1000000001 "$xor"
+bad_opt 2 "mlptrain: -e: '5x' is not a whole number from 0 to 1000000000" "$MLPTRAIN" -e 5x "$xor"
+bad_opt 2 "mlptrain: -r: '0' is not a positive number" "$MLPTRAIN" -r 0 "$xor"
+bad_opt 2 "mlptrain: -r: '-1' is not a positive number" "$MLPTRAIN" -r -1 "$xor"
+bad_opt 2 "mlptrain: -r: 'nan' is not a positive number" "$MLPTRAIN" -r nan "$xor"
+bad_opt 2 "mlptrain: -r: 'inf' is not a positive number" "$MLPTRAIN" -r inf "$xor"
+bad_opt 2 "mlptrain: -r: '0.1x' is not a positive number" "$MLPTRAIN" -r 0.1x "$xor"
+bad_opt 2 "mlptrain: -s: '-1' is not a whole number from 0 to 18446744073709551615" "$MLPTRAIN" -s -1 "$xor"
+
+t "bad -p values: exit 2"
+bad_opt 2 "mlppredict: -p: '0' is not a whole number from 1 to 17" "$MLPPREDICT" -p 0 xor.json "$xor"
+bad_opt 2 "mlppredict: -p: '18' is not a whole number from 1 to 17" "$MLPPREDICT" -p 18 xor.json "$xor"
+bad_opt 2 "mlppredict: -p: 'x' is not a whole number from 1 to 17" "$MLPPREDICT" -p x xor.json "$xor"
+
+t "two data files to mlptrain: exit 2"
+expect_status 2 "$MLPTRAIN" "$xor" "$xor" && expect_err_line "mlptrain: one data file at most, got 2" &&
+	expect_err_line "$usage_train1" && expect_no_stdout
+
+t "mlppredict without a model: exit 2"
+expect_status 2 "$MLPPREDICT" && expect_err_line "mlppredict: no model file given" &&
+	expect_err_line "$usage_predict" && expect_no_stdout
+
+t "missing and unreadable data files: exit 3"
+bad_opt 3 "mlptrain: nosuch.csv: No such file or directory" "$MLPTRAIN" -q nosuch.csv
+expect_status 3 "$MLPTRAIN" -q dir.csv && expect_no_stdout
+grep '^mlptrain: dir\.csv' "$tmp/err" >/dev/null || { fail "message does not name dir.csv:"; show "$tmp/err"; }
+if [ "$(id -u)" -ne 0 ]; then
+	# chmod 000 does not keep root from reading, so this part runs only for
+	# other users; the directory above covers an unreadable input for root.
+	cp "$xor" noread.csv
+	chmod 000 noread.csv
+	bad_opt 3 "mlptrain: noread.csv: Permission denied" "$MLPTRAIN" -q noread.csv
+	bad_opt 3 "mlppredict: noread.csv: Permission denied" "$MLPPREDICT" xor.json noread.csv
+	chmod 600 noread.csv
+fi
+bad_opt 3 "mlppredict: nosuch.json: No such file or directory" "$MLPPREDICT" nosuch.json "$xor"
+expect_status 3 "$MLPPREDICT" xor.json dir.csv
+grep '^mlppredict: dir\.csv' "$tmp/err" >/dev/null || { fail "message does not name dir.csv:"; show "$tmp/err"; }
+bad_opt 3 "mlppredict: nosuch.csv: No such file or directory" "$MLPPREDICT" xor.json nosuch.csv
+
+t "empty and header-only files: exit 1, no data rows"
+bad_opt 1 "mlptrain: empty.csv: no data rows" "$MLPTRAIN" -q empty.csv
+head -n 1 "$xor" >header.csv
+bad_opt 1 "mlptrain: header.csv: no data rows" "$MLPTRAIN" -q header.csv
+run_in empty.csv "$MLPTRAIN" -q
+expect_rc 1 && expect_err_only "mlptrain: standard input: no data rows"
+
+t "a ragged row: exit 1, the line and both counts"
+bad_opt 1 "mlptrain: ragged.csv:3: 2 fields, expected 3 as on line 1" "$MLPTRAIN" -q ragged.csv
+printf 'x1,x2,y\n1,0,0\n0,1,1,1\n' >ragged2.csv
+bad_opt 1 "mlptrain: ragged2.csv:3: 4 fields, expected 3 as on line 1" "$MLPTRAIN" -q ragged2.csv
+
+t "too few columns for the targets: exit 1"
+printf 'y\n0\n' >onecol.csv
+bad_opt 1 "mlptrain: onecol.csv:1: 1 column: too few for 1 target and at least one feature" "$MLPTRAIN" -q onecol.csv
+
+t "bad numbers in the data: exit 1 with file:line:column"
+bad_opt 1 "mlptrain: badfield.csv:2:2: 'x' is not a number" "$MLPTRAIN" -q badfield.csv
+printf 'a,b,y\n1,2,0\n1,abc,0\n' >abc.csv
+bad_opt 1 "mlptrain: abc.csv:3:2: 'abc' is not a number" "$MLPTRAIN" -q abc.csv
+for v in nan inf -inf Infinity NaN; do
+	printf 'a,b,y\n1,2,0\n%s,1,0\n' "$v" >nonfinite.csv
+	bad_opt 1 "mlptrain: nonfinite.csv:3:1: '$v' is not a finite number" "$MLPTRAIN" -q nonfinite.csv
+done
+printf 'a,b,y\n1,2,0\n1,1e999,0\n' >huge.csv
+bad_opt 1 "mlptrain: huge.csv:3:2: '1e999' is too large for a double" "$MLPTRAIN" -q huge.csv
+printf 'a,b,y\n1,2,0\n1,0x10,0\n' >hex.csv
+bad_opt 1 "mlptrain: hex.csv:3:2: '0x10' is not a number" "$MLPTRAIN" -q hex.csv
+printf 'a,b,y\n1,2,0\n1,,0\n' >emptyfield.csv
+bad_opt 1 "mlptrain: emptyfield.csv:3:2: '' is empty, expected a number" "$MLPTRAIN" -q emptyfield.csv
+printf 'a,b,y\n1,2,0\n1,1e,0\n' >badexp.csv
+bad_opt 1 "mlptrain: badexp.csv:3:2: '1e' is not a number" "$MLPTRAIN" -q badexp.csv
+
+t "the accepted number forms: .5, 5., exponents, signs, blanks around fields"
+printf 'a,b,y\n.5,5.,0\n -1.5e+1 ,\t+2E-1\t,1\n0,0,0\n' >forms.csv
+printf 'a,b,y\n0.5,5,0\n-15,0.2,1\n0,0,0\n' >forms-plain.csv
+expect_status 0 "$MLPTRAIN" -q -e 3 forms.csv && cp "$tmp/out" forms.json
+expect_status 0 "$MLPTRAIN" -q -e 3 forms-plain.csv && same "$tmp/out" forms.json "models of the two spellings"
+
+t "a target outside [0,1]: exit 1 with file:line:column"
+printf 'a,b,y\n1,2,0\n1,2,1.5\n' >target.csv
+bad_opt 1 "mlptrain: target.csv:3:3: target '1.5' is outside [0,1]" "$MLPTRAIN" -q target.csv
+printf 'a,b,y\n1,2,-0.1\n' >target2.csv
+bad_opt 1 "mlptrain: target2.csv:2:3: target '-0.1' is outside [0,1]" "$MLPTRAIN" -q target2.csv
+
+t "soft targets in [0,1] are accepted"
+printf 'a,b,y\n1,2,0.25\n2,1,0.75\n' >soft.csv
+expect_status 0 "$MLPTRAIN" -q -e 2 soft.csv && json_valid "$tmp/out"
+
+t "-l not fitting the file: exit 1, the right -l suggested"
+bad_opt 1 "mlptrain: $xor has 3 columns: 2 features and 1 target, but -l 3,4,1 expects 3 features; try -l 2,4,1" \
+	"$MLPTRAIN" -q -l 3,4,1 "$xor"
+bad_opt 1 "mlptrain: $multi has 5 columns: 3 features and 2 targets, but -l 4,2 expects 4 features; try -l 3,2" \
+	"$MLPTRAIN" -q -l 4,2 "$multi"
+
+t "mlppredict: a model that is not JSON: exit 1 with line:column"
+bad_opt 1 "mlppredict: notjson.json:1:1: not valid JSON" "$MLPPREDICT" notjson.json "$xor"
+printf '{\n  "format": "mlptrain-model",\n  "version" 1\n}\n' >notjson2.json
+bad_opt 1 "mlppredict: notjson2.json:3:13: not valid JSON" "$MLPPREDICT" notjson2.json "$xor"
+bad_opt 1 "mlppredict: empty.csv:1:1: not valid JSON: unexpected end of file" "$MLPPREDICT" empty.csv "$xor"
+{ cat xor.json; echo '{}'; } >trailing.json
+n=$(($(wc -l <xor.json) + 1))
+bad_opt 1 "mlppredict: trailing.json:$n:1: text after the end of the JSON value" "$MLPPREDICT" trailing.json "$xor"
+
+t "mlppredict: the column of a bad object key"
+# The error is at the x, line 3, column 3.
+printf '{\n  "format": "mlptrain-model",\n  x\n}\n' >badkey.json
+bad_opt 1 "mlppredict: badkey.json:3:3: not valid JSON" "$MLPPREDICT" badkey.json "$xor"
+
+t "mlppredict: a truncated model: exit 1 with line:column"
+for n in 10 100 500; do
+	head -c $n xor.json >truncated.json
+	expect_status 1 "$MLPPREDICT" truncated.json "$xor" &&
+		expect_err_match 'mlppredict: truncated\.json:[0-9]+:[0-9]+: not valid JSON(: unexpected end of file)?' &&
+		expect_no_stdout
+done
+
+t "mlppredict: a model with missing or wrong keys: exit 1"
+sed 's/"layers"/"sizes"/' xor.json >nolayers.json
+bad_opt 1 "mlppredict: nolayers.json: layers is missing, expected an array of layer sizes" "$MLPPREDICT" nolayers.json "$xor"
+sed 's/"version":[[:space:]]*1,/"version": 2,/' xor.json >v2.json
+bad_opt 1 "mlppredict: v2.json: version is not 1, expected 1 (this program reads version 1)" "$MLPPREDICT" v2.json "$xor"
+sed 's/"mlptrain-model"/"other"/' xor.json >format.json
+bad_opt 1 "mlppredict: format.json: format is something else, expected \"mlptrain-model\"" "$MLPPREDICT" format.json "$xor"
+sed 's/"weights"/"w"/' xor.json >noweights.json
+bad_opt 1 "mlppredict: noweights.json: weights is missing, expected an array of weight matrices" "$MLPPREDICT" noweights.json "$xor"
+echo '[1, 2]' >array.json
+bad_opt 1 "mlppredict: array.json: the top level is not an object, expected an object" "$MLPPREDICT" array.json "$xor"
+sed 's/"layers":[^]]*]/"layers": [2, 4.5, 1]/' xor.json >layers.json
+bad_opt 1 "mlppredict: layers.json: layers[1] is not a whole number from 1 to 1000000" "$MLPPREDICT" layers.json "$xor"
+
+t "mlppredict: weight rows of the wrong length: exit 1, the JSON path named"
+# Drop the intercept of the first unit of each matrix.
+sed 's/\[\[\[[^,]*, /[[[/' xor.json >w0.json
+bad_opt 1 "mlppredict: w0.json: weights[0][0] has 2 entries, expected 3" "$MLPPREDICT" w0.json "$xor"
+sed 's/\]\], \[\[[^,]*, /]], [[/' xor.json >w1.json
+bad_opt 1 "mlppredict: w1.json: weights[1][0] has 4 entries, expected 5" "$MLPPREDICT" w1.json "$xor"
+sed 's/\]\], \[\[/]], [[1, /' xor.json >w1b.json
+bad_opt 1 "mlppredict: w1b.json: weights[1][0] has 6 entries, expected 5" "$MLPPREDICT" w1b.json "$xor"
+
+t "mlppredict: a non-finite or non-number weight: exit 1"
+sed 's/\]\], \[\[[^,]*, /]], [[1e999, /' xor.json >inf.json
+bad_opt 1 "mlppredict: inf.json: weights[1][0][0] is out of range, expected a finite number" "$MLPPREDICT" inf.json "$xor"
+sed 's/\]\], \[\[[^,]*, /]], [[null, /' xor.json >null.json
+bad_opt 1 "mlppredict: null.json: weights[1][0][0] is null, expected a number" "$MLPPREDICT" null.json "$xor"
+
+t "mlppredict: a bad standardize: exit 1"
+sed 's/"std":[^]]*]/"std": [0.5, 0]/' xor.json >std0.json
+bad_opt 1 "mlppredict: std0.json: standardize.std[1] is not positive, expected a positive number" "$MLPPREDICT" std0.json "$xor"
+sed 's/"mean":[^]]*]/"mean": [0.5]/' xor.json >mean1.json
+bad_opt 1 "mlppredict: mean1.json: standardize.mean has 1 entries, expected 2" "$MLPPREDICT" mean1.json "$xor"
+
+t "mlppredict: rows with the wrong number of fields: exit 1"
+printf '1,2,3,4\n' >four.csv
+bad_opt 1 "mlppredict: four.csv:1: 4 fields, but the model takes 2 features (optionally followed by 1 target)" \
+	"$MLPPREDICT" xor.json four.csv
+printf 'x1,x2\n1,2\n1,2,3\n' >widen.csv
+expect_status 1 "$MLPPREDICT" xor.json widen.csv &&
+	expect_err_only "mlppredict: widen.csv:3: 3 fields, expected 2 as on line 1"
+printf 'x1,x2,y\n0,0,0\n1,abc,1\n' >pabc.csv
+expect_status 1 "$MLPPREDICT" xor.json pabc.csv &&
+	expect_err_only "mlppredict: pabc.csv:3:2: 'abc' is not a number"
+printf 'x1,x2\n0,0\n1,nan\n' >pnan.csv
+expect_status 1 "$MLPPREDICT" xor.json pnan.csv &&
+	expect_err_only "mlppredict: pnan.csv:3:2: 'nan' is not a finite number"
+
+# ---- 10. CSV forms ----
+
+awk -F, -v OFS=, '{ for (i = 1; i <= NF; i++) $i = "\"" $i "\""; print }' "$moons" >quoted.csv
+sed 's/$/\r/' "$moons" >crlf.csv
+{ printf '\357\273\277'; cat "$moons"; } >bom.csv
+awk '{ print; if (NR % 3 == 0) print "" } NR == 1 { print "" }' "$moons" >blank.csv
+awk 'NR > 1 { printf "\n" } { printf "%s", $0 }' "$moons" >nonl.csv
+{ printf '\357\273\277'; awk -F, '{ printf "\"%s\",%s,%s\r\n\r\n", $1, $2, $3 }' "$moons" | sed '$d'; } |
+	awk '{ if (NR > 1) printf "\n"; printf "%s", $0 }' >mixed.csv
+
+for form in quoted crlf bom blank nonl mixed; do
+	t "CSV form '$form' trains and predicts like the plain file"
+	expect_status 0 "$MLPTRAIN" -e 50 -q "$form.csv" && same "$tmp/out" moons.json "model from $form.csv"
+	expect_status 0 "$MLPPREDICT" moons.json "$form.csv" && same "$tmp/out" moons.out "predictions for $form.csv"
+done
+
+t "a header with a quoted comma and a UTF-8 name is kept in the model"
+printf '"x, one","\303\251",y\n0,0,0\n1,1,1\n' >names.csv
+expect_status 0 "$MLPTRAIN" -q -e 1 names.csv && json_is .features "$tmp/out" "$(printf '["x, one","\303\251"]')"
+
+t "line numbers count physical lines: quoted newlines, blank lines, CRLF"
+printf 'x1,"x\n2",y\n0,0,0\n\n\n1,abc,1\n' >lines1.csv
+bad_opt 1 "mlptrain: lines1.csv:6:2: 'abc' is not a number" "$MLPTRAIN" -q lines1.csv
+printf 'x1,x2,y\r\n0,0,0\r\n\r\n1,abc,1\r\n' >lines2.csv
+bad_opt 1 "mlptrain: lines2.csv:4:2: 'abc' is not a number" "$MLPTRAIN" -q lines2.csv
+printf '"x\n1",x2,y\n\n0,0,0\n\n1,0\n' >lines3.csv
+bad_opt 1 "mlptrain: lines3.csv:6: 2 fields, expected 3 as on line 1" "$MLPTRAIN" -q lines3.csv
+printf '\357\273\277x1,x2,y\n0,0,0\n1,0,abc\n' >lines4.csv
+bad_opt 1 "mlptrain: lines4.csv:3:3: 'abc' is not a number" "$MLPTRAIN" -q lines4.csv
+printf 'x1,x2\n\n\n0,0\n"x\n",1\n' >lines5.csv
+# Without -o, the rows before the bad one have been printed already.
+expect_status 1 "$MLPPREDICT" xor.json lines5.csv && expect_err_match "mlppredict: lines5\\.csv:5:1: .*"
+same_text "$(cat "$tmp/out")" "$(head -n 1 xor.out)" "the output before the error"
+
+# README.md: "Every error is one line on stderr naming the file, the line and
+# the column"; the column of a CSV error is the field's number, as in
+# "bad.csv:12:3: 'abc' is not a number".
+t "malformed quoting: exit 1, file:line:column of the field"
+printf 'x1,x2,y\n0,0,0\n1,a"b,1\n' >quote1.csv
+expect_status 1 "$MLPTRAIN" -q quote1.csv && expect_err_match 'mlptrain: quote1\.csv:3:2: .*quot.*' && expect_no_stdout
+printf 'x1,x2,y\n0,0,0\n1,"1"x,1\n' >quote2.csv
+expect_status 1 "$MLPTRAIN" -q quote2.csv && expect_err_match 'mlptrain: quote2\.csv:3:2: .*quot.*'
+
+t "an unterminated quote: exit 1, file:line:column where it opens"
+printf 'x1,x2,y\n0,0,0\n1,"1,1' >quote3.csv
+expect_status 1 "$MLPTRAIN" -q quote3.csv && expect_err_match 'mlptrain: quote3\.csv:3:2: .*quot.*'
+printf 'x1,x2,y\n0,0,0\n1,"1,1\n0,0,0\n' >quote4.csv
+expect_status 1 "$MLPTRAIN" -q quote4.csv && expect_err_match 'mlptrain: quote4\.csv:3:2: .*quot.*'
+
+t "an error about a field holding a line break is still one line"
+printf 'x1,x2,y\n0,0,0\n1,"a\nb",1\n' >nlfield.csv
+if expect_status 1 "$MLPTRAIN" -q nlfield.csv; then
+	n=$(wc -l <"$tmp/err" | tr -d ' ')
+	same_text "$n" 1 "lines on stderr" || show "$tmp/err"
+	expect_err_match 'mlptrain: nlfield\.csv:3:2: .* is not a number'
+fi
+
+# ---- 11. several outputs ----
+
+t "multi-output: -l 3,6,2 trains, mlppredict prints two numbers per row"
+if expect_status 0 "$MLPTRAIN" -q -l 3,6,2 -e 20 "$multi"; then
+	cp "$tmp/out" multi.json
+	json_is .layers multi.json '[3,6,2]'
+	json_is .features multi.json '["a","b","c"]'
+	json_is .targets multi.json '["y1","y2"]'
+	if expect_status 0 "$MLPPREDICT" multi.json "$multi"; then
+		awk -F, 'NF != 2 || $1 !~ /^[0-9.e-]+$/ || $2 !~ /^[0-9.e-]+$/ || $1 < 0 || $1 > 1 || $2 < 0 || $2 > 1 { bad++ }
+		    END { exit !(NR == 300 && bad == 0) }' "$tmp/out" ||
+			{ fail "not 300 lines of two probabilities:"; show "$tmp/out"; }
+		cp "$tmp/out" multi.out
+		cut -d, -f1-3 "$multi" >multi-features.csv
+		expect_status 0 "$MLPPREDICT" multi.json multi-features.csv && same "$tmp/out" multi.out "features only"
+		# accuracy: the fraction of (row, output) pairs, as the model says
+		tail -n +2 "$multi" | cut -d, -f4,5 | paste -d, multi.out - |
+			awk -F, -v acc="$(model_value accuracy multi.json)" '
+			    { h += ($1 >= 0.5) == ($3 >= 0.5); h += ($2 >= 0.5) == ($4 >= 0.5) }
+			    END { if (h / (2 * NR) != acc + 0) { print "accuracy " h / (2 * NR) " vs model " acc; exit 1 } }' >diff.txt ||
+			fail "$(cat diff.txt)"
+	fi
+fi
+
+# ---- 12. divergence ----
+
+t "divergence: exit 4, the epoch and -r named, nothing on stdout"
+cp keep.orig o/keep.json
+expect_status 4 "$MLPTRAIN" -q -Z -r 1e300 -e 5 -l 4,8,1 -o o/keep.json "$blobs" &&
+	expect_err_only "mlptrain: training diverged in epoch 1: the loss became non-finite; try a smaller learning rate than -r 1e+300, or leave standardisation on"
+same o/keep.json keep.orig "the existing -o file"
+expect_status 4 "$MLPTRAIN" -q -Z -r 1e300 -e 5 -l 4,8,1 "$blobs" && expect_no_stdout
+
+# ---- 13. signals ----
+
+# interrupt SIGNAL STATUS: a long training with -o on an existing file,
+# stopped by SIGNAL once the first epoch is reported.
+interrupt() {
+	cp keep.orig o/keep.json
+	listing o >before.txt
+	start_job "$MLPTRAIN" -e 1000000000 -o o/keep.json "$moons"
+	wait_for '^epoch 1/' "$tmp/job.err"
+	kill -s "$1" "$jobpid" 2>/dev/null || fail "could not signal the job"
+	end_job
+	if expect_rc "$2"; then
+		expect_err_match 'mlptrain: interrupted in epoch [0-9]+ at row [0-9]+ of 400; no model written'
+		expect_no_stdout
+	fi
+	same o/keep.json keep.orig "the existing -o file"
+	listing o >after.txt
+	same after.txt before.txt "the -o directory's files"
+}
+
+t "SIGINT during training: exit 130, the old -o file kept, no temporary file"
+interrupt INT 130
+
+t "SIGTERM during training: exit 143, the old -o file kept, no temporary file"
+interrupt TERM 143
+
+t "SIGHUP during training: exit 129 (128+N)"
+interrupt HUP 129
+
+mkfifo fifo
+t "SIGINT while mlptrain reads its input: exit 130 with a message"
+# A FIFO held open by this shell, so the read blocks until the signal.
+cp keep.orig o/keep.json
+exec 9<>fifo
+start_job "$MLPTRAIN" -q -o o/keep.json fifo 9>&-
+sleep 0.5
+kill -s INT "$jobpid" 2>/dev/null || fail "could not signal the job"
+sleep 0.1
+exec 9>&-
+end_job
+if expect_rc 130; then
+	expect_no_stdout
+	expect_err_match 'mlptrain: .*interrupted.*'
+fi
+same o/keep.json keep.orig "the existing -o file"
+
+t "SIGINT while mlppredict reads: exit 130, the old -o file kept"
+listing o >before.txt
+exec 9<>fifo
+start_job "$MLPPREDICT" -o o/keep.json moons.json "$moons" fifo 9>&-
+sleep 0.5
+kill -s INT "$jobpid" 2>/dev/null || fail "could not signal the job"
+sleep 0.1
+exec 9>&-
+end_job
+expect_rc 130 && expect_err_only "mlppredict: interrupted; output file left as it was"
+same o/keep.json keep.orig "the existing -o file"
+listing o >after.txt
+same after.txt before.txt "the -o directory's files"
+
+# ---- 14. agreement with the independent implementation of the lecture ----
+
+# ref_lecture START DATA EPOCHS RATE TRAINED retrains START by plain SGD over
+# DATA in file order, without standardisation, and compares with TRAINED.
+if [ -n "${REF:-}" ]; then
+	REF=$(abs_prog "$REF")
+else
+	REF=$ROOT/build/ref_lecture
+	# Without a build of it (make test makes one), compile a private copy.
+	if [ ! -x "$REF" ] && [ -f "$ROOT/tests/ref_lecture.c" ] &&
+	    ${CC:-cc} -std=c99 -O2 -o "$tmp/ref_lecture" "$ROOT/tests/ref_lecture.c" -lcjson -lm 2>/dev/null; then
+		REF=$tmp/ref_lecture
+	fi
+fi
+
+# agree NAME LAYERS EPOCHS RATE DATA: mlptrain -Z -S against ref_lecture.
+agree() {
+	t "$1: mlptrain -Z -S -l $2 -e $3 -r $4 agrees with ref_lecture"
+	if [ ! -x "$REF" ]; then
+		fail "$REF is missing (make build/ref_lecture)"
+		return
+	fi
+	"$MLPTRAIN" -q -Z -S -e 0 -l "$2" "$5" >start.json 2>start.err || { fail "start model: $(cat start.err)"; return; }
+	expect_status 0 "$MLPTRAIN" -q -Z -S -e "$3" -r "$4" -l "$2" "$5" || return
+	cp "$tmp/out" trained.json
+	expect_status 0 "$REF" start.json "$5" "$3" "$4" trained.json || show "$tmp/out"
+}
+agree xor 2,4,1 200 0.5 "$xor"
+agree moons 2,5,3,1 5 0.1 "$moons"
+agree multi 3,4,2 5 0.3 "$multi"
+
+t "a warm start (-i) continues exactly where the model left off"
+if [ -x "$REF" ]; then
+	"$MLPTRAIN" -q -Z -S -e 5 -r 0.3 -l 3,4,2 "$multi" >warm0.json
+	expect_status 0 "$MLPTRAIN" -q -Z -S -e 3 -r 0.3 -i warm0.json "$multi" && cp "$tmp/out" warm1.json &&
+		{ expect_status 0 "$REF" warm0.json "$multi" 3 0.3 warm1.json || show "$tmp/out"; }
+	# and the comparison can fail: another rate does not agree
+	expect_status 1 "$REF" warm0.json "$multi" 3 0.31 warm1.json
+else
+	fail "$REF is missing (make build/ref_lecture)"
+fi
+
+t "standardised training equals plain SGD on the standardised data"
+# The features standardised with awk by the model's mean and std, exactly as
+# the man page writes it: z = (x - mean) / std.
+if [ -x "$REF" ]; then
+	"$MLPTRAIN" -q -S -e 0 -l 4,8,1 "$blobs" >start.json
+	expect_status 0 "$MLPTRAIN" -q -S -e 3 -l 4,8,1 "$blobs" && cp "$tmp/out" trained.json
+	awk -F, -v OFS=, -v mean="$(model_value mean trained.json)" -v std="$(model_value std trained.json)" '
+	    BEGIN { gsub(/[][ ]/, "", mean); gsub(/[][ ]/, "", std); n = split(mean, m, ","); split(std, s, ",") }
+	    NR == 1 { print; next }
+	    { for (j = 1; j <= n; j++) $j = sprintf("%.17g", ($j - m[j]) / s[j]); print }' "$blobs" >z.csv
+	expect_status 0 "$REF" start.json z.csv 3 0.1 trained.json || show "$tmp/out"
+else
+	fail "$REF is missing (make build/ref_lecture)"
+fi
+
+# ---- 15. documentation ----
+
+t "man pages lint clean"
+if command -v mandoc >/dev/null 2>&1; then
+	for page in mlptrain mlppredict; do
+		mandoc -Tlint "$MAN/$page.1" >lint.txt 2>&1 ||
+			fail "mandoc -Tlint $page.1 exit $?:" "$(head -n 5 lint.txt)"
+	done
+else
+	fail "mandoc is not installed (make deps installs it)"
+fi
+
+# long_options PROGRAM: the long options its -h lists, one a line.
+long_options() {
+	"$1" -h | grep -o -e '--[a-z][a-z-]*' | sort -u
+}
+
+for prog in mlptrain mlppredict; do
+	t "every long option of $prog -h is in man/$prog.1"
+	[ "$prog" = mlptrain ] && bin=$MLPTRAIN || bin=$MLPPREDICT
+	opts=$(long_options "$bin")
+	[ -n "$opts" ] || fail "$prog -h lists no long options"
+	for o in $opts; do
+		# the page spells them Fl \-\-name or \-\-name
+		sed 's/\\-/-/g' "$MAN/$prog.1" | grep -F -e "$o" >/dev/null ||
+			sed 's/\\-/-/g' "$MAN/$prog.1" | grep -E -e "Fl -${o#--}([^a-z-]|\$)" >/dev/null ||
+			fail "$o is missing from man/$prog.1"
+	done
+
+	t "every long option of $prog -h is in README.md"
+	if [ -z "$opts" ]; then
+		fail "$prog -h lists no long options"
+	elif [ -f "$README" ]; then
+		for o in $opts; do
+			grep -F -e "$o" "$README" >/dev/null || fail "$o is missing from README.md"
+		done
+	else
+		fail "README.md does not exist"
+	fi
+done
+
+# ---- 16. --version and -h ----
+
+for prog in mlptrain mlppredict; do
+	[ "$prog" = mlptrain ] && bin=$MLPTRAIN || bin=$MLPPREDICT
+	[ "$prog" = mlptrain ] && usage1=$usage_train1 || usage1=$usage_predict
+	t "$prog --version and -V print '$prog 0.1.0'"
+	for v in --version -V; do
+		expect_status 0 "$bin" $v && same_text "$(cat "$tmp/out")" "$prog 0.1.0" "$prog $v" && expect_no_stderr
+	done
+	t "$prog -h and --help print the usage on stdout, exit 0"
+	for h in -h --help; do
+		if expect_status 0 "$bin" $h; then
+			expect_no_stderr
+			same_text "$(head -n 1 "$tmp/out")" "$usage1" "first line of $prog $h"
+			grep -F -e 'Exit status:' "$tmp/out" >/dev/null || fail "$prog $h lacks the exit statuses"
+		fi
+	done
+done
+
+finish
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
