@@ -153,4 +153,7 @@ clean:
 
 .PHONY: all deps deps-build install-packages test sanitize fuzz fuzz-run demo install uninstall clean
 
+# Keep the objects that pattern rules chain through (make would delete them).
+.SECONDARY:
+
 -include build/*.d build/san/*.d build/fuzz/*.d
