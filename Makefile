@@ -24,7 +24,7 @@ FUZZ_TEST_SECONDS = 10
 # Debian packages: the two libraries; for the tests, mandoc (man-page lint),
 # clang and its runtime (fuzzing), valgrind.
 DEPS = libcsv-dev libcjson-dev
-TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind
+TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev
 
 LIBOBJ = build/cli.o build/csvread.o build/data.o build/model.o build/modelio.o \
 	build/number.o build/outfile.o build/rng.o build/train.o
@@ -157,3 +157,33 @@ clean:
 .SECONDARY:
 
 -include build/*.d build/san/*.d build/fuzz/*.d
+
+# ---- Benchmark (tests/bench/README) ----------------------------------------
+# `make bench` runs mlptrain and mlppredict against peers, round robin, and
+# prints a table of medians; `BENCH_QUICK=1 make bench` in under a minute.
+# Its programs are built here, data and results go to build/bench/.
+BENCH_DIR = build/bench
+BENCH_CFLAGS = -std=c99 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wpedantic
+BENCH_TOOLS = $(BENCH_DIR)/gendata $(BENCH_DIR)/fann_peer $(BENCH_DIR)/ceiling $(BENCH_DIR)/csvcount
+
+$(BENCH_DIR)/gendata: tests/bench/gendata.c
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench/gendata.c -lm
+
+$(BENCH_DIR)/fann_peer: tests/bench/fann_peer.c tests/bench/loadcsv.h
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench/fann_peer.c -lfloatfann -lm
+
+$(BENCH_DIR)/ceiling: tests/bench/ceiling.c tests/bench/loadcsv.h
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -O3 -march=native $(LDFLAGS) -o $@ tests/bench/ceiling.c -lm
+
+$(BENCH_DIR)/csvcount: tests/bench/csvcount.c
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench/csvcount.c -lcsv
+
+bench: all $(BENCH_TOOLS)
+	@CC='$(CC)' BENCH_CMD='$(if $(BENCH_QUICK),BENCH_QUICK=$(BENCH_QUICK) )$(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS) )make bench' \
+		sh tests/bench/bench.sh
+
+.PHONY: bench

@@ -1,0 +1,193 @@
+/*
+ * fann_peer - the FANN contender of the benchmark (tests/bench/README).
+ *
+ *     fann_peer LAYERS FILE EPOCHS [RATE [SEED]]
+ *
+ * Trains a FANN network (libfann, single precision: floatfann) of the same
+ * shape as mlptrain on the same CSV, by per-sample SGD: fann_train() on each
+ * row in file order (FANN_TRAIN_INCREMENTAL, the algorithm fann_train always
+ * uses), learning rate RATE (default 0.1), no momentum, EPOCHS passes.
+ *
+ * Units: FANN_SIGMOID in the hidden and the output layers.  FANN computes
+ * FANN_SIGMOID as 1 / (1 + exp(-2 s a)) for steepness s, so the logistic
+ * sigma(a) of mlptrain is steepness 0.5 (FANN's default, set explicitly
+ * here; 1.0 would be sigma(2a)); main() checks this on a one-weight net
+ * before training.  The error function is FANN_ERRORFUNC_LINEAR (FANN's
+ * default, tanh, rescales the error): the gradient is then that of the mean
+ * squared error, not of the log loss, so FANN is a speed peer, not an
+ * accuracy peer.  Initial weights: Glorot-uniform from splitmix64 seeded
+ * with SEED (default 1), mlptrain's bound, written straight into
+ * ann->weights (struct fann is public in fann_data.h) in the order of
+ * fann_get_connection_array: fann_set_weight_array searches the whole net
+ * for every connection, quadratic, about 2 s for the 100-256-128-1 net.
+ *
+ * The CSV is parsed with strtod (loadcsv.h) into memory and converted to
+ * float rows before the clock starts; stderr gets one line
+ * "fann_peer: rows=R epochs=E seconds=S samples_per_s=X mse=M", S being the
+ * training loop alone (clock_gettime, CLOCK_MONOTONIC).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <floatfann.h>
+
+#include "loadcsv.h"
+
+#define MAX_LAYERS 64
+#define LOGISTIC_STEEPNESS 0.5f		/* FANN_SIGMOID(s = 0.5) = 1 / (1 + exp(-a)) */
+
+static uint64_t
+splitmix64(uint64_t *state)
+{
+	uint64_t x;
+
+	*state += UINT64_C(0x9e3779b97f4a7c15);
+	x = *state;
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+/* Our units are FANN's FANN_SIGMOID at LOGISTIC_STEEPNESS: checked, not assumed. */
+static int
+check_logistic(void)
+{
+	struct fann *ann = fann_create_standard(2, 1, 1);
+	struct fann_connection c[2];
+	fann_type in[1] = { 1.5f }, *out;
+	double want = 1.0 / (1.0 + exp(-(1.5 * 0.75 - 0.25)));
+	unsigned k;
+	int ok;
+
+	if (ann == NULL || fann_get_total_connections(ann) != 2)
+		return 0;
+	fann_set_activation_function_output(ann, FANN_SIGMOID);
+	fann_set_activation_steepness_output(ann, LOGISTIC_STEEPNESS);
+	fann_get_connection_array(ann, c);
+	for (k = 0; k < 2; k++)
+		c[k].weight = c[k].from_neuron == 0 ? 0.75f : -0.25f;	/* neuron 1 is the bias */
+	fann_set_weight_array(ann, c, 2);
+	out = fann_run(ann, in);
+	ok = fabs(out[0] - want) < 1e-6;
+	fann_destroy(ann);
+	return ok;
+}
+
+static void
+usage(void)
+{
+	fputs("usage: fann_peer n0,n1,...,nL file.csv epochs [rate [seed]]\n", stderr);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned n[MAX_LAYERS + 1], k, nconn, *first;
+	struct fann_connection *conn;
+	struct fann *ann;
+	struct timespec t0, t1;
+	struct table t;
+	unsigned long epochs, e;
+	uint64_t state = 1;
+	fann_type *rows;
+	double eta = 0.1, s;
+	size_t r, j;
+	char err[512];
+	int L, l;
+
+	if (argc < 4 || argc > 6)
+		usage();
+	if ((L = loadcsv_layers(argv[1], n, MAX_LAYERS + 1)) < 0)
+		usage();
+	L--;
+	epochs = strtoul(argv[3], NULL, 10);
+	if (argc > 4)
+		eta = strtod(argv[4], NULL);
+	if (argc > 5)
+		state = strtoull(argv[5], NULL, 10);
+
+	if (!check_logistic()) {
+		fputs("fann_peer: FANN_SIGMOID at steepness 0.5 is not 1/(1+exp(-a)) in this libfann\n", stderr);
+		return 1;
+	}
+	if (loadcsv(argv[2], &t, err, sizeof err) != 0) {
+		fprintf(stderr, "fann_peer: %s\n", err);
+		return 1;
+	}
+	if (t.cols != (size_t)n[0] + n[L]) {
+		fprintf(stderr, "fann_peer: %s has %zu columns, layers want %u + %u\n",
+		    argv[2], t.cols, n[0], n[L]);
+		return 1;
+	}
+	/* Single precision rows, features then targets, as fann_train takes them. */
+	if ((rows = malloc(t.rows * t.cols * sizeof *rows)) == NULL) {
+		fputs("fann_peer: out of memory\n", stderr);
+		return 1;
+	}
+	for (j = 0; j < t.rows * t.cols; j++)
+		rows[j] = (fann_type)t.v[j];
+	free(t.v);
+
+	if ((ann = fann_create_standard_array((unsigned)L + 1, n)) == NULL) {
+		fputs("fann_peer: fann_create_standard_array failed\n", stderr);
+		return 1;
+	}
+	fann_set_activation_function_hidden(ann, FANN_SIGMOID);
+	fann_set_activation_function_output(ann, FANN_SIGMOID);
+	fann_set_activation_steepness_hidden(ann, LOGISTIC_STEEPNESS);
+	fann_set_activation_steepness_output(ann, LOGISTIC_STEEPNESS);
+	fann_set_training_algorithm(ann, FANN_TRAIN_INCREMENTAL);
+	fann_set_train_error_function(ann, FANN_ERRORFUNC_LINEAR);
+	fann_set_learning_rate(ann, (float)eta);
+	fann_set_learning_momentum(ann, 0.0f);
+
+	/*
+	 * Glorot-uniform weights, bound sqrt(2 / (N_{l-1} + N_l)) per layer.
+	 * FANN numbers neurons layer after layer, each layer's bias last; a
+	 * connection belongs to layer l when its target lies in layer l.
+	 */
+	nconn = fann_get_total_connections(ann);
+	conn = malloc(nconn * sizeof *conn);
+	first = malloc(((size_t)L + 2) * sizeof *first);
+	if (conn == NULL || first == NULL) {
+		fputs("fann_peer: out of memory\n", stderr);
+		return 1;
+	}
+	first[0] = 0;
+	for (l = 0; l <= L; l++)
+		first[l + 1] = first[l] + n[l] + 1;	/* +1: the bias neuron */
+	/* Connection k of fann_get_connection_array is ann->weights[k]. */
+	fann_get_connection_array(ann, conn);
+	if (ann->total_connections != nconn) {
+		fputs("fann_peer: unexpected struct fann layout\n", stderr);
+		return 1;
+	}
+	for (k = 0; k < nconn; k++) {
+		for (l = 1; l <= L && conn[k].to_neuron >= first[l + 1]; l++)
+			;
+		ann->weights[k] = (fann_type)(sqrt(2.0 / (double)(n[l - 1] + n[l])) *
+		    (2.0 * ((double)(splitmix64(&state) >> 11) * 0x1.0p-53) - 1.0));
+	}
+	free(conn);
+	free(first);
+	fann_reset_MSE(ann);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (e = 0; e < epochs; e++)
+		for (r = 0; r < t.rows; r++)
+			fann_train(ann, rows + r * t.cols, rows + r * t.cols + n[0]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+
+	fprintf(stderr, "fann_peer: rows=%zu epochs=%lu seconds=%.6f samples_per_s=%.1f mse=%.6f\n",
+	    t.rows, epochs, s, s > 0 ? (double)t.rows * (double)epochs / s : 0.0, fann_get_MSE(ann));
+	fann_destroy(ann);
+	free(rows);
+	return 0;
+}
