@@ -37,6 +37,19 @@ struct reader {
 	long rows;
 };
 
+/*
+ * libcsv grows its field buffer through this: refusing to go past
+ * CSV_MAX_FIELD turns a field of gigabytes into an error, not an
+ * out-of-memory kill.
+ */
+static void *
+limited_realloc(void *p, size_t size)
+{
+	if (size > CSV_MAX_FIELD + 1024)
+		return NULL;
+	return realloc(p, size);
+}
+
 const char *
 csv_show(char *buf, size_t buflen, const char *s, size_t len)
 {
@@ -122,6 +135,11 @@ on_field(void *s, size_t len, void *data)
 
 	if (r->status != 0)
 		return;
+	if (r->n >= CSV_MAX_FIELDS) {
+		snprintf(r->err, r->errlen, "%s:%ld: more than %d fields in a row", r->name, r->line, CSV_MAX_FIELDS);
+		r->status = ST_DATA;
+		return;
+	}
 	if (grow_fields(r) != 0 || grow_buf(r, r->buflen + len + 1) != 0) {
 		nomem(r);
 		return;
@@ -173,7 +191,11 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 		if (csv_parse(p, data, chunk, on_field, on_row, r) != chunk) {
 			if (r->status != 0)
 				break;
-			if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
+			if (csv_get_buffer_size(p) >= CSV_MAX_FIELD) {
+				snprintf(r->err, r->errlen, "%s:%ld:%zu: field longer than %d bytes", r->name, r->line,
+				    r->n + 1, CSV_MAX_FIELD);
+				r->status = ST_DATA;
+			} else if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
 				nomem(r);
 			else {
 				snprintf(r->err, r->errlen, "%s:%ld:%zu: malformed quoting: a quote inside an unquoted field, "
@@ -224,6 +246,7 @@ csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
 		snprintf(err, errlen, "%s: out of memory", name);
 		return ST_NOMEM;
 	}
+	csv_set_realloc_func(&p, limited_realloc);
 	while (r.status == 0 && (got = fread(block, 1, BLOCK, f)) > 0) {
 		skip = 0;
 		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define CSV_MAX_FIELD (1 << 20)		/* longest field accepted, in bytes */
+#define CSV_MAX_FIELDS 2000000		/* most fields accepted in a row */
+
 struct csv_row {
 	size_t n;		/* number of fields */
 	char **field;		/* (n) NUL-terminated texts, valid during the callback */
