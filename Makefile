@@ -10,7 +10,7 @@ LDFLAGS =
 LDLIBS = -lcsv -lcjson -lm
 
 MLP_CPPFLAGS = -D_XOPEN_SOURCE=700 -Isrc
-MLP_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -MMD -MP
+MLP_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 
 # Flags of the sanitizer build (build/san/) that the test suite runs as well.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -75,6 +75,16 @@ build/san/test_%: build/san/test_%.o build/san/libmlp.a
 
 sanitize: $(SAN_BIN) $(SAN_TESTS)
 
+# Static checks: man pages, cppcheck, clang-tidy.  cppcheck's variableScope
+# wants declarations moved into blocks, against this code's style;
+# clang-tidy's calloc-of-0 check cannot see that layer sizes are at least 1,
+# and cert-err33-c wants every fprintf's result checked.
+TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,-cert-err33-c,-bugprone-easily-swappable-parameters,\
+-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-optin.portability.UnixAPI
+
+lint:
+	@sh tests/lint.sh "$(TIDY_CHECKS)"
+
 # Fuzz targets: the library built for libFuzzer, one program per parser.
 build/fuzz/%.o: src/%.c
 	@mkdir -p build/fuzz
@@ -124,10 +134,13 @@ install-packages:
 		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-# The whole suite twice, on the normal build and on the sanitizer build,
-# then every fuzz target for FUZZ_TEST_SECONDS seconds.
+# The whole suite twice, on the normal build and on the sanitizer build; in CI
+# (CI=true) or with MEMCHECK=1, the end-to-end suite under Valgrind too (about
+# 3 more minutes); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
+MEMCHECK = $(if $(filter true,$(CI)),1,)
 test: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
-	@FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
+	@MEMCHECK=$(MEMCHECK) TIDY_CHECKS="$(TIDY_CHECKS)" FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) \
+		sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
 
 demo: deps-build
 	@$(MAKE) --no-print-directory all
@@ -151,7 +164,7 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
-.PHONY: all deps deps-build install-packages test sanitize fuzz fuzz-run demo install uninstall clean
+.PHONY: all deps deps-build install-packages test lint sanitize fuzz fuzz-run demo install uninstall clean
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:

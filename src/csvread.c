@@ -60,7 +60,7 @@ csv_show(char *buf, size_t buflen, const char *s, size_t len)
 		c = (unsigned char)s[i];
 		if (c == '\n' || c == '\r' || c == '\t') {
 			buf[o++] = '\\';
-			buf[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			buf[o++] = (char)(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		} else if (c < 0x20 || c == 0x7f)
 			o += (size_t)snprintf(buf + o, buflen - o, "\\x%02x", c);
 		else
@@ -225,7 +225,7 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 
 int
 csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
-    volatile sig_atomic_t *stop, char *err, size_t errlen)
+    const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	struct csv_parser p;
 	struct reader r;
@@ -256,7 +256,7 @@ csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
 		if (r.status == 0 && stop != NULL && *stop)
 			r.status = *stop;
 	}
-	if (r.status == 0 && ferror(f) && stop != NULL && *stop)
+	if (r.status == 0 && stop != NULL && *stop)
 		r.status = *stop;
 	if (r.status >= ST_INTERRUPTED)
 		snprintf(err, errlen, "interrupted while reading %s at line %ld", name, r.line);

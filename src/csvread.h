@@ -36,7 +36,7 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
  * *stop as soon as it is non-zero.
  */
 int csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
-    volatile sig_atomic_t *stop, char *err, size_t errlen);
+    const volatile sig_atomic_t *stop, char *err, size_t errlen);
 
 /*
  * Writes a printable, one-line form of field s[0..len-1] into buf (at most

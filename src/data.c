@@ -98,7 +98,7 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 
 int
 data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
-    volatile sig_atomic_t *stop, char *err, size_t errlen)
+    const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	struct loader ld;
 	int st;

@@ -25,7 +25,7 @@ struct dataset {
  * with a "name:line:column: ..." message in err.
  */
 int data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
-    volatile sig_atomic_t *stop, char *err, size_t errlen);
+    const volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* Frees d; NULL is fine. */
 void data_free(struct dataset *d);
 /* Number of feature columns, F = C - T. */

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "modelio.h"
 #include "number.h"
@@ -522,7 +523,18 @@ model_read(FILE *f, const char *name, struct model **out, char *err, size_t errl
 {
 	size_t len = 0, cap = 65536, got;
 	char *text = NULL, *p;
+	struct stat sb;
 	int st;
+
+	/* A regular file's size is known: refuse a huge one before reading it. */
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if ((uintmax_t)sb.st_size >= MODEL_MAX_BYTES) {
+			snprintf(err, errlen, "%s: %jd bytes, larger than the %zu a model may have", name,
+			    (intmax_t)sb.st_size, MODEL_MAX_BYTES - 1);
+			return ST_DATA;
+		}
+		cap = (size_t)sb.st_size + 1;
+	}
 
 	for (;;) {
 		if ((p = realloc(text, cap)) == NULL) {
@@ -537,10 +549,10 @@ model_read(FILE *f, const char *name, struct model **out, char *err, size_t errl
 			break;
 		if (cap >= MODEL_MAX_BYTES) {
 			free(text);
-			snprintf(err, errlen, "%s: larger than %zu bytes, the most a model may have", name, MODEL_MAX_BYTES);
+			snprintf(err, errlen, "%s: larger than the %zu bytes a model may have", name, MODEL_MAX_BYTES - 1);
 			return ST_DATA;
 		}
-		cap *= 2;
+		cap = cap * 2 > MODEL_MAX_BYTES ? MODEL_MAX_BYTES : cap * 2;
 	}
 	if (ferror(f)) {
 		free(text);

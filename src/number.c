@@ -142,7 +142,7 @@ number_format(char *buf, double x, int digits)
 	 * is the one %.15g prints (15-digit decimals are further apart than
 	 * doubles); denormals hold fewer digits, so try from 1 up for them.
 	 */
-	for (p = x != 0 && fabs(x) < DBL_MIN ? 1 : 15; p <= 17; p++) {
+	for (p = (x != 0 && fabs(x) < DBL_MIN) ? 1 : 15; p <= 17; p++) {
 		n = snprintf(buf, NUMBER_BUFLEN, "%.*g", p, x);
 		if (strtod(buf, NULL) == x)
 			break;

@@ -4,8 +4,9 @@
 # then, after "--", the sanitizer build's unit tests and the end-to-end suite
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
 # F failed" lines; a suite that crashes or ends without one counts as a
-# failure.  With FUZZ_SECONDS set, the fuzz targets run last for that long
-# each.  The last line is "N passed, N failed"; exit status 1 on failure.
+# failure.  With MEMCHECK set, the end-to-end suite runs once more under
+# Valgrind memcheck; then the static checks (tests/lint.sh, with TIDY_CHECKS);
+# with FUZZ_SECONDS set, the fuzz targets run last for that long each.  The last line is "N passed, N failed"; exit status 1 on failure.
 
 passed=0
 failed=0
@@ -53,6 +54,18 @@ if [ $san -eq 1 ]; then
 	done
 	MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict run_suite sh tests/e2e.sh
 fi
+if [ -n "${MEMCHECK:-}" ]; then
+	echo "--- the end-to-end suite under Valgrind memcheck ---"
+	mkdir -p build/vg
+	for p in mlptrain mlppredict; do
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all "%s/%s" "$@"\n' \
+			"$(pwd)" "$p" >build/vg/$p
+		chmod +x build/vg/$p
+	done
+	E2E_VALGRIND=1 MLPTRAIN=build/vg/mlptrain MLPPREDICT=build/vg/mlppredict run_suite sh tests/e2e.sh
+fi
+echo "--- static checks ---"
+run_suite sh tests/lint.sh "$TIDY_CHECKS"
 if [ -n "${FUZZ_SECONDS:-}" ]; then
 	echo "--- fuzzing, ${FUZZ_SECONDS}s a target ---"
 	run_suite sh tests/fuzz.sh "$FUZZ_SECONDS"
