@@ -276,8 +276,16 @@ main(int argc, char *argv[])
 			sizes[1] = DEFAULT_HIDDEN;
 			sizes[2] = 1;
 		}
-		if ((m = model_new(sizes, count - 1)) == NULL)
+		if ((m = model_new(sizes, count - 1)) == NULL) {
+			size_t w = 0;
+			int l;
+
+			for (l = 1; l < count; l++)
+				w += sizes[l] * (sizes[l - 1] + 1);
+			snprintf(err, sizeof err, "out of memory for a model of %zu weights (%zu MiB)",
+			    w, w * sizeof(double) >> 20);
 			goto done;
+		}
 		model_init_glorot(m, &rng);
 	}
 	if (d->names != NULL && m->features == NULL &&

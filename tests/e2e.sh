@@ -1333,6 +1333,14 @@ same_text "$(cat pipe.rc)" 3 "exit status with SIGPIPE ignored"
 grep -E -x 'mlppredict: (standard output: )?write error: Broken pipe' pipe.err >/dev/null ||
 	{ fail "no write error reported on a closed pipe with SIGPIPE ignored; stderr:"; show pipe.err; }
 
+t "an allocation that fails is reported as such: exit 5"
+# Sanitizer and Valgrind builds cannot run under a small address-space limit.
+if (ulimit -v 300000 && "$MLPTRAIN" -V) >/dev/null 2>&1; then
+	run sh -c 'ulimit -v 300000 && exec "$@"' sh "$MLPTRAIN" -q -l 2,20000,20000,1 -o o/keep.json "$xor"
+	expect_rc 5 && expect_err_only "mlptrain: out of memory for a model of 400100001 weights (3052 MiB)"
+	same o/keep.json keep.orig "the existing -o file"
+fi
+
 # ---- 16. --version and -h ----
 
 for prog in mlptrain mlppredict; do
