@@ -35,20 +35,6 @@
 
 #define MAX_LAYERS 64
 
-static uint64_t
-splitmix64(uint64_t *state)
-{
-	uint64_t x;
-
-	*state += UINT64_C(0x9e3779b97f4a7c15);
-	x = *state;
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 static double
 seconds_since(const struct timespec *t0)
 {

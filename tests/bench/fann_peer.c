@@ -39,20 +39,6 @@
 #define MAX_LAYERS 64
 #define LOGISTIC_STEEPNESS 0.5f		/* FANN_SIGMOID(s = 0.5) = 1 / (1 + exp(-a)) */
 
-static uint64_t
-splitmix64(uint64_t *state)
-{
-	uint64_t x;
-
-	*state += UINT64_C(0x9e3779b97f4a7c15);
-	x = *state;
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 /* Our units are FANN's FANN_SIGMOID at LOGISTIC_STEEPNESS: checked, not assumed. */
 static int
 check_logistic(void)

@@ -9,6 +9,7 @@
 #define BENCH_LOADCSV_H
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,21 @@ loadcsv_layers(const char *s, unsigned *sizes, int max)
 			return -1;
 		s = end + 1;
 	}
+}
+
+/* splitmix64, as mlptrain draws its initial weights: the peers start from the same ones. */
+static uint64_t
+splitmix64(uint64_t *state)
+{
+	uint64_t x;
+
+	*state += UINT64_C(0x9e3779b97f4a7c15);
+	x = *state;
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
 }
 
 #endif
