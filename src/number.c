@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,100 @@ spells_nonfinite(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Clinger's fast path: a decimal M * 10^k with M <= 2^53 (so M is a double
+ * exactly) and |k| <= 22 (so 10^|k| is a double exactly) is correctly rounded
+ * by one multiplication or division, the only rounding there is.  This needs
+ * double arithmetic without excess precision (FLT_EVAL_METHOD 0, as on
+ * x86-64 and ARM64); elsewhere every number goes to strtod.
+ */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define FAST_PATH 1
+#endif
+
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+#define MANT_MAX ((uint64_t)1 << 53)
+#define EXP_CAP 100000		/* exponents beyond this are left to strtod anyway */
+
+#ifdef FAST_PATH
+/*
+ * The usual field in one pass: [+-]digits[.digits][(e|E)[+-]digits] with at
+ * most 19 digits in all and an exponent of at most 3 digits, no blanks.
+ * Returns 1 with *out set when Clinger's fast path applies; 0 sends the field
+ * through number_parse's general code (which reads it all again).
+ */
+static int
+fast_decimal(const char *s, size_t len, double *out)
+{
+	const char *p = s, *end = s + len, *q;
+	uint64_t mant = 0;
+	unsigned d;
+	long k = 0, ex = 0, nd;
+	int neg = 0, eneg = 0;
+	double v;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	q = p;
+	while (p < end && (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
+		mant = mant * 10 + d;
+		p++;
+	}
+	nd = p - q;
+	if (p < end && *p == '.') {
+		q = ++p;
+		while (p < end && (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
+			mant = mant * 10 + d;
+			p++;
+		}
+		k = -(p - q);
+		nd += p - q;
+	}
+	if (nd == 0 || nd > 19)
+		return 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		q = p;
+		while (p < end && p - q < 3 && (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
+			ex = ex * 10 + (long)d;
+			p++;
+		}
+		if (p == q)
+			return 0;
+		k += eneg ? -ex : ex;
+	}
+	if (p != end || mant > MANT_MAX || k < -22 || k > 22)
+		return 0;
+	v = (double)mant;	/* exact */
+	if (k < 0)
+		v /= pow10_exact[-k];
+	else
+		v *= pow10_exact[k];
+	*out = neg ? -v : v;
+	return 1;
+}
+#endif
+
 enum num_error
 number_parse(const char *s, size_t len, double *out)
 {
 	char small[64], *buf, *end;
-	size_t b = 0, e = len, i, ndig = 0;
+	size_t b = 0, e = len, i, ndig = 0, nsig = 0;
+	uint64_t mant = 0;
+	long k = 0, ex = 0;
+	int neg = 0, eneg = 0;
 	double v;
 
+#ifdef FAST_PATH
+	if (fast_decimal(s, len, out))
+		return NUM_OK;
+#endif
 	while (b < e && isblank_c(s[b]))
 		b++;
 	while (e > b && isblank_c(s[e - 1]))
@@ -61,17 +149,29 @@ number_parse(const char *s, size_t len, double *out)
 	if (b == e)
 		return NUM_EMPTY;
 
-	/* Check the syntax ourselves: strtod would also take hex, nan and inf. */
+	/*
+	 * Check the syntax ourselves (strtod would also take hex, nan and
+	 * inf), gathering up to 19 significant digits as we go.
+	 */
 	i = b;
 	if (s[i] == '+' || s[i] == '-')
-		i++;
+		neg = s[i++] == '-';
 	while (i < e && isdigit_c(s[i])) {
+		if (nsig > 0 || s[i] != '0') {
+			if (++nsig <= 19)
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+		}
 		i++;
 		ndig++;
 	}
 	if (i < e && s[i] == '.') {
 		i++;
 		while (i < e && isdigit_c(s[i])) {
+			if (nsig > 0 || s[i] != '0') {
+				if (++nsig <= 19)
+					mant = mant * 10 + (uint64_t)(s[i] - '0');
+			}
+			k--;	/* one more digit after the point */
 			i++;
 			ndig++;
 		}
@@ -81,8 +181,10 @@ number_parse(const char *s, size_t len, double *out)
 
 		i++;
 		if (i < e && (s[i] == '+' || s[i] == '-'))
-			i++;
+			eneg = s[i++] == '-';
 		while (i < e && isdigit_c(s[i])) {
+			if (ex < EXP_CAP)
+				ex = ex * 10 + (s[i] - '0');
 			i++;
 			edig++;
 		}
@@ -91,6 +193,26 @@ number_parse(const char *s, size_t len, double *out)
 	}
 	if (ndig == 0 || i != e)
 		return spells_nonfinite(s + b, e - b) ? NUM_NONFINITE : NUM_SYNTAX;
+
+#ifdef FAST_PATH
+	k += eneg ? -ex : ex;
+	if (nsig <= 19 && mant <= MANT_MAX && k >= -22 && k <= 22) {
+		v = (double)mant;	/* exact */
+		if (k < 0)
+			v /= pow10_exact[-k];
+		else
+			v *= pow10_exact[k];
+		*out = neg ? -v : v;
+		return NUM_OK;
+	}
+#else
+	(void)neg;
+	(void)eneg;
+	(void)mant;
+	(void)nsig;
+	(void)k;
+	(void)ex;
+#endif
 
 	/* strtod needs a terminated string. */
 	if (e - b < sizeof small)
@@ -130,6 +252,147 @@ number_strerror(enum num_error e)
 	return "is not a number";
 }
 
+#if defined(__GNUC__) && defined(__SIZEOF_INT128__) && DBL_MANT_DIG == 53 && FLT_RADIX == 2
+#define FAST_FORMAT 1
+__extension__ typedef unsigned __int128 u128;
+
+/*
+ * Writes "%.{P}g" of the value D * 10^(X - P + 1), D having exactly P digits
+ * (X is the decimal exponent of its first digit), as printf would: trailing
+ * zeros dropped, exponent form when X < -4 or X >= P.  Returns the length.
+ */
+static int
+put_g(char *buf, int neg, uint64_t D, int P, int X)
+{
+	char dig[20];
+	int nd, i, o = 0, ax;
+
+	for (i = P - 1; i >= 0; i--) {
+		dig[i] = (char)('0' + (int)(D % 10));
+		D /= 10;
+	}
+	for (nd = P; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (neg)
+		buf[o++] = '-';
+	if (X < -4 || X >= P) {
+		buf[o++] = dig[0];
+		if (nd > 1) {
+			buf[o++] = '.';
+			for (i = 1; i < nd; i++)
+				buf[o++] = dig[i];
+		}
+		buf[o++] = 'e';
+		buf[o++] = X < 0 ? '-' : '+';
+		ax = X < 0 ? -X : X;
+		if (ax >= 100)
+			buf[o++] = (char)('0' + ax / 100);
+		buf[o++] = (char)('0' + ax / 10 % 10);
+		buf[o++] = (char)('0' + ax % 10);
+	} else if (X >= 0) {
+		for (i = 0; i <= X; i++)
+			buf[o++] = dig[i];
+		if (nd > X + 1) {
+			buf[o++] = '.';
+			for (; i < nd; i++)
+				buf[o++] = dig[i];
+		}
+	} else {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (i = 0; i < -X - 1; i++)
+			buf[o++] = '0';
+		for (i = 0; i < nd; i++)
+			buf[o++] = dig[i];
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+/*
+ * The shortest form by exact integer arithmetic, for normal |x| between about
+ * 1e-11 and 1e16 (probabilities, mostly); returns -1 for anything else.
+ *
+ * With |x| = m 2^-q (m < 2^53) and s chosen so that |x| 10^s lies in
+ * [10^16, 10^17), |x| 10^s = m 5^s / 2^h, h = q - s, which is exact in 128
+ * bits as N / 2^h, N = m 5^s.  The P-digit decimal printf would print is
+ * round(N / (10^(17-P) 2^h)), ties to even, and it reads back to x exactly
+ * when it lies within half an ulp of x (the ulp is 5^s / 2^h in these units;
+ * ties go to the even m, as strtod rounds).
+ */
+static int
+format_shortest_exact(char *buf, double x)
+{
+	static const uint64_t p10[18] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL
+	};
+	uint64_t bits, m, pow5, D;
+	u128 N, div, q, rem, C, diff, half;
+	int neg, e2, qexp, s, h, P, X, i;
+
+	memcpy(&bits, &x, sizeof bits);
+	neg = (int)(bits >> 63);
+	e2 = (int)((bits >> 52) & 0x7ff);
+	if (e2 == 0 || e2 == 0x7ff)
+		return -1;	/* zero, denormal, inf, nan */
+	m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52);
+	qexp = 1075 - e2;	/* |x| = m 2^-qexp */
+	s = 16 - (int)floor(log10(fabs(x)));
+	for (i = 0; i < 2; i++) {
+		if (s < 0 || s > 27)
+			return -1;
+		h = qexp - s;
+		if (h < 1 || h > 120)
+			return -1;
+		for (pow5 = 1, D = 0; D < (uint64_t)s; D++)
+			pow5 *= 5;
+		N = (u128)m * pow5;
+		q = N >> h;
+		if (q < p10[16])
+			s++;
+		else if (q >= p10[17])
+			s--;
+		else
+			break;
+	}
+	if (i == 2)
+		return -1;
+	/* here 10^16 <= N / 2^h < 10^17: the first digit of |x| is at 10^(16 - s) */
+	half = (u128)pow5;	/* half an ulp, in units of 2^-(h+1) */
+	for (P = 15; P <= 17; P++) {
+		X = 16 - s;
+		div = (u128)p10[17 - P] << h;
+		q = N / div;
+		rem = N - q * div;
+		D = (uint64_t)q;
+		if (2 * rem > div || (2 * rem == div && (D & 1)))
+			D++;
+		if (D == p10[P]) {
+			D = p10[P - 1];
+			X++;
+		}
+		if (P == 17)
+			break;
+		/* does D * 10^(17-P) (scaled as N is) read back to x? */
+		C = ((u128)D * p10[17 - P] * p10[X - (16 - s)]) << h;
+		if (C >= N) {
+			diff = 2 * (C - N);
+			if (diff < half || (diff == half && !(m & 1)))
+				break;
+		} else {
+			diff = 2 * (N - C);
+			if (m == ((uint64_t)1 << 52))
+				diff *= 2;	/* the gap below a power of two is half as wide */
+			if (diff < half || (diff == half && !(m & 1)))
+				break;
+		}
+	}
+	return put_g(buf, neg, D, P, X);
+}
+#endif
+
 int
 number_format(char *buf, double x, int digits)
 {
@@ -137,6 +400,10 @@ number_format(char *buf, double x, int digits)
 
 	if (digits > 0)
 		return snprintf(buf, NUMBER_BUFLEN, "%.*g", digits, x);
+#ifdef FAST_FORMAT
+	if ((n = format_shortest_exact(buf, x)) >= 0)
+		return n;
+#endif
 	/*
 	 * A normal double that some string of at most 15 digits reads back to
 	 * is the one %.15g prints (15-digit decimals are further apart than

@@ -22,6 +22,185 @@ fmt(double x, int digits)
 	return buf;
 }
 
+/*
+ * A random decimal of a varied shape into buf: sign or not, 0 to 20 integer
+ * digits (some leading zeros), a point or not, 0 to 20 fraction digits
+ * (runs of zeros), an exponent or not (mostly small, sometimes large).
+ * Exercises both sides of the fast path's limits (19 digits, 2^53, 10^22).
+ */
+static void
+random_decimal(struct rng *r, char *buf)
+{
+	size_t o = 0, ni, nf, k;
+	uint64_t u = rng_next(r);
+	int ex;
+
+	if (u & 1)
+		buf[o++] = (u & 2) ? '-' : '+';
+	u >>= 2;
+	ni = (size_t)(rng_next(r) % 21);
+	nf = (size_t)(rng_next(r) % 21);
+	if (ni == 0 && nf == 0)
+		ni = 1;
+	for (k = 0; k < ni; k++) {
+		uint64_t d = rng_next(r) % 13;	/* extra weight on 0 and 9 */
+		buf[o++] = (char)(d >= 10 ? (d == 12 ? '9' : '0') : '0' + (int)d);
+	}
+	if (nf > 0 || (u & 1)) {
+		buf[o++] = '.';
+		for (k = 0; k < nf; k++) {
+			uint64_t d = rng_next(r) % 13;
+			buf[o++] = (char)(d >= 10 ? (d == 12 ? '9' : '0') : '0' + (int)d);
+		}
+	}
+	u >>= 1;
+	if (u & 3) {
+		buf[o++] = (u & 4) ? 'E' : 'e';
+		switch (rng_next(r) % 4) {
+		case 0:
+			ex = (int)(rng_next(r) % 61) - 30;
+			break;
+		case 1:
+			ex = (int)(rng_next(r) % 9) + 19;	/* around 22 and 22 + digits */
+			ex = (rng_next(r) & 1) ? -ex : ex;
+			break;
+		case 2:
+			ex = (int)(rng_next(r) % 700) - 350;
+			break;
+		default:
+			ex = (int)(rng_next(r) % 11) - 5;
+			break;
+		}
+		o += (size_t)sprintf(buf + o, (u & 8) && ex >= 0 ? "+%d" : "%d", ex);
+	}
+	buf[o] = '\0';
+}
+
+/* number_parse against strtod, bit for bit, on a million random decimals. */
+static void
+parse_matches_strtod(void)
+{
+	char buf[128];
+	struct rng r;
+	size_t i, bad = 0, range = 0;
+	double got, want;
+	uint64_t gb, wb;
+
+	rng_seed(&r, 20240601);
+	for (i = 0; i < 1000000; i++) {
+		random_decimal(&r, buf);
+		want = strtod(buf, NULL);
+		got = 0;
+		if (isinf(want)) {
+			range += number_parse(buf, strlen(buf), &got) == NUM_RANGE;
+			continue;
+		}
+		if (number_parse(buf, strlen(buf), &got) != NUM_OK) {
+			if (bad++ < 5)
+				fprintf(stderr, "'%s' not read\n", buf);
+			continue;
+		}
+		memcpy(&gb, &got, sizeof gb);
+		memcpy(&wb, &want, sizeof wb);
+		if (gb != wb && bad++ < 5)
+			fprintf(stderr, "'%s': got %a, strtod %a\n", buf, got, want);
+	}
+	CHECK_MSG(bad == 0, "%zu of a million decimals read differently from strtod", bad);
+	CHECK(range > 0);
+	/* the fast path's edges */
+	{
+		static const char *const edge[] = {
+			"9007199254740992", "9007199254740993", "9007199254740991e22", "9007199254740993e-22",
+			"1e22", "1e23", "1e-22", "1e-23", "123456789012345678e-22", "1234567890123456789",
+			"12345678901234567890", "0.000000000000000000000000000001", "-0.0e-5", "0000000000000000000000001",
+			"4503599627370497.5", "2.2250738585072011e-308", "2.2250738585072014e-308", "89255e-22",
+			"0.30000000000000004", "17976931348623157e292", "7.038531e-26",
+		};
+		for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+			want = strtod(edge[i], NULL);
+			got = 0;
+			CHECK_MSG(number_parse(edge[i], strlen(edge[i]), &got) == NUM_OK &&
+			    memcmp(&got, &want, sizeof got) == 0, "'%s': got %a, strtod %a", edge[i], got, want);
+		}
+	}
+}
+
+/* number_format's shortest form as it was first written: printf and strtod. */
+static int
+format_reference(char *buf, double x)
+{
+	int p, n = 0;
+
+	for (p = (x != 0 && fabs(x) < DBL_MIN) ? 1 : 15; p <= 17; p++) {
+		n = snprintf(buf, NUMBER_BUFLEN, "%.*g", p, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return n;
+}
+
+static size_t format_bad;
+
+static void
+format_same(double x)
+{
+	char got[NUMBER_BUFLEN], want[NUMBER_BUFLEN];
+	int ng = number_format(got, x, 0), nw = format_reference(want, x);
+
+	if (ng != nw || strcmp(got, want) != 0) {
+		if (format_bad < 5)
+			fprintf(stderr, "%a: got '%s', want '%s'\n", x, got, want);
+		format_bad++;
+	}
+}
+
+/*
+ * The exact integer path of number_format against printf and strtod, byte
+ * for byte: probabilities, random doubles of every magnitude it covers,
+ * dyadic numbers with few bits (exact decimal ties), neighbours of powers of
+ * two and ten, and the edges of its range.
+ */
+static void
+format_matches_printf(void)
+{
+	struct rng r;
+	size_t i;
+	int k;
+	double x, p10;
+	uint64_t bits;
+
+	rng_seed(&r, 77);
+	for (i = 0; i < 150000; i++) {
+		x = rng_uniform(&r);
+		format_same(x);
+		format_same(1.0 / (1.0 + exp(-40 * (rng_uniform(&r) - 0.5))));
+		format_same(-x * pow(10, (double)(int)(rng_next(&r) % 40) - 20));
+		bits = rng_next(&r);
+		memcpy(&x, &bits, sizeof x);
+		if (isfinite(x))
+			format_same(x);
+		/* a few bits of mantissa times a power of two: decimals that end in 5 */
+		x = ldexp((double)(rng_next(&r) % 4096 + 1), (int)(rng_next(&r) % 120) - 100);
+		format_same(x);
+		x = ldexp((double)(rng_next(&r) >> 11), -(int)(rng_next(&r) % 90));
+		format_same(x);
+	}
+	for (k = -1074; k < 1024; k++) {
+		x = ldexp(1.0, k);
+		format_same(x);
+		format_same(nextafter(x, 0));
+		format_same(nextafter(x, INFINITY));
+	}
+	for (k = -20; k <= 20; k++) {
+		p10 = pow(10, k);
+		format_same(p10);
+		format_same(nextafter(p10, 0));
+		format_same(nextafter(p10, INFINITY));
+		format_same(-p10);
+	}
+	CHECK_MSG(format_bad == 0, "%zu doubles formatted differently from the printf loop", format_bad);
+}
+
 int
 main(void)
 {
@@ -106,5 +285,7 @@ main(void)
 		bad += strlen(buf) > 24;
 	}
 	CHECK_MSG(bad == 0, "%zu probabilities did not read back exactly", bad);
+	parse_matches_strtod();
+	format_matches_printf();
 	return check_summary("test_number");
 }
