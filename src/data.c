@@ -2,10 +2,13 @@
  * Loading the training set: header detection, number checks with the line
  * and column of every bad field, ragged rows, targets outside [0, 1].
  */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "data.h"
@@ -16,6 +19,7 @@ struct loader {
 	struct dataset *d;
 	const char *name;
 	size_t cap;		/* rows allocated in d->x_mem */
+	size_t hint;		/* lines in a regular file (at least its rows), or 0 */
 	long width_line;	/* line of the row that fixed the width */
 };
 
@@ -68,11 +72,15 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 		return ST_DATA;
 	}
 	if (d->rows == ld->cap) {
-		size_t cap = ld->cap ? 2 * ld->cap : 1024;
-		double *p;
+		size_t cap = ld->cap ? ld->cap + ld->cap / 2 : 1024;
+		double *p = NULL;
 
-		if (cap > SIZE_MAX / sizeof *p / d->cols ||
-		    (p = realloc(d->x_mem, cap * d->cols * sizeof *p)) == NULL) {
+		/* first the whole file's worth (it may be mostly blank lines: then as usual) */
+		if (ld->cap == 0 && ld->hint > cap && ld->hint <= SIZE_MAX / sizeof *p / d->cols &&
+		    (p = malloc(ld->hint * d->cols * sizeof *p)) != NULL)
+			cap = ld->hint;
+		if (p == NULL && (cap > SIZE_MAX / sizeof *p / d->cols ||
+		    (p = realloc(d->x_mem, cap * d->cols * sizeof *p)) == NULL)) {
 			snprintf(err, errlen, "%s:%ld: out of memory after %zu rows", ld->name, row->line[0], d->rows);
 			return ST_NOMEM;
 		}
@@ -96,6 +104,35 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * For a regular file, the number of lines from the current position on (an
+ * upper bound on the rows), counted with pread so that the stream is not
+ * disturbed: the rows then go into one block allocated once, neither copied
+ * by realloc nor doubled past the need.  0 when f is not a regular file or
+ * cannot be read this way (the block then grows as rows come).
+ */
+static size_t
+count_lines(FILE *f)
+{
+	char buf[1 << 16];
+	const char *p, *end;
+	struct stat st;
+	size_t n = 1;
+	ssize_t got;
+	off_t pos;
+	int fd = fileno(f);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (pos = ftello(f)) < 0)
+		return 0;
+	while ((got = pread(fd, buf, sizeof buf, pos)) > 0) {
+		end = buf + got;
+		for (p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			n++;
+		pos += got;
+	}
+	return got < 0 ? 0 : n;
+}
+
 int
 data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
     const volatile sig_atomic_t *stop, char *err, size_t errlen)
@@ -110,6 +147,7 @@ data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
 		return ST_NOMEM;
 	}
 	ld.d->ntargets = ntargets;
+	ld.hint = count_lines(f);
 	st = csv_read(f, name, on_row, &ld, stop, err, errlen);
 	if (st == 0 && ld.d->rows == 0) {
 		snprintf(err, errlen, "%s: no data rows", name);
@@ -118,6 +156,12 @@ data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
 	if (st != 0) {
 		data_free(ld.d);
 		return st;
+	}
+	if (ld.d->rows < ld.cap) {	/* give back what the rows did not use */
+		double *p = realloc(ld.d->x_mem, ld.d->rows * ld.d->cols * sizeof *p);
+
+		if (p != NULL)
+			ld.d->x_mem = p;
 	}
 	*out = ld.d;
 	return 0;
