@@ -10,7 +10,7 @@ LDFLAGS =
 LDLIBS = -lcsv -lcjson -lm
 
 MLP_CPPFLAGS = -D_XOPEN_SOURCE=700 -Isrc
-MLP_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
+MLP_CFLAGS = -std=c99 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wconversion -MMD -MP
 
 # Flags of the sanitizer build (build/san/) that the test suite runs as well.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -46,6 +46,7 @@ static const struct option longopts[] = {
 
 struct scorer {
 	const struct model *m;
+	struct packed *pk;	/* m's weights laid out for scoring */
 	struct work *ws;
 	double *x;		/* (N_0) the row's features */
 	FILE *out;
@@ -100,7 +101,7 @@ score_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 			return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 		}
 	model_standardize(m, s->x, s->x);
-	y = model_forward(m, s->ws, s->x);
+	y = model_forward_packed(m, s->pk, s->ws, s->x);
 	for (i = 0; i < nl; i++) {
 		if (i > 0)
 			putc(',', s->out);
@@ -162,8 +163,9 @@ main(int argc, char *argv[])
 	s.m = m;
 	s.digits = (int)digits;
 	s.ws = work_new(m);
+	s.pk = model_pack(m);
 	s.x = malloc(m->n[0] * sizeof *s.x);
-	if (s.ws == NULL || s.x == NULL) {
+	if (s.ws == NULL || s.pk == NULL || s.x == NULL) {
 		snprintf(err, sizeof err, "out of memory");
 		st = ST_NOMEM;
 		goto done;
@@ -201,6 +203,7 @@ done:
 	else if (st != 0)
 		fprintf(stderr, "mlppredict: %s\n", err);
 	work_free(s.ws);
+	packed_free(s.pk);
 	free(s.x);
 	model_free(m);
 	return st;

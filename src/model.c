@@ -191,27 +191,351 @@ model_standardize(const struct model *m, double *out, const double *x)
 		out[j] = (x[j] - m->mean[j]) / m->std[j];
 }
 
+/*
+ * The hot loops, each written once (the *_body functions) and compiled twice:
+ * for any x86-64 (or any other machine) and, on x86-64 with GCC, for AVX2 as
+ * well, picked at run time (model_simd).  Both versions do the same
+ * floating-point operations in the same order, with no fused multiply-add
+ * (AVX2 alone does not enable FMA), so they give bit-identical results: the
+ * vectors only run several independent sums side by side.
+ *
+ *  - forward_layer: a_i = w_i0 + sum_j w_ij z_j, every sum in increasing j,
+ *    eight (then four) units at a time, so that as many independent sums
+ *    are in flight;
+ *  - update_layer: one pass over the weight matrix of layer l that, row by
+ *    row (i increasing), first adds delta_i w_ij to acc_j (the sum that
+ *    becomes delta_j^(l-1)) and then writes w_ij -= eta (delta_i z_j): each
+ *    weight is read for the back-propagated sum before it is updated.
+ */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(MLP_NO_SIMD)
+#define MLP_X86_SIMD 1
+#endif
+
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+typedef double v4d __attribute__((vector_size(32)));
+#define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(v4d))
+#define V4_STORE(p, v) memcpy((p), &(v), sizeof(v4d))
+#define HAVE_V4D 1
+#else
+#define HOT_INLINE static
+#endif
+
+HOT_INLINE void
+forward_layer_body(const double *restrict w, size_t nout, size_t nin, const double *restrict zin,
+    double *restrict a)
+{
+	size_t i = 0, j, stride = nin + 1;
+
+	for (; i + 8 <= nout; i += 8) {
+		const double *w0 = w + i * stride;
+		double s0 = w0[0], s1 = w0[stride], s2 = w0[2 * stride], s3 = w0[3 * stride];
+		double s4 = w0[4 * stride], s5 = w0[5 * stride], s6 = w0[6 * stride], s7 = w0[7 * stride], zj;
+
+		for (j = 1; j <= nin; j++) {
+			zj = zin[j - 1];
+			s0 += w0[j] * zj;
+			s1 += w0[stride + j] * zj;
+			s2 += w0[2 * stride + j] * zj;
+			s3 += w0[3 * stride + j] * zj;
+			s4 += w0[4 * stride + j] * zj;
+			s5 += w0[5 * stride + j] * zj;
+			s6 += w0[6 * stride + j] * zj;
+			s7 += w0[7 * stride + j] * zj;
+		}
+		a[i] = s0;
+		a[i + 1] = s1;
+		a[i + 2] = s2;
+		a[i + 3] = s3;
+		a[i + 4] = s4;
+		a[i + 5] = s5;
+		a[i + 6] = s6;
+		a[i + 7] = s7;
+	}
+	for (; i + 4 <= nout; i += 4) {
+		const double *w0 = w + i * stride, *w1 = w0 + stride, *w2 = w1 + stride, *w3 = w2 + stride;
+		double s0 = w0[0], s1 = w1[0], s2 = w2[0], s3 = w3[0], zj;
+
+		for (j = 0; j < nin; j++) {
+			zj = zin[j];
+			s0 += w0[j + 1] * zj;
+			s1 += w1[j + 1] * zj;
+			s2 += w2[j + 1] * zj;
+			s3 += w3[j + 1] * zj;
+		}
+		a[i] = s0;
+		a[i + 1] = s1;
+		a[i + 2] = s2;
+		a[i + 3] = s3;
+	}
+	for (; i < nout; i++) {
+		const double *wi = w + i * stride;
+		double s = wi[0];
+
+		for (j = 0; j < nin; j++)
+			s += wi[j + 1] * zin[j];
+		a[i] = s;
+	}
+}
+
+/* acc (nin) must hold zeros when it is not NULL. */
+HOT_INLINE void
+update_layer_body(double *restrict w, size_t nout, size_t nin, const double *restrict zin,
+    const double *restrict delta, double eta, double *restrict acc)
+{
+	size_t i, j, stride = nin + 1;
+
+	for (i = 0; i < nout; i++) {
+		double *restrict wi = w + i * stride + 1, d = delta[i];
+
+		w[i * stride] -= eta * d;	/* the intercept: z_0 = 1 */
+		j = 0;
+#ifdef HAVE_V4D
+		{
+			v4d vd = { d, d, d, d }, ve = { eta, eta, eta, eta }, wv, zv, av;
+
+			if (acc != NULL)
+				for (; j + 4 <= nin; j += 4) {
+					V4_LOAD(wv, wi + j);
+					V4_LOAD(zv, zin + j);
+					V4_LOAD(av, acc + j);
+					av += vd * wv;
+					wv -= ve * (vd * zv);
+					V4_STORE(acc + j, av);
+					V4_STORE(wi + j, wv);
+				}
+			else
+				for (; j + 4 <= nin; j += 4) {
+					V4_LOAD(wv, wi + j);
+					V4_LOAD(zv, zin + j);
+					wv -= ve * (vd * zv);
+					V4_STORE(wi + j, wv);
+				}
+		}
+#endif
+		if (acc != NULL)
+			for (; j < nin; j++) {
+				acc[j] += d * wi[j];
+				wi[j] -= eta * (d * zin[j]);
+			}
+		else
+			for (; j < nin; j++)
+				wi[j] -= eta * (d * zin[j]);
+	}
+}
+
+/*
+ * Forward pass of one layer from packed weights: units in blocks of 4, each
+ * block stored column by column (4 intercepts, then 4 weights of input 1,
+ * ...), so that one vector holds 4 units' sums, each summed in increasing j
+ * exactly as forward_layer_body sums it.  Four blocks at a time.
+ */
+HOT_INLINE void
+forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const double *restrict zin,
+    double *restrict a)
+{
+	size_t nb = (nout + 3) / 4, b = 0, j, u, cols = nin + 1;
+	double out[16];
+
+#ifdef HAVE_V4D
+	for (; b + 4 <= nb; b += 4) {
+		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
+		v4d s0, s1, s2, s3, w0, w1, w2, w3, zv;
+
+		V4_LOAD(s0, p0);
+		V4_LOAD(s1, p1);
+		V4_LOAD(s2, p2);
+		V4_LOAD(s3, p3);
+		for (j = 1; j <= nin; j++) {
+			double zj = zin[j - 1];
+
+			zv = (v4d){ zj, zj, zj, zj };
+			V4_LOAD(w0, p0 + 4 * j);
+			V4_LOAD(w1, p1 + 4 * j);
+			V4_LOAD(w2, p2 + 4 * j);
+			V4_LOAD(w3, p3 + 4 * j);
+			s0 += w0 * zv;
+			s1 += w1 * zv;
+			s2 += w2 * zv;
+			s3 += w3 * zv;
+		}
+		V4_STORE(out, s0);
+		V4_STORE(out + 4, s1);
+		V4_STORE(out + 8, s2);
+		V4_STORE(out + 12, s3);
+		for (u = 0; u < 16 && b * 4 + u < nout; u++)
+			a[b * 4 + u] = out[u];
+	}
+#endif
+	for (; b < nb; b++) {
+		const double *p0 = pw + b * 4 * cols;
+
+		for (u = 0; u < 4; u++)
+			out[u] = p0[u];
+		for (j = 1; j <= nin; j++)
+			for (u = 0; u < 4; u++)
+				out[u] += p0[4 * j + u] * zin[j - 1];
+		for (u = 0; u < 4 && b * 4 + u < nout; u++)
+			a[b * 4 + u] = out[u];
+	}
+}
+
+struct kernels {
+	void (*forward_layer)(const double *, size_t, size_t, const double *, double *);
+	void (*update_layer)(double *, size_t, size_t, const double *, const double *, double, double *);
+	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
+};
+
+static void
+forward_layer_generic(const double *w, size_t nout, size_t nin, const double *zin, double *a)
+{
+	forward_layer_body(w, nout, nin, zin, a);
+}
+
+static void
+update_layer_generic(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
+    double eta, double *acc)
+{
+	update_layer_body(w, nout, nin, zin, delta, eta, acc);
+}
+
+static void
+forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
+{
+	forward_packed_body(pw, nout, nin, zin, a);
+}
+
+static const struct kernels kernels_generic = {
+	forward_layer_generic, update_layer_generic, forward_packed_generic
+};
+
+#ifdef MLP_X86_SIMD
+__attribute__((target("avx2"))) static void
+forward_layer_avx2(const double *w, size_t nout, size_t nin, const double *zin, double *a)
+{
+	forward_layer_body(w, nout, nin, zin, a);
+}
+
+__attribute__((target("avx2"))) static void
+update_layer_avx2(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
+    double eta, double *acc)
+{
+	update_layer_body(w, nout, nin, zin, delta, eta, acc);
+}
+
+__attribute__((target("avx2"))) static void
+forward_packed_avx2(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
+{
+	forward_packed_body(pw, nout, nin, zin, a);
+}
+
+static const struct kernels kernels_avx2 = { forward_layer_avx2, update_layer_avx2, forward_packed_avx2 };
+#endif
+
+static const struct kernels *kern;
+
+int
+model_simd(int want)
+{
+#ifdef MLP_X86_SIMD
+	int have;
+
+	__builtin_cpu_init();
+	have = __builtin_cpu_supports("avx2") ? 1 : 0;
+	if (want == 0)
+		have = 0;
+	kern = have ? &kernels_avx2 : &kernels_generic;
+	return have;
+#else
+	(void)want;
+	kern = &kernels_generic;
+	return 0;
+#endif
+}
+
+static const struct kernels *
+kernels(void)
+{
+	if (kern == NULL)
+		model_simd(-1);
+	return kern;
+}
+
 /* Step 1 of the lecture: a^(l) and z^(l) for every layer. */
 const double *
 model_forward(const struct model *m, struct work *ws, const double *x)
 {
-	size_t i, j, nin;
-	const double *w, *zin;
-	double a;
+	const struct kernels *k = kernels();
+	size_t i;
 	int l;
 
 	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
+		k->forward_layer(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		for (i = 0; i < m->n[l]; i++)
+			ws->z[l][i] = sigmoid(ws->a[l][i]);
+	}
+	return ws->z[m->L];
+}
+
+struct packed {
+	int L;
+	double **w;		/* (L+1): w[l] the packed block of layer l; w[0] unused */
+	double *mem;
+};
+
+struct packed *
+model_pack(const struct model *m)
+{
+	struct packed *pk;
+	size_t total = 0, off = 0, i, j, nin, cols;
+	int l;
+
+	if ((pk = calloc(1, sizeof *pk)) == NULL)
+		return NULL;
+	pk->L = m->L;
+	for (l = 1; l <= m->L; l++)
+		total += (m->n[l] + 3) / 4 * 4 * (m->n[l - 1] + 1);
+	pk->w = calloc((size_t)m->L + 1, sizeof *pk->w);
+	pk->mem = calloc(total, sizeof *pk->mem);
+	if (pk->w == NULL || pk->mem == NULL) {
+		packed_free(pk);
+		return NULL;
+	}
+	for (l = 1; l <= m->L; l++) {
 		nin = m->n[l - 1];
-		zin = ws->z[l - 1];
-		for (i = 0; i < m->n[l]; i++) {
-			w = m->w[l] + i * (nin + 1);
-			a = w[0];			/* intercept w_i0 */
-			for (j = 0; j < nin; j++)
-				a += w[j + 1] * zin[j];	/* w_ij z_j^(l-1), j = 1..N_{l-1} */
-			ws->a[l][i] = a;
-			ws->z[l][i] = sigmoid(a);
-		}
+		cols = nin + 1;
+		pk->w[l] = pk->mem + off;
+		for (i = 0; i < m->n[l]; i++)
+			for (j = 0; j < cols; j++)
+				pk->w[l][i / 4 * 4 * cols + 4 * j + i % 4] = m->w[l][i * cols + j];
+		off += (m->n[l] + 3) / 4 * 4 * cols;
+	}
+	return pk;
+}
+
+void
+packed_free(struct packed *pk)
+{
+	if (pk == NULL)
+		return;
+	free(pk->w);
+	free(pk->mem);
+	free(pk);
+}
+
+const double *
+model_forward_packed(const struct model *m, const struct packed *pk, struct work *ws, const double *x)
+{
+	const struct kernels *k = kernels();
+	size_t i;
+	int l;
+
+	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
+	for (l = 1; l <= m->L; l++) {
+		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		for (i = 0; i < m->n[l]; i++)
+			ws->z[l][i] = sigmoid(ws->a[l][i]);
 	}
 	return ws->z[m->L];
 }
@@ -292,6 +616,42 @@ model_sgd_step(struct model *m, const double *grad, double eta)
 
 	for (k = 0; k < m->nweights; k++)
 		m->w_mem[k] -= eta * grad[k];
+}
+
+/*
+ * Steps 2 to 5 in one pass over the weights, after model_forward: for l = L
+ * down to 1, each row i of W^(l) first adds delta_i^(l) w_ij^(l) to the sum
+ * for delta_j^(l-1) (i increasing, as model_backward sums), then is updated,
+ * w_ij^(l) -= eta (delta_i^(l) z_j^(l-1)).  Every weight is read for the
+ * back-propagated sum before it is overwritten, and layer l-1 is updated only
+ * after its deltas are known, so every delta uses the forward pass's weights
+ * and the result is bit for bit model_backward followed by model_sgd_step.
+ */
+void
+model_train_step(struct model *m, struct work *ws, const double *t, double eta)
+{
+	const struct kernels *k = kernels();
+	size_t i, j, nin;
+	double *acc, z;
+	int l;
+
+	for (i = 0; i < m->n[m->L]; i++)
+		ws->delta[m->L][i] = ws->z[m->L][i] - t[i];
+	for (l = m->L; l >= 1; l--) {
+		nin = m->n[l - 1];
+		if (l == 1) {
+			k->update_layer(m->w[l], m->n[l], nin, ws->z[0], ws->delta[l], eta, NULL);
+			break;
+		}
+		acc = ws->delta[l - 1];
+		for (j = 0; j < nin; j++)
+			acc[j] = 0;
+		k->update_layer(m->w[l], m->n[l], nin, ws->z[l - 1], ws->delta[l], eta, acc);
+		for (j = 0; j < nin; j++) {
+			z = ws->z[l - 1][j];
+			acc[j] = z * (1.0 - z) * acc[j];
+		}
+	}
 }
 
 int

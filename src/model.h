@@ -80,6 +80,16 @@ double sigmoid(double a);
 void model_standardize(const struct model *m, double *out, const double *x);
 /* Forward pass from an (already standardised) input x (N_0); returns z[L] (N_L) inside ws. */
 const double *model_forward(const struct model *m, struct work *ws, const double *x);
+/*
+ * The weights of m rearranged for scoring (units in blocks of 4, column by
+ * column), for a model that no longer changes; NULL when out of memory.
+ * model_forward_packed then gives bit for bit model_forward's a, z and result.
+ */
+struct packed *model_pack(const struct model *m);
+/* Frees pk; NULL is fine. */
+void packed_free(struct packed *pk);
+const double *model_forward_packed(const struct model *m, const struct packed *pk, struct work *ws,
+    const double *x);
 /* Log loss of the last forward pass for targets t (N_L): sum_i softplus(a_i) - t_i a_i. */
 double model_loss(const struct model *m, const struct work *ws, const double *t);
 /* Outputs of the last forward pass that agree with t at threshold 0.5. */
@@ -91,6 +101,18 @@ size_t model_hits(const struct model *m, const struct work *ws, const double *t)
 void model_backward(const struct model *m, struct work *ws, const double *t, double *grad);
 /* The SGD update w <- w - eta * grad over every weight. */
 void model_sgd_step(struct model *m, const double *grad, double eta);
+/*
+ * Backpropagation and the SGD step together after model_forward (training
+ * without a gradient buffer): the same weights, bit for bit, as
+ * model_backward followed by model_sgd_step.  Fills ws->delta too.
+ */
+void model_train_step(struct model *m, struct work *ws, const double *t, double eta);
+/*
+ * Picks the inner loops: want < 0 the best the CPU has, 0 the generic ones,
+ * 1 AVX2 when the CPU has it.  Returns what is used: 0 generic, 1 AVX2.  The
+ * results are bit-identical either way.  Called by itself on first use.
+ */
+int model_simd(int want);
 /* Returns 1 when every weight is finite. */
 int model_finite(const struct model *m);
 

@@ -1,6 +1,8 @@
 /*
  * The SGD loop.  Each sample goes through the lecture's five steps: forward
- * pass, delta_out = y - t, back-propagated deltas, gradient, update.
+ * pass, delta_out = y - t, back-propagated deltas, gradient, update; the
+ * last four in one pass over the weights (model_train_step), which gives the
+ * same weights as model_backward followed by model_sgd_step.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -44,14 +46,13 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 {
 	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k, hits;
 	struct work *ws;
-	double *grad, *x, sum;
+	double *x, sum;
 	uint64_t e;
 	int st = 0;
 
 	idx = malloc(d->rows * sizeof *idx);
-	grad = malloc(m->nweights * sizeof *grad);
 	ws = work_new(m);
-	if (idx == NULL || grad == NULL || ws == NULL) {
+	if (idx == NULL || ws == NULL) {
 		snprintf(err, errlen, "out of memory");
 		st = ST_NOMEM;
 		goto done;
@@ -73,8 +74,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			model_forward(m, ws, x);
 			sum += model_loss(m, ws, x + f);
 			hits += model_hits(m, ws, x + f);
-			model_backward(m, ws, x + f, grad);
-			model_sgd_step(m, grad, o->rate);
+			model_train_step(m, ws, x + f, o->rate);
 		}
 		sum /= (double)d->rows;
 		if (!isfinite(sum) || !model_finite(m)) {
@@ -89,7 +89,6 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	}
 done:
 	free(idx);
-	free(grad);
 	work_free(ws);
 	return st;
 }

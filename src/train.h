@@ -1,6 +1,6 @@
 /*
  * Training by per-sample stochastic gradient descent: the epoch loop around
- * model_forward, model_backward and model_sgd_step.
+ * model_forward and model_train_step (model_backward and model_sgd_step fused).
  */
 #ifndef TRAIN_H
 #define TRAIN_H

@@ -3,6 +3,7 @@
  * against values worked out by hand, a stable loss, XOR learned.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "data.h"
@@ -217,6 +218,113 @@ sizes_checked(void)
 	CHECK_STR(err, "needs more than 2147483648 weights");
 }
 
+/* a^(l) by the lecture's formula, one unit at a time, sums in increasing j. */
+static int
+forward_naive_same(const struct model *m, const struct work *ws, const double *x)
+{
+	size_t i, j, nin;
+	double zin[64], zout[64], a;
+	int l, same = 1;
+
+	memcpy(zin, x, m->n[0] * sizeof *x);
+	for (l = 1; l <= m->L; l++) {
+		nin = m->n[l - 1];
+		for (i = 0; i < m->n[l]; i++) {
+			const double *w = m->w[l] + i * (nin + 1);
+
+			a = w[0];
+			for (j = 0; j < nin; j++)
+				a += w[j + 1] * zin[j];
+			same &= memcmp(&a, &ws->a[l][i], sizeof a) == 0;
+			zout[i] = sigmoid(a);
+			same &= memcmp(&zout[i], &ws->z[l][i], sizeof a) == 0;
+		}
+		memcpy(zin, zout, m->n[l] * sizeof *zout);
+	}
+	return same;
+}
+
+/*
+ * model_train_step (backpropagation and update fused in one pass) against
+ * model_forward + model_backward + model_sgd_step, bit for bit, over many
+ * steps, with the generic and the AVX2 loops (when the CPU has AVX2), on
+ * shapes whose sizes are not multiples of the vector widths; the forward
+ * pass against the formula summed one unit at a time; and the final weights
+ * of the generic and the AVX2 runs against each other.
+ */
+static void
+fused_step_matches(void)
+{
+	static const size_t shapes[][5] = {
+		{ 3, 5, 4, 2, 0 }, { 7, 13, 1, 0, 0 }, { 30, 9, 6, 3, 0 }, { 5, 1, 0, 0, 0 },
+		{ 1, 2, 1, 0, 0 }, { 17, 33, 8, 0, 0 }, { 4, 8, 1, 0, 0 }, { 40, 11, 19, 5, 2 },
+		{ 9, 37, 21, 0, 0 }, { 30, 64, 1, 0, 0 },
+	};
+	size_t si, k, j, L, rows_bad = 0, fwd_bad = 0, simd_bad = 0;
+	double x[64], t[64], *grad, *ref = NULL;
+	int simd, have;
+	struct rng r;
+
+	have = model_simd(-1);
+	for (si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+		for (L = 1; L < 5 && shapes[si][L] != 0; L++)
+			;
+		L--;
+		for (simd = 0; simd <= have; simd++) {
+			struct model *a = model_new(shapes[si], (int)L), *b = model_new(shapes[si], (int)L);
+			struct work *wa = work_new(a), *wb = work_new(b);
+
+			CHECK(model_simd(simd) == simd);
+			rng_seed(&r, 100 + si);
+			model_init_glorot(a, &r);
+			memcpy(b->w_mem, a->w_mem, a->nweights * sizeof *a->w_mem);
+			grad = malloc(a->nweights * sizeof *grad);
+			for (k = 0; k < 200; k++) {
+				for (j = 0; j < shapes[si][0]; j++)
+					x[j] = 4 * rng_uniform(&r) - 2;
+				for (j = 0; j < shapes[si][L]; j++)
+					t[j] = (double)(rng_next(&r) & 1);
+				model_forward(a, wa, x);
+				fwd_bad += !forward_naive_same(a, wa, x);
+				model_backward(a, wa, t, grad);
+				model_sgd_step(a, grad, 0.7);
+				model_forward(b, wb, x);
+				model_train_step(b, wb, t, 0.7);
+				rows_bad += memcmp(a->w_mem, b->w_mem, a->nweights * sizeof *a->w_mem) != 0;
+				if (k % 20 == 0) {	/* the packed forward pass of the scorer, on the new weights */
+					struct packed *pk = model_pack(a);
+
+					model_forward(a, wa, x);
+					model_forward_packed(a, pk, wb, x);
+					for (j = 1; j <= L; j++)
+						fwd_bad += memcmp(wa->a[j], wb->a[j], a->n[j] * sizeof(double)) != 0 ||
+						    memcmp(wa->z[j], wb->z[j], a->n[j] * sizeof(double)) != 0;
+					packed_free(pk);
+				}
+				for (j = 1; j <= L; j++)
+					rows_bad += memcmp(wa->delta[j], wb->delta[j], a->n[j] * sizeof(double)) != 0;
+			}
+			if (simd == 0) {
+				if ((ref = malloc(b->nweights * sizeof *ref)) != NULL)
+					memcpy(ref, b->w_mem, b->nweights * sizeof *ref);
+			} else
+				simd_bad += ref == NULL || memcmp(ref, b->w_mem, b->nweights * sizeof *ref) != 0;
+			free(grad);
+			work_free(wa);
+			work_free(wb);
+			model_free(a);
+			model_free(b);
+		}
+		free(ref);
+		ref = NULL;
+	}
+	CHECK_MSG(rows_bad == 0, "%zu steps where the fused step differs from backward + sgd_step", rows_bad);
+	CHECK_MSG(fwd_bad == 0, "%zu forward passes differ from the formula", fwd_bad);
+	CHECK_MSG(simd_bad == 0, "%zu shapes where AVX2 and generic loops end on different weights", simd_bad);
+	printf("test_model: AVX2 loops %s\n", have ? "tested against the generic ones" : "not available on this CPU");
+	model_simd(-1);
+}
+
 int
 main(void)
 {
@@ -227,5 +335,6 @@ main(void)
 	xor_learned();
 	divergence();
 	sizes_checked();
+	fused_step_matches();
 	return check_summary("test_model");
 }
