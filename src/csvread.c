@@ -25,6 +25,7 @@ struct reader {
 	size_t errlen;
 	int status;		/* first failure; callbacks do nothing once set */
 	long line;		/* physical line being parsed, from 1 */
+	unsigned char delim;	/* the field separator */
 	long quote_line;	/* where the quoted field still open at a line end began, or 0 */
 	size_t quote_col;
 
@@ -192,8 +193,8 @@ static const unsigned char slow_byte[256] = {
  * The common line, split here rather than by libcsv: between rows, ending in
  * a newline, not blank, no byte of slow_byte, no longer than CSV_MAX_FIELD
  * (so neither a field nor the field count can reach the limits).  libcsv
- * would hand over exactly the texts between the commas, so the row is the
- * same.  Returns 1 when done (the row was handed to the callback), 0 to let
+ * would hand over exactly the texts between the separators, so the row is
+ * the same (a tab separator is checked before slow_byte).  Returns 1 when done (the row was handed to the callback), 0 to let
  * libcsv parse the line, with nothing changed.
  */
 static int
@@ -212,7 +213,7 @@ fast_line(struct reader *r, const char *data, size_t len)
 	for (i = 0; i <= end; i++) {
 		unsigned char c = (unsigned char)b[i];
 
-		if (c == ',' || i == end) {
+		if (c == r->delim || i == end) {
 			if (r->n >= r->cap && grow_fields(r) != 0) {
 				r->n = 0;
 				return 0;
@@ -285,8 +286,21 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 	return r->status;
 }
 
+/* The blanks libcsv trims around unquoted fields: spaces, and tabs unless they separate fields. */
+static int
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ';
+}
+
 int
-csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
+csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	struct csv_parser p;
@@ -309,6 +323,9 @@ csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
 		return ST_NOMEM;
 	}
 	csv_set_realloc_func(&p, limited_realloc);
+	csv_set_delim(&p, (unsigned char)delim);
+	csv_set_space_func(&p, delim == '\t' ? is_space : is_blank);
+	r.delim = (unsigned char)delim;
 	while (r.status == 0 && (got = fread(block, 1, BLOCK, f)) > 0) {
 		skip = 0;
 		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)

@@ -29,13 +29,14 @@ struct csv_row {
 typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_t errlen);
 
 /*
- * Reads all of f (named `name` in messages), skipping a UTF-8 byte order
- * mark and blank lines, calling fn for every row.  Returns 0, fn's status,
- * or ST_DATA / ST_IO / ST_NOMEM with a message "name:line: ..." in err.
- * *stop, when not NULL, is polled between lines; reading ends with status
- * *stop as soon as it is non-zero.
+ * Reads all of f (named `name` in messages), fields separated by `delim`
+ * (',' or ';' or '\t', say), skipping a UTF-8 byte order mark and blank
+ * lines, calling fn for every row.  Returns 0, fn's status, or ST_DATA /
+ * ST_IO / ST_NOMEM with a message "name:line: ..." in err.  *stop, when not
+ * NULL, is polled between lines; reading ends with status *stop as soon as
+ * it is non-zero.
  */
-int csv_read(FILE *f, const char *name, csv_row_fn fn, void *ctx,
+int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 
 /*

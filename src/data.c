@@ -148,7 +148,7 @@ data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
 	}
 	ld.d->ntargets = ntargets;
 	ld.hint = count_lines(f);
-	st = csv_read(f, name, on_row, &ld, stop, err, errlen);
+	st = csv_read(f, name, ',', on_row, &ld, stop, err, errlen);
 	if (st == 0 && ld.d->rows == 0) {
 		snprintf(err, errlen, "%s: no data rows", name);
 		st = ST_DATA;

@@ -187,7 +187,7 @@ main(int argc, char *argv[])
 			break;
 		} else
 			s.name = path;
-		st = csv_read(in, s.name, score_row, &s, &cli_stop, err, sizeof err);
+		st = csv_read(in, s.name, ',', score_row, &s, &cli_stop, err, sizeof err);
 		if (in != stdin)
 			fclose(in);
 		else

@@ -49,6 +49,8 @@ count_fields(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	return 0;
 }
 
+static int delim = ',';
+
 static int
 read_str(const char *s, struct log *lg, char *err, size_t errlen)
 {
@@ -56,7 +58,7 @@ read_str(const char *s, struct log *lg, char *err, size_t errlen)
 	int st;
 
 	lg->text[0] = '\0';
-	st = csv_read(f, "t.csv", record, lg, NULL, err, errlen);
+	st = csv_read(f, "t.csv", delim, record, lg, NULL, err, errlen);
 	fclose(f);
 	return st;
 }
@@ -113,6 +115,14 @@ main(void)
 	/* empty input: no rows, no error */
 	CHECK(read_str("", &lg, err, sizeof err) == 0);
 	CHECK_STR(lg.text, "");
+	/* other separators: semicolons; tabs, which are then not trimmed as blanks */
+	delim = ';';
+	CHECK(read_str("a;b,c\n1 ; \"2;3\"\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b,c;2:1|2:2;3;");
+	delim = '\t';
+	CHECK(read_str("a\tb c\n1\t\t3\n 4 \t\"5\t6\"\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b c;2:1|2:|2:3;3:4|3:5\t6;");
+	delim = ',';
 	/* a line longer than a read block: every field arrives, and the next line is line 2 */
 	{
 		size_t n = 200000, i;
@@ -125,7 +135,7 @@ main(void)
 		}
 		strcpy(big + 2 * n, "2\nx\n");
 		f = fmemopen(big, strlen(big), "r");
-		CHECK(csv_read(f, "big.csv", count_fields, &counted, NULL, err, sizeof err) == 0);
+		CHECK(csv_read(f, "big.csv", ',', count_fields, &counted, NULL, err, sizeof err) == 0);
 		fclose(f);
 		CHECK(counted.rows == 2 && counted.first == n + 1 && counted.line2 == 2);
 		free(big);
