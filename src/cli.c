@@ -66,6 +66,21 @@ cli_positive(const char *opt, const char *s, double *out, char *err, size_t errl
 }
 
 int
+cli_delimiter(const char *opt, const char *s, int *out, char *err, size_t errlen)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0) {
+		*out = '\t';
+		return 0;
+	}
+	if (strlen(s) != 1 || s[0] == '"' || s[0] == '\n' || s[0] == '\r') {
+		snprintf(err, errlen, "%s: '%s' is not a field separator: one character (not a quote), or tab", opt, s);
+		return -1;
+	}
+	*out = (unsigned char)s[0];
+	return 0;
+}
+
+int
 cli_layers(const char *s, size_t **n, int *count, char *err, size_t errlen)
 {
 	char why[ERRLEN], item[32];

@@ -21,6 +21,11 @@ int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t 
 /* Parses a finite number > 0; returns 0, or -1 with a message. */
 int cli_positive(const char *opt, const char *s, double *out, char *err, size_t errlen);
 /*
+ * Parses a field separator: one character other than a quote or a line end,
+ * or "tab" or "\t" for a tab; returns 0, or -1 with a message.
+ */
+int cli_delimiter(const char *opt, const char *s, int *out, char *err, size_t errlen);
+/*
  * Parses "N0,N1,...,NL" into a malloc'd array *n (free it) of *count sizes,
  * checked with model_check_sizes; returns 0, or -1 with a message.
  */

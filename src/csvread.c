@@ -286,7 +286,7 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 	return r->status;
 }
 
-/* The blanks libcsv trims around unquoted fields: spaces, and tabs unless they separate fields. */
+/* The blanks libcsv trims around unquoted fields: spaces and tabs, unless they separate fields. */
 static int
 is_blank(unsigned char c)
 {
@@ -297,6 +297,12 @@ static int
 is_space(unsigned char c)
 {
 	return c == ' ';
+}
+
+static int
+is_tab(unsigned char c)
+{
+	return c == '\t';
 }
 
 int
@@ -324,7 +330,7 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 	}
 	csv_set_realloc_func(&p, limited_realloc);
 	csv_set_delim(&p, (unsigned char)delim);
-	csv_set_space_func(&p, delim == '\t' ? is_space : is_blank);
+	csv_set_space_func(&p, delim == '\t' ? is_space : delim == ' ' ? is_tab : is_blank);
 	r.delim = (unsigned char)delim;
 	while (r.status == 0 && (got = fread(block, 1, BLOCK, f)) > 0) {
 		skip = 0;

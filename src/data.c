@@ -20,6 +20,7 @@ struct loader {
 	const char *name;
 	size_t cap;		/* rows allocated in d->x_mem */
 	size_t hint;		/* lines in a regular file (at least its rows), or 0 */
+	int header;		/* as in data_opts */
 	long width_line;	/* line of the row that fixed the width */
 };
 
@@ -56,15 +57,17 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 			    d->ntargets, d->ntargets == 1 ? "" : "s");
 			return ST_DATA;
 		}
-		/* A first row that is not all numbers is the header. */
-		for (i = 0; i < row->n; i++)
-			if (number_parse(row->field[i], row->len[i], &v) != NUM_OK) {
-				if (take_header(ld, row) != 0) {
-					snprintf(err, errlen, "%s: out of memory", ld->name);
-					return ST_NOMEM;
-				}
-				return 0;
+		/* Unless told, a first row that is not all numbers is the header. */
+		for (i = 0; ld->header == DATA_HEADER_GUESS && i < row->n; i++)
+			if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
+				break;
+		if (ld->header == 1 || (ld->header == DATA_HEADER_GUESS && i < row->n)) {
+			if (take_header(ld, row) != 0) {
+				snprintf(err, errlen, "%s: out of memory", ld->name);
+				return ST_NOMEM;
 			}
+			return 0;
+		}
 	}
 	if (row->n != d->cols) {
 		snprintf(err, errlen, "%s:%ld: %zu field%s, expected %zu as on line %ld",
@@ -134,7 +137,7 @@ count_lines(FILE *f)
 }
 
 int
-data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
+data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset **out,
     const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	struct loader ld;
@@ -146,9 +149,10 @@ data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
 		snprintf(err, errlen, "%s: out of memory", name);
 		return ST_NOMEM;
 	}
-	ld.d->ntargets = ntargets;
+	ld.d->ntargets = o->ntargets;
+	ld.header = o->header;
 	ld.hint = count_lines(f);
-	st = csv_read(f, name, ',', on_row, &ld, stop, err, errlen);
+	st = csv_read(f, name, o->delim, on_row, &ld, stop, err, errlen);
 	if (st == 0 && ld.d->rows == 0) {
 		snprintf(err, errlen, "%s: no data rows", name);
 		st = ST_DATA;

@@ -18,13 +18,22 @@ struct dataset {
 	char **names;		/* (C) header names, or NULL without a header */
 };
 
+/* How to read a CSV file. */
+struct data_opts {
+	size_t ntargets;	/* the last ntargets columns are targets */
+	int delim;		/* field separator: ',' ';' '\t' ... */
+	int header;		/* 1: the first row is a header; 0: it is not; -1: guess */
+};
+
+/* The header guess: a first row that is not all numbers is a header. */
+#define DATA_HEADER_GUESS (-1)
+
 /*
- * Reads CSV from f (called `name` in messages) whose last `ntargets` columns
- * are targets, which must lie in [0, 1].  A first row that is not all numbers
- * is the header.  Returns 0 and sets *out (free with data_free), or a status
+ * Reads CSV from f (called `name` in messages) as o says; targets must lie
+ * in [0, 1].  Returns 0 and sets *out (free with data_free), or a status
  * with a "name:line:column: ..." message in err.
  */
-int data_read(FILE *f, const char *name, size_t ntargets, struct dataset **out,
+int data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset **out,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* Frees d; NULL is fine. */
 void data_free(struct dataset *d);

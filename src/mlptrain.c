@@ -26,19 +26,22 @@
 #define DEFAULT_HIDDEN 8
 
 static const char usage_text[] =
-    "usage: mlptrain [-hqSVZ] [-e epochs] [-i model] [-l n0,n1,...,nL] [-o file]\n"
-    "                [-r rate] [-s seed] [file]\n";
+    "usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]\n"
+    "                [-o file] [-r rate] [-s seed] [file]\n";
 
 static const char help_text[] =
     "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"
     "Reads CSV from file (or standard input when none or -), the last nL columns\n"
     "being targets in [0,1]; writes the model as JSON to standard output or -o.\n"
     "\n"
+    "  -d, --delimiter C       field separator: one character, or tab (default ,)\n"
     "  -e, --epochs N          passes over the data (default 10)\n"
+    "  -H, --header            the first row is a header (default: guessed)\n"
     "  -h, --help              print this help and exit\n"
     "  -i, --init MODEL        start from MODEL's weights, sizes and standardisation\n"
     "  -l, --layers LIST       layer sizes, inputs first, outputs last, e.g. 4,8,1\n"
     "                          (default: features,8,1, or the -i model's)\n"
+    "  -N, --no-header         the first row is data\n"
     "  -o, --output FILE       write the model to FILE, replaced only when complete\n"
     "  -q, --quiet             no progress lines on standard error\n"
     "  -r, --rate ETA          learning rate (default 0.1)\n"
@@ -51,10 +54,13 @@ static const char help_text[] =
     "5 out of memory, 128+N killed by signal N.  See mlptrain(1).\n";
 
 static const struct option longopts[] = {
+	{ "delimiter", required_argument, NULL, 'd' },
 	{ "epochs", required_argument, NULL, 'e' },
+	{ "header", no_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "init", required_argument, NULL, 'i' },
 	{ "layers", required_argument, NULL, 'l' },
+	{ "no-header", no_argument, NULL, 'N' },
 	{ "no-shuffle", no_argument, NULL, 'S' },
 	{ "no-standardize", no_argument, NULL, 'Z' },
 	{ "output", required_argument, NULL, 'o' },
@@ -142,14 +148,21 @@ main(int argc, char *argv[])
 	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, st = 0;
 	struct model *m = NULL;
 	struct dataset *d = NULL;
+	struct data_opts dopts = { 1, ',', DATA_HEADER_GUESS };
 	struct progress prog;
 	struct train_opts topts;
 	struct outfile out;
 	struct rng rng;
 	FILE *in;
 
-	while ((ch = getopt_long(argc, argv, "SVZe:hi:l:o:qr:s:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'H':
+			dopts.header = 1;
+			break;
+		case 'N':
+			dopts.header = 0;
+			break;
 		case 'S':
 			shuffle = 0;
 			break;
@@ -158,6 +171,10 @@ main(int argc, char *argv[])
 			goto done;
 		case 'Z':
 			standardize = 0;
+			break;
+		case 'd':
+			if (cli_delimiter("-d", optarg, &dopts.delim, err, sizeof err) != 0)
+				goto usage_error;
 			break;
 		case 'e':
 			if (cli_uint("-e", optarg, 0, 1000000000, &epochs, err, sizeof err) != 0)
@@ -221,6 +238,7 @@ main(int argc, char *argv[])
 		}
 	}
 	ntargets = m != NULL ? m->n[m->L] : sizes != NULL ? sizes[count - 1] : 1;
+	dopts.ntargets = ntargets;
 
 	cli_catch_signals();
 	if (strcmp(inpath, "-") == 0) {
@@ -232,7 +250,7 @@ main(int argc, char *argv[])
 		goto done;
 	} else
 		inname = inpath;
-	st = data_read(in, inname, ntargets, &d, &cli_stop, err, sizeof err);
+	st = data_read(in, inname, &dopts, &d, &cli_stop, err, sizeof err);
 	if (in != stdin)
 		fclose(in);
 	if (st >= ST_INTERRUPTED)

@@ -329,8 +329,8 @@ moons=$DATA/moons.csv
 blobs=$DATA/blobs4.csv
 multi=$DATA/multi.csv
 
-usage_train1='usage: mlptrain [-hqSVZ] [-e epochs] [-i model] [-l n0,n1,...,nL] [-o file]'
-usage_train2='                [-r rate] [-s seed] [file]'
+usage_train1='usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
+usage_train2='                [-o file] [-r rate] [-s seed] [file]'
 usage_predict='usage: mlppredict [-hV] [-o file] [-p digits] model [file ...]'
 
 # The XOR model of the man page's example, used by many cases.
@@ -1340,6 +1340,42 @@ if (ulimit -v 300000 && "$MLPTRAIN" -V) >/dev/null 2>&1; then
 	expect_rc 5 && expect_err_only "mlptrain: out of memory for a model of 400100001 weights (3052 MiB)"
 	same o/keep.json keep.orig "the existing -o file"
 fi
+
+# ---- 18. separators and headers ----
+
+t "mlptrain -d: semicolons, tabs, pipes and spaces give the model commas give"
+"$MLPTRAIN" -q -e 5 "$blobs" >comma.json 2>/dev/null
+for d in ';' tab '\t' '|' ' '; do
+	case $d in
+	tab | '\t') c=$(printf '\t') ;;
+	*) c=$d ;;
+	esac
+	tr ',' "$c" <"$blobs" >sep.csv
+	run "$MLPTRAIN" -q -e 5 -d "$d" sep.csv
+	expect_rc 0 && same "$tmp/out" comma.json "model with -d '$d'"
+	run "$MLPTRAIN" -q -e 5 --delimiter="$d" - <sep.csv
+done
+
+t "mlptrain -d with quoted fields holding the separator"
+printf 'a;b;y\n"1;0";2;1\n3;4;0\n' >q.csv
+expect_status 1 "$MLPTRAIN" -q -d ';' q.csv && expect_err_only "mlptrain: q.csv:2:1: '1;0' is not a number"
+
+t "mlptrain -d: bad separators are usage errors"
+bad_opt 2 "mlptrain: -d: '' is not a field separator: one character (not a quote), or tab" "$MLPTRAIN" -d '' "$xor"
+bad_opt 2 "mlptrain: -d: ';;' is not a field separator: one character (not a quote), or tab" "$MLPTRAIN" -d ';;' "$xor"
+bad_opt 2 "mlptrain: -d: '\"' is not a field separator: one character (not a quote), or tab" "$MLPTRAIN" -d '"' "$xor"
+
+t "mlptrain -H and -N force the header rule"
+tail -n +2 "$xor" >nohead.csv
+"$MLPTRAIN" -q -e 3 nohead.csv >guess.json 2>/dev/null
+expect_status 0 "$MLPTRAIN" -q -e 3 -N nohead.csv && same "$tmp/out" guess.json "-N on a file without header"
+# -H takes the first data row as names: one row fewer, names "0", "0", "0"
+expect_status 0 "$MLPTRAIN" -q -e 3 --header nohead.csv
+cp "$tmp/out" hdr.json
+json_is .features hdr.json '["0","0"]' && json_is .training.rows hdr.json 3
+expect_status 1 "$MLPTRAIN" -q --no-header "$xor" && expect_err_only "mlptrain: $xor:1:1: 'x1' is not a number"
+printf '1,2,y\n' >hdr.csv
+expect_status 1 "$MLPTRAIN" -q -H hdr.csv && expect_err_only "mlptrain: hdr.csv: no data rows"
 
 # ---- 16. --version and -h ----
 

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: CSV bytes -> training set or an error, through the
  * header, number and target rules; the first byte picks how many target
- * columns there are.
+ * columns there are, the separator and the header rule.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct data_opts o = { 1, ',', DATA_HEADER_GUESS };
 	struct dataset *d = NULL;
 	char err[ERRLEN];
 	size_t ntargets;
@@ -25,9 +26,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	ntargets = 1 + data[0] % 3;
+	o.delim = ",;\t|"[(data[0] >> 2) % 4];
+	o.header = (data[0] >> 4) % 3 - 1;
 	if ((f = fmemopen((void *)(data + 1), size - 1, "r")) == NULL)
 		return 0;
-	st = data_read(f, "fuzz.csv", ntargets, &d, NULL, err, sizeof err);
+	o.ntargets = ntargets;
+	st = data_read(f, "fuzz.csv", &o, &d, NULL, err, sizeof err);
 	fclose(f);
 	if ((st == 0) != (d != NULL) || (st != 0 && strlen(err) == 0))
 		__builtin_trap();

@@ -122,6 +122,9 @@ main(void)
 	delim = '\t';
 	CHECK(read_str("a\tb c\n1\t\t3\n 4 \t\"5\t6\"\n", &lg, err, sizeof err) == 0);
 	CHECK_STR(lg.text, "1:a|1:b c;2:1|2:|2:3;3:4|3:5\t6;");
+	delim = ' ';
+	CHECK(read_str("a b\n1  3\t\n\"x y\" z\n", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b;2:1|2:|2:3;3:x y|3:z;");
 	delim = ',';
 	/* a line longer than a read block: every field arrives, and the next line is line 2 */
 	{

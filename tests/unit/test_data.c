@@ -6,15 +6,23 @@
 #include "status.h"
 
 static int
-load(const char *s, size_t ntargets, struct dataset **d, char *err, size_t errlen)
+load_with(const char *s, const struct data_opts *o, struct dataset **d, char *err, size_t errlen)
 {
 	FILE *f = fmemopen((void *)s, strlen(s), "r");
 	int st;
 
 	*d = NULL;
-	st = data_read(f, "d.csv", ntargets, d, NULL, err, errlen);
+	st = data_read(f, "d.csv", o, d, NULL, err, errlen);
 	fclose(f);
 	return st;
+}
+
+static int
+load(const char *s, size_t ntargets, struct dataset **d, char *err, size_t errlen)
+{
+	struct data_opts o = { ntargets, ',', DATA_HEADER_GUESS };
+
+	return load_with(s, &o, d, err, errlen);
 }
 
 int
@@ -47,6 +55,26 @@ main(void)
 	CHECK(load("0.5,1,0\n1.5,0,0.25\n", 2, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->names == NULL && data_nfeatures(d) == 1);
 	data_free(d);
+
+	/* the header forced either way, other separators */
+	{
+		struct data_opts o = { 1, ';', 1 };
+
+		CHECK(load_with("1;2;0\n3;4;1\n", &o, &d, err, sizeof err) == 0);
+		CHECK(d->rows == 1 && d->names != NULL && d->x_mem[0] == 3);
+		CHECK_STR(d->names[1], "2");
+		data_free(d);
+		o.header = 0;
+		o.delim = '\t';
+		CHECK(load_with("1\t2\t0\n3\t4\t1\n", &o, &d, err, sizeof err) == 0);
+		CHECK(d->rows == 2 && d->names == NULL && d->x_mem[0] == 1);
+		data_free(d);
+		CHECK(load_with("a\tb\ty\n3\t4\t1\n", &o, &d, err, sizeof err) == ST_DATA);
+		CHECK_STR(err, "d.csv:1:1: 'a' is not a number");
+		o.delim = ',';
+		CHECK(load_with("1;2;0\n", &o, &d, err, sizeof err) == ST_DATA);
+		CHECK_STR(err, "d.csv:1: 1 column: too few for 1 target and at least one feature");
+	}
 
 	/* errors, each naming file, line and column */
 	CHECK(load("a,b\n1,0\n2,x\n", 1, &d, err, sizeof err) == ST_DATA);
