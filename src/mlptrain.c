@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 	const char *outpath = NULL, *initpath = NULL, *inpath, *inname;
 	size_t *sizes = NULL, nf, ntargets, j;
 	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
-	double rate = DEFAULT_RATE;
+	double rate = DEFAULT_RATE, train_seconds = 0;
 	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, st = 0;
 	struct model *m = NULL;
 	struct dataset *d = NULL;
@@ -327,6 +327,7 @@ main(int argc, char *argv[])
 			strncat(err, "; no model written", sizeof err - strlen(err) - 1);
 		goto done;
 	}
+	train_seconds = seconds_since(&prog.start);
 	m->info.have = 1;
 	m->info.rows = d->rows;
 	m->info.epochs = epochs;
@@ -348,8 +349,9 @@ main(int argc, char *argv[])
 	if ((st = outfile_commit(&out, err, sizeof err)) != 0)
 		goto done;
 	if (!quiet)
-		fprintf(stderr, "final  loss %.6f  accuracy %.4f  rows %zu  time %.2fs\n",
-		    m->info.loss, m->info.accuracy, d->rows, seconds_since(&prog.start));
+		fprintf(stderr, "final  loss %.6f  accuracy %.4f  rows %zu  time %.2fs  training %.0f rows/s\n",
+		    m->info.loss, m->info.accuracy, d->rows, seconds_since(&prog.start),
+		    train_seconds > 0 ? (double)d->rows * (double)epochs / train_seconds : 0.0);
 	err[0] = '\0';
 	goto done;
 

@@ -65,7 +65,8 @@ gen() {
 
 # measure TAG STDOUT CMD...: one timed run.  Appends the wall seconds to
 # $res/TAG.wall, the peak RSS (KiB) to $res/TAG.rss and, when the command
-# printed samples_per_s=X on stderr, X to $res/TAG.sps; keeps the run's
+# printed samples_per_s=X (the peers) or "training X rows/s" (mlptrain's
+# summary line) on stderr, X to $res/TAG.sps; keeps the run's
 # stderr in $res/TAG.N.err.  A failing command stops the benchmark.
 measure() {
 	local tag=$1 out=$2 n
@@ -82,7 +83,8 @@ measure() {
 	fi
 	cat "$res/$tag.$n.wall" >>"$res/$tag.wall"
 	tail -n 1 "$res/$tag.$n.time" | awk '{ print $2 }' >>"$res/$tag.rss"
-	sed -n 's/.*samples_per_s=\([0-9.e+]*\).*/\1/p' "$res/$tag.$n.err" >>"$res/$tag.sps"
+	sed -n -e 's/.*samples_per_s=\([0-9.e+]*\).*/\1/p' -e 's/^final .* training \([0-9.e+]*\) rows\/s$/\1/p' \
+		"$res/$tag.$n.err" >>"$res/$tag.sps"
 }
 
 # stats FILE: "median min max" of the numbers in FILE, one a line.
@@ -119,7 +121,7 @@ for s in $shapes; do
 	for r in $(seq 1 "$runs"); do
 		say "bench: $layers, $rows rows: round $r/$runs"
 		baseline
-		measure "mlptrain.$tag" /dev/null ./mlptrain -q -S -Z -e "$epochs" -l "$layers" "$file" -o /dev/null
+		measure "mlptrain.$tag" /dev/null ./mlptrain -S -Z -e "$epochs" -l "$layers" "$file" -o /dev/null
 		measure "mlptrain0.$tag" /dev/null ./mlptrain -q -S -Z -e 0 -l "$layers" "$file" -o /dev/null
 		measure "fann.$tag" /dev/null "$B/fann_peer" "$layers" "$file" "$epochs"
 		measure "ceiling.$tag" /dev/null "$B/ceiling" "$layers" "$file" "$epochs"
@@ -199,8 +201,7 @@ EOF
 			case $t in
 			mlptrain)
 				name="mlptrain"
-				sps=$(awk -v r=$((rows * epochs)) -v a="$mw" -v b="$m0" 'BEGIN { if (a > b) print r / (a - b); else print 0 }')
-				sps="≈$(fmt_rate "$sps")¹"
+				sps=$(fmt_rate "$(med "$res/$t.$tag.sps")")
 				;;
 			mlptrain0) name="mlptrain -e 0 (load, evaluate, write: no training)" sps="-" ratio="-" ;;
 			fann) name="FANN peer (float32, MSE)" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
@@ -232,10 +233,9 @@ EOF
 	echo "Notes."
 	echo "- Wall time is the whole process (start-up, CSV parsing, training, output):"
 	echo "  rows/s = rows × epochs ÷ median wall.  A ratio above 1 means mlptrain is slower."
-	echo "- samples/s is the peers' own clock_gettime around their training loop.  ¹ mlptrain"
-	echo "  has no such clock: its figure is rows × epochs ÷ (its median wall − the median"
-	echo "  wall of the same command with -e 0), which also leaves out the evaluation pass"
-	echo "  over all rows that mlptrain makes after training (the model's loss and accuracy)."
+	echo "- samples/s is each program's own clock_gettime around its training loop (mlptrain"
+	echo "  prints it on its final line: \"training N rows/s\"); the -e 0 row shows what"
+	echo "  loading, the evaluation pass and writing cost without training."
 	echo "- The FANN peer is a speed peer, not an accuracy peer: single precision, squared error."
 	echo "- The ceiling is the lecture's arithmetic alone, double precision, -O3 -march=native;"
 	echo "  it ends on exactly the weights of mlptrain -S -Z."
