@@ -1,0 +1,65 @@
+/*
+ * Scoring CSV rows with a model: every row's n0 features are checked, read,
+ * standardised and sent through the forward pass, and its nL probabilities
+ * are printed, one line per row, in input order.
+ *
+ * With two threads (the default when they can be created) the caller's
+ * thread reads and parses the CSV while a worker thread scores and prints;
+ * with one, the caller's thread does everything, row by row.  Both give the
+ * same bytes, the same messages and the same statuses; score.c describes
+ * the protocol between the threads.
+ *
+ * Use: score_new, score_start, score_file for each input in turn (stop at
+ * the first non-zero status), then always score_end, whose status and
+ * message are the ones to report, and score_free.
+ */
+#ifndef SCORE_H
+#define SCORE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model.h"
+
+struct score;
+
+/*
+ * A scorer for m (which must outlive it), printing `digits` significant
+ * digits (0: the shortest exact form).  threads = 1 forces the single-thread
+ * path; anything else uses two threads when possible.  NULL when out of
+ * memory.
+ */
+struct score *score_new(const struct model *m, int digits, int threads);
+/*
+ * Sets the field separator (',' by default) and the header rule for every
+ * file: 1, the first row is a header; 0, it is data; -1 (the default), it is
+ * a header when it is not all numbers.  Call before score_start.
+ */
+void score_format(struct score *s, int delim, int header);
+/* Starts scoring into out (the worker thread, when there is one). */
+void score_start(struct score *s, FILE *out);
+/* Threads in use: 2, or 1 (forced, or the worker could not be created). */
+int score_threads(const struct score *s);
+/*
+ * Reads all of in (named `name` in messages: the string must last until
+ * score_end), a CSV file whose first row may be a header.  Returns 0, or a status with a message in err (which
+ * score_end may replace with that of an earlier failure).  *stop, when not
+ * NULL, is polled as csv_read does: reading ends with status *stop once it
+ * is non-zero.
+ */
+int score_file(struct score *s, FILE *in, const char *name, const volatile sig_atomic_t *stop,
+    char *err, size_t errlen);
+/*
+ * Ends the input: st is the status the reading ended with (0, or the
+ * failure whose message is in err).  Every row read before a failure is
+ * printed first.  Returns the status of the whole run: the first failure in
+ * row order (a write error on an earlier row beats st), or *stop if the run
+ * was interrupted while the last rows were being scored; err then holds the
+ * matching message.
+ */
+int score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* Frees s (after score_end); NULL is fine. */
+void score_free(struct score *s);
+
+#endif
