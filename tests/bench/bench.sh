@@ -183,7 +183,7 @@ elapsed=$((SECONDS - start))
 	echo "- mode: $([ -n "$quick" ] && echo "quick (a tenth of the rows)" || echo full), $runs runs per tool, round robin; epochs $epochs; medians of wall time, (min–max) across runs; $elapsed s in all"
 	echo "- process start-up as measured (\`/bin/true\` the same way): $(fmt_wall "$res/true.wall") s"
 	echo
-	echo "### Training: per-sample SGD, one pass, file order (\`mlptrain -q -S -Z -e $epochs -l SHAPE FILE -o /dev/null\`)"
+	echo "### Training: per-sample SGD, one pass, file order (\`mlptrain -S -Z -e $epochs -l SHAPE FILE -o /dev/null\`)"
 	echo
 	echo "| shape | rows | tool | wall s, median (min–max) | rows/s, whole process | samples/s, training loop only | mlptrain time ÷ tool time | peak RSS MiB | RSS ÷ data as doubles |"
 	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
