@@ -461,21 +461,31 @@ kernels(void)
 	return kern;
 }
 
-/* Step 1 of the lecture: a^(l) and z^(l) for every layer. */
-const double *
-model_forward(const struct model *m, struct work *ws, const double *x)
+/*
+ * Step 1 of the lecture: a^(l) and z^(l) for every layer, with w[l] laid out
+ * as the kernel `layer` reads it (model rows, or packed blocks).
+ */
+static const double *
+forward_with(const struct model *m, double *const *w,
+    void (*layer)(const double *, size_t, size_t, const double *, double *),
+    struct work *ws, const double *x)
 {
-	const struct kernels *k = kernels();
 	size_t i;
 	int l;
 
 	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
-		k->forward_layer(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		layer(w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
 		for (i = 0; i < m->n[l]; i++)
 			ws->z[l][i] = sigmoid(ws->a[l][i]);
 	}
 	return ws->z[m->L];
+}
+
+const double *
+model_forward(const struct model *m, struct work *ws, const double *x)
+{
+	return forward_with(m, m->w, kernels()->forward_layer, ws, x);
 }
 
 struct packed {
@@ -527,17 +537,7 @@ packed_free(struct packed *pk)
 const double *
 model_forward_packed(const struct model *m, const struct packed *pk, struct work *ws, const double *x)
 {
-	const struct kernels *k = kernels();
-	size_t i;
-	int l;
-
-	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
-	for (l = 1; l <= m->L; l++) {
-		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
-		for (i = 0; i < m->n[l]; i++)
-			ws->z[l][i] = sigmoid(ws->a[l][i]);
-	}
-	return ws->z[m->L];
+	return forward_with(m, pk->w, kernels()->forward_packed, ws, x);
 }
 
 /* -t log sigma(a) - (1-t) log(1 - sigma(a)) = softplus(a) - t a, never log(0). */
