@@ -284,30 +284,60 @@ get_layers(struct rd *r, const cJSON *a, size_t **n, int *count)
 	return 0;
 }
 
-/* The weight matrices: weights[l-1] is (N_l, N_{l-1}+1). */
+/*
+ * The shape of the weight matrices, weights[l-1] being (N_l, N_{l-1}+1),
+ * checked before the model is allocated: a few bytes of "layers" must not
+ * make the program allocate gigabytes that the file does not hold.
+ */
 static int
-get_weights(struct rd *r, const cJSON *a, struct model *m)
+check_weights(struct rd *r, const cJSON *a, const size_t *n, int L)
 {
-	char path[64], count[64];
+	char path[64], count[96];
 	const cJSON *mat, *row;
 	size_t i;
-	int l = 1, st;
+	int l = 1;
 
 	if (!cJSON_IsArray(a))
 		return bad(r, "%s is %s, expected an array of weight matrices", "weights", a ? "not an array" : "missing");
-	if (cJSON_GetArraySize(a) != m->L) {
+	if (cJSON_GetArraySize(a) != L) {
 		snprintf(count, sizeof count, "%d matrices, expected %d (one per layer after the input)",
-		    cJSON_GetArraySize(a), m->L);
+		    cJSON_GetArraySize(a), L);
 		return bad(r, "%s has %s", "weights", count);
 	}
 	cJSON_ArrayForEach(mat, a) {
 		snprintf(path, sizeof path, "weights[%d]", l - 1);
 		if (!cJSON_IsArray(mat))
 			return bad(r, "%s is %s, expected a matrix (an array of rows)", path, "not an array");
-		if ((size_t)cJSON_GetArraySize(mat) != m->n[l]) {
-			snprintf(count, sizeof count, "%d rows, expected %zu (layers[%d])", cJSON_GetArraySize(mat), m->n[l], l);
+		if ((size_t)cJSON_GetArraySize(mat) != n[l]) {
+			snprintf(count, sizeof count, "%d rows, expected %zu (layers[%d])", cJSON_GetArraySize(mat), n[l], l);
 			return bad(r, "%s has %s", path, count);
 		}
+		i = 0;
+		cJSON_ArrayForEach(row, mat) {
+			snprintf(path, sizeof path, "weights[%d][%zu]", l - 1, i);
+			if (!cJSON_IsArray(row))
+				return bad(r, "%s is %s, expected an array of numbers", path, "not an array");
+			if ((size_t)cJSON_GetArraySize(row) != n[l - 1] + 1) {
+				snprintf(count, sizeof count, "%d entries, expected %zu", cJSON_GetArraySize(row), n[l - 1] + 1);
+				return bad(r, "%s has %s", path, count);
+			}
+			i++;
+		}
+		l++;
+	}
+	return 0;
+}
+
+/* The weights themselves, into m, once check_weights has passed. */
+static int
+get_weights(struct rd *r, const cJSON *a, struct model *m)
+{
+	const cJSON *mat, *row;
+	char path[64];
+	size_t i;
+	int l = 1, st;
+
+	cJSON_ArrayForEach(mat, a) {
 		i = 0;
 		cJSON_ArrayForEach(row, mat) {
 			snprintf(path, sizeof path, "weights[%d][%zu]", l - 1, i);
@@ -495,7 +525,8 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 		    v ? "not 1" : "missing");
 		goto done;
 	}
-	if ((st = get_layers(&r, cJSON_GetObjectItemCaseSensitive(root, "layers"), &n, &count)) != 0)
+	if ((st = get_layers(&r, cJSON_GetObjectItemCaseSensitive(root, "layers"), &n, &count)) != 0 ||
+	    (st = check_weights(&r, cJSON_GetObjectItemCaseSensitive(root, "weights"), n, count - 1)) != 0)
 		goto done;
 	if ((m = model_new(n, count - 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);

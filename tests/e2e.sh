@@ -1277,6 +1277,15 @@ printf '{"format": "mlptrain-model", "version": 1, "layers": [2, 1000000, 100000
 expect_status 1 "$MLPPREDICT" wide.json "$xor" &&
 	expect_err_only "mlppredict: wide.json: layers needs more than 2147483648 weights"
 
+t "a small model file whose layers ask for 2e9 weights it does not hold: exit 1, nothing allocated"
+printf '{"format": "mlptrain-model", "version": 1, "layers": [1, 13, 6205, 328850], "weights": [[], [], []]}\n' >bigshape.json
+if sh -c 'ulimit -v 300000 && exec "$1" -V' sh "$MLPPREDICT" >/dev/null 2>&1; then
+	run sh -c 'ulimit -v 300000 && exec "$@"' sh "$MLPPREDICT" bigshape.json "$xor"
+else
+	run "$MLPPREDICT" bigshape.json "$xor"
+fi
+expect_rc 1 && expect_err_only "mlppredict: bigshape.json: weights[0] has 0 rows, expected 13 (layers[1])"
+
 t "deeply nested JSON: exit 1, no stack overflow"
 awk 'BEGIN { for (i = 0; i < 200000; i++) printf "["; for (i = 0; i < 200000; i++) printf "]"; print "" }' >deep.json
 expect_status 1 "$MLPPREDICT" deep.json "$xor" && expect_err_match 'mlppredict: deep\.json:1:[0-9]+: not valid JSON'

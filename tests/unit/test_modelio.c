@@ -187,6 +187,11 @@ refused(void)
 	CHECK_STR(err, "m.json: features has 2 entries, expected 1");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"targets\": [3]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: targets[0] is not a string, expected a string");
+	/* layers that ask for 2 * 10^9 weights the file does not hold: the shape is checked first, nothing allocated */
+	CHECK(parse(HEAD "\"layers\": [1, 13, 6205, 328850]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights is missing, expected an array of weight matrices");
+	CHECK(parse(HEAD "\"layers\": [1, 13, 6205, 328850], \"weights\": [[], [], []]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0] has 0 rows, expected 13 (layers[1])");
 	/* unknown keys are ignored */
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"comment\": {\"x\": [1]}}", err, sizeof err) == 0);
 	/* deep nesting is refused by cJSON's limit, not by the stack */
