@@ -266,7 +266,7 @@ get_layers(struct rd *r, const cJSON *a, size_t **n, int *count)
 		snprintf(sub, sizeof sub, "%d entries, expected 2 to %d", *count, MODEL_MAX_LAYERS + 1);
 		return bad(r, "%s has %s", "layers", sub);
 	}
-	if ((*n = malloc((size_t)*count * sizeof **n)) == NULL) {
+	if ((*n = calloc((size_t)*count, sizeof **n)) == NULL) {
 		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
 		return ST_NOMEM;
 	}
