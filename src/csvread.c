@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "csvread.h"
+#include "number.h"
 #include "status.h"
 
 #define BLOCK 65536
@@ -50,6 +51,20 @@ limited_realloc(void *p, size_t size)
 	if (size > CSV_MAX_FIELD + 1024)
 		return NULL;
 	return realloc(p, size);
+}
+
+int
+csv_is_header(const struct csv_row *row, int rule)
+{
+	size_t i;
+	double v;
+
+	if (rule != CSV_HEADER_GUESS)
+		return rule;
+	for (i = 0; i < row->n; i++)
+		if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
+			return 1;
+	return 0;
 }
 
 const char *

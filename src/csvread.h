@@ -39,6 +39,14 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
 int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 
+#define CSV_HEADER_GUESS (-1)	/* a header when some field is not a number */
+
+/*
+ * Whether row, the first of a file, is a header under `rule`: 1, it is;
+ * 0, it is not; CSV_HEADER_GUESS, when some field of it is not a number.
+ */
+int csv_is_header(const struct csv_row *row, int rule);
+
 /*
  * Writes a printable, one-line form of field s[0..len-1] into buf (at most
  * buflen bytes, ending in "..." when cut): newlines, tabs and other control

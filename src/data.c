@@ -45,7 +45,7 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	struct dataset *d = ld->d;
 	char show[CSV_SHOW_LEN];
 	enum num_error e;
-	double *x, v;
+	double *x;
 	size_t i;
 
 	if (row->number == 1) {
@@ -57,11 +57,7 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 			    d->ntargets, d->ntargets == 1 ? "" : "s");
 			return ST_DATA;
 		}
-		/* Unless told, a first row that is not all numbers is the header. */
-		for (i = 0; ld->header == DATA_HEADER_GUESS && i < row->n; i++)
-			if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
-				break;
-		if (ld->header == 1 || (ld->header == DATA_HEADER_GUESS && i < row->n)) {
+		if (csv_is_header(row, ld->header)) {
 			if (take_header(ld, row) != 0) {
 				snprintf(err, errlen, "%s: out of memory", ld->name);
 				return ST_NOMEM;

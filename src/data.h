@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csvread.h"
+
 struct dataset {
 	size_t rows;		/* R */
 	size_t cols;		/* C = F + T */
@@ -26,7 +28,7 @@ struct data_opts {
 };
 
 /* The header guess: a first row that is not all numbers is a header. */
-#define DATA_HEADER_GUESS (-1)
+#define DATA_HEADER_GUESS CSV_HEADER_GUESS
 
 /*
  * Reads CSV from f (called `name` in messages) as o says; targets must lie

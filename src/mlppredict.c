@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csvread.h"
 #include "model.h"
 #include "modelio.h"
 #include "outfile.h"
@@ -74,7 +75,7 @@ main(int argc, char *argv[])
 	uint64_t digits = 0;
 	const char *name;
 	FILE *in;
-	int ch, i, st = 0, delim = ',', header = -1;
+	int ch, i, st = 0, delim = ',', header = CSV_HEADER_GUESS;
 
 	while ((ch = getopt_long(argc, argv, "HNVd:ho:p:", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -89,7 +89,7 @@ struct score {
 	FILE *out;		/* the scorer's */
 	int digits;		/* 0: shortest exact form */
 	int delim;		/* the field separator */
-	int header;		/* 1: every file's first row is a header; 0: none is; -1: guess */
+	int header;		/* every file's first row: see csv_is_header */
 	size_t cap;		/* rows per batch */
 	size_t max_nd;		/* most fields of a row left to the scorer */
 	struct batch *slot;	/* (NSLOT) on cache lines of their own: the reader
@@ -327,23 +327,20 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	char show[CSV_SHOW_LEN], *cell;
 	struct batch *b;
 	enum num_error e;
-	double v, *x;
+	double *x;
 	size_t nd;
 	int st;
 
 	if (row->number == 1) {
 		s->width = row->n;
 		s->width_line = row->line[0];
-		for (i = 0; s->header == -1 && i < row->n; i++)
-			if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
-				break;
 		if (row->n != n0 && row->n != n0 + nl) {
 			snprintf(err, errlen, "%s:%ld: %zu field%s, but the model takes %zu feature%s "
 			    "(optionally followed by %zu target%s)", s->name, row->line[0], row->n,
 			    row->n == 1 ? "" : "s", n0, n0 == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
 			return ST_DATA;
 		}
-		if (s->header == 1 || (s->header == -1 && i < row->n))
+		if (csv_is_header(row, s->header))
 			return 0;	/* a header */
 	}
 	if (row->n != s->width) {
@@ -401,7 +398,7 @@ score_new(const struct model *m, int digits, int threads)
 	s->slot = p;
 	s->m = m;
 	s->delim = ',';
-	s->header = -1;
+	s->header = CSV_HEADER_GUESS;
 	s->digits = digits;
 	s->want_thread = threads != 1;
 	s->cap = BATCH_BYTES / sizeof(double) / n0;

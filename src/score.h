@@ -33,8 +33,8 @@ struct score;
 struct score *score_new(const struct model *m, int digits, int threads);
 /*
  * Sets the field separator (',' by default) and the header rule for every
- * file: 1, the first row is a header; 0, it is data; -1 (the default), it is
- * a header when it is not all numbers.  Call before score_start.
+ * file, as csv_is_header takes it (CSV_HEADER_GUESS by default).  Call
+ * before score_start.
  */
 void score_format(struct score *s, int delim, int header);
 /* Starts scoring into out (the worker thread, when there is one). */
