@@ -54,17 +54,107 @@ limited_realloc(void *p, size_t size)
 }
 
 int
-csv_is_header(const struct csv_row *row, int rule)
+csv_is_missing(const char *s, size_t len)
+{
+	static const char *const words[] = { "na", "n/a", "nan", "null", "none", "?" };
+	size_t i, k;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return 1;
+	for (k = 0; k < sizeof words / sizeof words[0]; k++) {
+		if (strlen(words[k]) != len)
+			continue;
+		for (i = 0; i < len; i++)
+			if ((s[i] | 0x20) != words[k][i] && s[i] != words[k][i])
+				break;
+		if (i == len)
+			return 1;
+	}
+	return 0;
+}
+
+/* Text: a field that is neither a number nor a missing value. */
+static int
+is_text(const struct csv_row *row, size_t i)
+{
+	double v;
+
+	return number_parse(row->field[i], row->len[i], &v) != NUM_OK &&
+	    !csv_is_missing(row->field[i], row->len[i]);
+}
+
+int
+csv_is_header(const struct csv_row *row, const struct csv_row *next, int rule)
 {
 	size_t i;
 	double v;
 
 	if (rule != CSV_HEADER_GUESS)
 		return rule;
-	for (i = 0; i < row->n; i++)
-		if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
+	for (i = 0; i < row->n; i++) {
+		if (next == NULL) {
+			if (number_parse(row->field[i], row->len[i], &v) != NUM_OK)
+				return 1;
+		} else if (i < next->n && is_text(row, i) &&
+		    number_parse(next->field[i], next->len[i], &v) == NUM_OK)
 			return 1;
+	}
 	return 0;
+}
+
+struct csv_row *
+csv_row_dup(const struct csv_row *row)
+{
+	struct csv_row *c;
+	size_t i, bytes = 0;
+	char *p;
+
+	for (i = 0; i < row->n; i++)
+		bytes += row->len[i] + 1;
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return NULL;
+	c->n = row->n;
+	c->number = row->number;
+	c->field = malloc((row->n ? row->n : 1) * sizeof *c->field);
+	c->len = malloc((row->n ? row->n : 1) * sizeof *c->len);
+	c->line = malloc((row->n ? row->n : 1) * sizeof *c->line);
+	p = malloc(bytes ? bytes : 1);
+	if (c->field == NULL || c->len == NULL || c->line == NULL || p == NULL) {
+		free(p);
+		c->n = 0;	/* no texts to free */
+		csv_row_free(c);
+		return NULL;
+	}
+	for (i = 0; i < row->n; i++) {
+		c->field[i] = p;
+		c->len[i] = row->len[i];
+		c->line[i] = row->line[i];
+		memcpy(p, row->field[i], row->len[i]);
+		p[row->len[i]] = '\0';
+		p += row->len[i] + 1;
+	}
+	if (row->n == 0)
+		free(p);
+	return c;
+}
+
+void
+csv_row_free(struct csv_row *row)
+{
+	if (row == NULL)
+		return;
+	if (row->n > 0 && row->field != NULL)
+		free(row->field[0]);
+	free(row->field);
+	free(row->len);
+	free(row->line);
+	free(row);
 }
 
 const char *

@@ -39,13 +39,28 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
 int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 
-#define CSV_HEADER_GUESS (-1)	/* a header when some field is not a number */
+#define CSV_HEADER_GUESS (-1)	/* guess, see csv_is_header */
 
 /*
  * Whether row, the first of a file, is a header under `rule`: 1, it is;
- * 0, it is not; CSV_HEADER_GUESS, when some field of it is not a number.
+ * 0, it is not; CSV_HEADER_GUESS: when some field of it is text (neither a
+ * number nor a missing value) while the same field of next, the second row,
+ * is a number; with no second row (next NULL), when some field is not a
+ * number.  So a column of class names ("setosa") does not make the first
+ * data row a header, and a header above numbers is always seen as one.
  */
-int csv_is_header(const struct csv_row *row, int rule);
+int csv_is_header(const struct csv_row *row, const struct csv_row *next, int rule);
+
+/*
+ * Whether a field is a missing value: empty, or (blanks around it aside)
+ * NA, N/A, NaN, null, None in any case, or ?.
+ */
+int csv_is_missing(const char *s, size_t len);
+
+/* A copy of row that outlives the callback (for a header decided on the next row); NULL when out of memory. */
+struct csv_row *csv_row_dup(const struct csv_row *row);
+/* Frees a copy; NULL is fine. */
+void csv_row_free(struct csv_row *row);
 
 /*
  * Writes a printable, one-line form of field s[0..len-1] into buf (at most

@@ -57,7 +57,7 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 			    d->ntargets, d->ntargets == 1 ? "" : "s");
 			return ST_DATA;
 		}
-		if (csv_is_header(row, ld->header)) {
+		if (csv_is_header(row, NULL, ld->header)) {
 			if (take_header(ld, row) != 0) {
 				snprintf(err, errlen, "%s: out of memory", ld->name);
 				return ST_NOMEM;

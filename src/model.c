@@ -89,6 +89,8 @@ model_free(struct model *m)
 		free_names(m->features, m->n[0]);
 	if (m->targets != NULL)
 		free_names(m->targets, m->n[m->L]);
+	if (m->classes != NULL)
+		free_names(m->classes, 2);
 	free(m->mean);
 	free(m->std);
 	free(m->w_mem);

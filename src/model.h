@@ -44,6 +44,8 @@ struct model {
 	double *std;		/* (N_0) feature standard deviations (never 0), or NULL */
 	char **features;	/* (N_0) names from the CSV header, or NULL */
 	char **targets;		/* (N_L) names from the CSV header, or NULL */
+	char **classes;		/* (2) with one output trained on class labels: the label of
+				   target 0, then of target 1 (the "positive" class); or NULL */
 	struct train_info info;
 };
 

@@ -118,6 +118,8 @@ model_to_cjson(const struct model *m)
 		ok = add(o, "features", string_array(m->features, m->n[0]));
 	if (ok && m->targets != NULL)
 		ok = add(o, "targets", string_array(m->targets, m->n[m->L]));
+	if (ok && m->classes != NULL)
+		ok = add(o, "classes", string_array(m->classes, 2));
 	if (ok && m->mean != NULL) {
 		ok = add(o, "standardize", sd = cJSON_CreateObject()) &&
 		    add(sd, "mean", number_array(m->mean, m->n[0])) &&
@@ -252,6 +254,27 @@ nomem:
 }
 
 /* "layers": at least two whole numbers in 1..MODEL_MAX_UNITS, with a sane weight count. */
+/* "classes": absent, or the two distinct labels of a model with one output. */
+static int
+get_classes(struct rd *r, const cJSON *a, struct model *m)
+{
+	char count[64];
+	int st;
+
+	if (a == NULL)
+		return 0;
+	if (m->n[m->L] != 1) {
+		snprintf(count, sizeof count, "%zu outputs", m->n[m->L]);
+		return bad(r, "%s is given for a model of %s, expected one output", "classes", count);
+	}
+	if ((st = get_names(r, a, "classes", 2, &m->classes)) != 0)
+		return st;
+	if (m->classes != NULL && m->classes[0] != NULL && m->classes[1] != NULL &&
+	    strcmp(m->classes[0], m->classes[1]) == 0)
+		return bad(r, "%s are %s, expected two different labels", "classes", "the same");
+	return 0;
+}
+
 static int
 get_layers(struct rd *r, const cJSON *a, size_t **n, int *count)
 {
@@ -536,7 +559,8 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 	if ((st = get_weights(&r, cJSON_GetObjectItemCaseSensitive(root, "weights"), m)) != 0 ||
 	    (st = get_standardize(&r, cJSON_GetObjectItemCaseSensitive(root, "standardize"), m)) != 0 ||
 	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "features"), "features", m->n[0], &m->features)) != 0 ||
-	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", m->n[m->L], &m->targets)) != 0)
+	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", m->n[m->L], &m->targets)) != 0 ||
+	    (st = get_classes(&r, cJSON_GetObjectItemCaseSensitive(root, "classes"), m)) != 0)
 		goto done;
 done:
 	cJSON_Delete(root);

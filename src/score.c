@@ -340,7 +340,7 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 			    row->n == 1 ? "" : "s", n0, n0 == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
 			return ST_DATA;
 		}
-		if (csv_is_header(row, s->header))
+		if (csv_is_header(row, NULL, s->header))
 			return 0;	/* a header */
 	}
 	if (row->n != s->width) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # usage: sh tests/run.sh UNIT-TEST... [-- SANITIZER-UNIT-TEST...]
-# Runs the unit-test binaries and the end-to-end suite on the normal build,
-# then, after "--", the sanitizer build's unit tests and the end-to-end suite
+# Runs the unit-test binaries and the end-to-end suites on the normal build,
+# then, after "--", the sanitizer build's unit tests and the end-to-end suites
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
 # F failed" lines; a suite that crashes or ends without one counts as a
 # failure.  With MEMCHECK set, the end-to-end suite runs once more under
@@ -34,6 +34,14 @@ run_suite() {
 	fi
 }
 
+# e2e_suites [env VAR=VALUE...]: runs the end-to-end suites, tests/e2e.sh and
+# tests/e2e_*.sh (the harness, e2e_lib.sh, aside), with that environment.
+e2e_suites() {
+	for s in tests/e2e.sh tests/e2e_*.sh; do
+		[ "$s" = tests/e2e_lib.sh ] || [ ! -f "$s" ] || run_suite "$@" sh "$s"
+	done
+}
+
 san=0
 for t in "$@"; do
 	if [ "$t" = "--" ]; then
@@ -46,13 +54,13 @@ for t in "$@"; do
 		sanitized="$sanitized $t"
 	fi
 done
-run_suite sh tests/e2e.sh
+e2e_suites
 if [ $san -eq 1 ]; then
 	echo "--- again on the sanitizer build (ASan, UBSan) ---"
 	for t in $sanitized; do
 		run_suite "$t"
 	done
-	MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict run_suite sh tests/e2e.sh
+	e2e_suites env MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict
 fi
 if [ -n "${MEMCHECK:-}" ]; then
 	echo "--- the end-to-end suite under Valgrind memcheck ---"
@@ -62,7 +70,7 @@ if [ -n "${MEMCHECK:-}" ]; then
 			"$(pwd)" "$p" >build/vg/$p
 		chmod +x build/vg/$p
 	done
-	E2E_VALGRIND=1 MLPTRAIN=build/vg/mlptrain MLPPREDICT=build/vg/mlppredict run_suite sh tests/e2e.sh
+	e2e_suites env E2E_VALGRIND=1 MLPTRAIN=build/vg/mlptrain MLPPREDICT=build/vg/mlppredict
 fi
 echo "--- static checks ---"
 run_suite sh tests/lint.sh "$TIDY_CHECKS"

@@ -143,5 +143,40 @@ main(void)
 		CHECK(counted.rows == 2 && counted.first == n + 1 && counted.line2 == 2);
 		free(big);
 	}
+	/* missing values */
+	{
+		static const char *const yes[] = { "", " ", "NA", "na", " N/A ", "n/a", "NaN", "nan", "NAN",
+			"null", "NULL", "None", "?", "\t?\t" };
+		static const char *const no[] = { "0", "N", "nA x", "nul", "??", "-", "none!", "inf", "NaNa" };
+		size_t k;
+
+		for (k = 0; k < sizeof yes / sizeof yes[0]; k++)
+			CHECK_MSG(csv_is_missing(yes[k], strlen(yes[k])), "'%s' is missing", yes[k]);
+		for (k = 0; k < sizeof no / sizeof no[0]; k++)
+			CHECK_MSG(!csv_is_missing(no[k], strlen(no[k])), "'%s' is not missing", no[k]);
+	}
+	/* the header rule, on copies of rows (csv_row_dup) */
+	{
+		static char *f1[] = { "x1", "x2", "label" }, *f2[] = { "5.1", "3.5", "setosa" },
+		    *f3[] = { "4.9", "3.0", "versicolor" }, *f4[] = { "id", "NA", "y" }, *f5[] = { "7", "?", "1" };
+		size_t l3[] = { 2, 2, 5 }, l3b[] = { 3, 3, 6 }, l3c[] = { 3, 3, 10 }, l3d[] = { 2, 2, 1 },
+		    l3e[] = { 1, 1, 1 };
+		long ln[] = { 1, 1, 1 };
+		struct csv_row r1 = { 3, f1, l3, ln, 1 }, r2 = { 3, f2, l3b, ln, 2 }, r3 = { 3, f3, l3c, ln, 3 },
+		    r4 = { 3, f4, l3d, ln, 1 }, r5 = { 3, f5, l3e, ln, 2 }, *c;
+
+		CHECK(csv_is_header(&r1, &r2, CSV_HEADER_GUESS) == 1);	/* x1 above 5.1 */
+		CHECK(csv_is_header(&r2, &r3, CSV_HEADER_GUESS) == 0);	/* labels in both rows */
+		CHECK(csv_is_header(&r2, NULL, CSV_HEADER_GUESS) == 1);	/* alone: not all numbers */
+		CHECK(csv_is_header(&r4, &r5, CSV_HEADER_GUESS) == 1);	/* id above 7 */
+		CHECK(csv_is_header(&r5, &r4, CSV_HEADER_GUESS) == 0);	/* '?' is missing, not text */
+		CHECK(csv_is_header(&r2, &r3, 1) == 1 && csv_is_header(&r1, &r2, 0) == 0);
+		c = csv_row_dup(&r2);
+		CHECK(c != NULL && c->n == 3 && c->number == 2 && c->len[2] == 6 && strcmp(c->field[2], "setosa") == 0 &&
+		    c->field[0] != f2[0]);
+		CHECK(csv_is_header(&r1, c, CSV_HEADER_GUESS) == 1);
+		csv_row_free(c);
+		csv_row_free(NULL);
+	}
 	return check_summary("test_csv");
 }

@@ -192,6 +192,31 @@ refused(void)
 	CHECK_STR(err, "m.json: weights is missing, expected an array of weight matrices");
 	CHECK(parse(HEAD "\"layers\": [1, 13, 6205, 328850], \"weights\": [[], [], []]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: weights[0] has 0 rows, expected 13 (layers[1])");
+	/* class labels: two different strings, for a model of one output */
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"neg\", \"pos\"]}", err, sizeof err) == 0);
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"neg\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes has 1 entries, expected 2");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"a\", \"a\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes are the same, expected two different labels");
+	CHECK(parse(HEAD "\"layers\": [1, 2], \"weights\": [[[0, 1], [0, 1]]], \"classes\": [\"a\", \"b\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes is given for a model of 2 outputs, expected one output");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"a\", 1]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes[1] is not a string, expected a string");
+	{
+		size_t sizes[] = { 1, 1 };
+		struct model *m = model_new(sizes, 1), *back;
+		char *text = NULL;
+
+		m->classes = calloc(2, sizeof *m->classes);
+		m->classes[0] = strdup("M \"mine\"");
+		m->classes[1] = strdup("R");
+		back = round_trip(m, &text);
+		CHECK(back != NULL && back->classes != NULL && strcmp(back->classes[0], "M \"mine\"") == 0 &&
+		    strcmp(back->classes[1], "R") == 0);
+		model_free(back);
+		model_free(m);
+		free(text);
+	}
 	/* unknown keys are ignored */
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"comment\": {\"x\": [1]}}", err, sizeof err) == 0);
 	/* deep nesting is refused by cJSON's limit, not by the stack */

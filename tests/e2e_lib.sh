@@ -1,0 +1,339 @@
+# The harness shared by the end-to-end suites (tests/e2e*.sh), sourced by
+# each from the top of the source tree: the programs and directories from
+# the environment, a temporary directory to work in, the checks, and a few
+# models every suite uses.  A suite ends with "e2e_done NAME", which prints
+# "NAME: P passed, F failed" and exits 1 when F > 0.
+
+set -u
+LC_ALL=C
+export LC_ALL
+umask 022
+
+# ---- set-up ----
+
+ROOT=$(pwd)
+
+# A program path made absolute when it names a file relative to here.
+abs_prog() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*/*) printf '%s/%s\n' "$ROOT" "$1" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+
+# A directory or file made absolute.
+abs_path() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$ROOT" "$1" ;;
+	esac
+}
+
+MLPTRAIN=$(abs_prog "${MLPTRAIN:-./mlptrain}")
+MLPPREDICT=$(abs_prog "${MLPPREDICT:-./mlppredict}")
+GEN=$(abs_prog "${GEN:-build/gen}")
+DATA=$(abs_path "${DATA:-data}")
+MAN=$(abs_path "${MAN:-man}")
+README=$(abs_path "${README:-README.md}")
+VERBOSE=${E2E_VERBOSE:-0}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cd "$tmp" || exit 1
+
+# E2E_JSON=jq, python3 or none forces the JSON reader.
+JSON=${E2E_JSON:-}
+if [ "$JSON" = none ]; then
+	JSON=
+elif [ -z "$JSON" ]; then
+	if command -v jq >/dev/null 2>&1; then
+		JSON=jq
+	elif command -v python3 >/dev/null 2>&1; then
+		JSON=python3
+	fi
+fi
+
+# ---- the harness ----
+
+passed=0
+failed=0
+name=
+case_failed=0
+
+# Counts the case that is open, if any.
+finish() {
+	[ -n "$name" ] || return 0
+	if [ "$case_failed" -eq 0 ]; then
+		passed=$((passed + 1))
+		[ "$VERBOSE" = 0 ] || echo "ok   $name"
+	else
+		failed=$((failed + 1))
+	fi
+	name=
+}
+
+# t NAME: starts a case.
+t() {
+	finish
+	name=$1
+	case_failed=0
+}
+
+# fail MSG...: marks the open case failed; prints its name once, then MSG.
+fail() {
+	[ "$case_failed" -eq 1 ] || echo "FAIL $name"
+	case_failed=1
+	for line in "$@"; do
+		echo "     $line"
+	done
+}
+
+# Prints up to 5 lines of a file, indented, for a failure report.
+show() {
+	if [ -s "$1" ]; then
+		sed -n '1,5s/^/       | /p' "$1"
+	else
+		echo "       (empty)"
+	fi
+}
+
+# run CMD...: runs CMD with stdin from /dev/null, stdout in $tmp/out, stderr
+# in $tmp/err and the exit status in $rc.
+run() {
+	"$@" <"$tmp/null" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# run_in FILE CMD...: the same, with stdin from FILE.
+run_in() {
+	_in=$1
+	shift
+	"$@" <"$_in" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# expect_rc N: checks the status of the last run.
+expect_rc() {
+	[ "$rc" -eq "$1" ] && return 0
+	if [ "$rc" -gt 128 ] && [ "$1" -le 128 ]; then
+		fail "exit status $rc (killed by signal $((rc - 128))?), expected $1; stderr:"
+	else
+		fail "exit status $rc, expected $1; stderr:"
+	fi
+	show "$tmp/err"
+	return 1
+}
+
+# expect_status N CMD...: runs CMD and checks its exit status.
+expect_status() {
+	_want=$1
+	shift
+	run "$@"
+	expect_rc "$_want"
+}
+
+# expect_err_line LINE: LINE is a whole line of the last run's stderr.
+expect_err_line() {
+	grep -Fx -e "$1" "$tmp/err" >/dev/null && return 0
+	fail "stderr lacks the line: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+# expect_err_only LINE: the last run's stderr is exactly LINE.
+expect_err_only() {
+	printf '%s\n' "$1" >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/err" && return 0
+	fail "stderr differs: expected exactly: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+# expect_err_match ERE: some line of the last run's stderr matches ERE whole.
+expect_err_match() {
+	grep -E -x -e "$1" "$tmp/err" >/dev/null && return 0
+	fail "no stderr line matches: $1" "stderr was:"
+	show "$tmp/err"
+	return 1
+}
+
+expect_no_stdout() {
+	[ -s "$tmp/out" ] || return 0
+	fail "stdout should be empty, it has:"
+	show "$tmp/out"
+	return 1
+}
+
+expect_no_stderr() {
+	[ -s "$tmp/err" ] || return 0
+	fail "stderr should be empty, it has:"
+	show "$tmp/err"
+	return 1
+}
+
+# same FILE1 FILE2 WHAT: the files are byte-identical, and not empty.
+same() {
+	if [ ! -s "$1" ]; then
+		fail "$3: $1 is empty"
+		return 1
+	fi
+	cmp -s "$1" "$2" && return 0
+	fail "$3: $1 and $2 differ"
+	return 1
+}
+
+# differ FILE1 FILE2 WHAT: the files are not identical.
+differ() {
+	cmp -s "$1" "$2" || return 0
+	fail "$3: $1 and $2 are identical"
+	return 1
+}
+
+# same_text ACTUAL EXPECTED WHAT
+same_text() {
+	[ "$1" = "$2" ] && return 0
+	fail "$3: got '$1', expected '$2'"
+	return 1
+}
+
+# jget PATH FILE: the value at PATH (".a.b", or "keys" for the top-level keys
+# in order) of the JSON in FILE, as compact JSON; status 2 when no JSON tool.
+jget() {
+	case $JSON in
+	jq)
+		if [ "$1" = keys ]; then
+			jq -c 'keys_unsorted' "$2"
+		else
+			jq -c "$1" "$2"
+		fi
+		;;
+	python3)
+		python3 -c '
+import json, sys
+with open(sys.argv[2]) as f:
+    v = json.load(f)
+if sys.argv[1] == "keys":
+    v = list(v.keys())
+else:
+    for k in sys.argv[1].split(".")[1:]:
+        v = v.get(k) if isinstance(v, dict) else None
+print(json.dumps(v, separators=(",", ":"), ensure_ascii=False))' "$1" "$2"
+		;;
+	*)
+		return 2
+		;;
+	esac
+}
+
+# json_is PATH FILE EXPECTED: checks one value of a JSON file.
+json_is() {
+	if [ -z "$JSON" ]; then
+		fail "neither jq nor python3 is installed to read JSON"
+		return 1
+	fi
+	_got=$(jget "$1" "$2" 2>&1)
+	same_text "$_got" "$3" "$1 in $2"
+}
+
+# json_valid FILE: FILE holds exactly one JSON value.
+json_valid() {
+	case $JSON in
+	jq) [ "$(jq -s length "$1" 2>/dev/null)" = 1 ] ;;
+	python3) python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null ;;
+	*) fail "neither jq nor python3 is installed to read JSON"; return 1 ;;
+	esac && return 0
+	fail "$1 is not valid JSON:"
+	show "$1"
+	return 1
+}
+
+# The text of the line of a model that holds "KEY": the value after the colon.
+model_value() {
+	sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\\(.*[^,]\\),*\$/\\1/p" "$2" 2>/dev/null
+}
+
+# ls -A of a directory, to see that no temporary file is left behind.
+listing() {
+	ls -A "$1"
+}
+
+# File type and permission bits, like "-rw-r-----".
+mode_of() {
+	ls -ld "$1" 2>&1 | cut -c1-10
+}
+
+# Runs a program in the background with stdout and stderr in $tmp/job.out and
+# $tmp/job.err; its process id ends up in $jobpid, and its exit status in
+# $tmp/job.rc when it ends.
+start_job() {
+	rm -f "$tmp/job.pid" "$tmp/job.rc" "$tmp/job.out" "$tmp/job.err"
+	( sh -c 'echo $$ >"$0.pid"; exec "$@"' "$tmp/job" "$@" \
+	    >"$tmp/job.out" 2>"$tmp/job.err"
+	  echo $? >"$tmp/job.rc" ) <"$tmp/null" &
+	jobsub=$!
+	_n=0
+	while [ ! -s "$tmp/job.pid" ] && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	jobpid=$(cat "$tmp/job.pid" 2>/dev/null)
+}
+
+# wait_for PATTERN FILE: waits up to 5 s until a line of FILE matches PATTERN.
+wait_for() {
+	_n=0
+	while ! grep -E -e "$1" "$2" >/dev/null 2>&1 && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+}
+
+# end_job: waits up to 5 s for the job to end, then kills it; sets $rc and
+# copies its output to $tmp/out and $tmp/err.
+end_job() {
+	_n=0
+	while [ ! -s "$tmp/job.rc" ] && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	if [ ! -s "$tmp/job.rc" ]; then
+		fail "still running 5 s after the signal: killed"
+		kill -KILL "$jobpid" 2>/dev/null
+	fi
+	wait "$jobsub"
+	rc=$(cat "$tmp/job.rc" 2>/dev/null)
+	[ -n "$rc" ] || rc=999
+	cp "$tmp/job.out" "$tmp/out"
+	cp "$tmp/job.err" "$tmp/err"
+}
+
+: >"$tmp/null"
+
+# ---- fixtures ----
+
+xor=$DATA/xor.csv
+moons=$DATA/moons.csv
+blobs=$DATA/blobs4.csv
+multi=$DATA/multi.csv
+
+usage_train1='usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
+usage_train2='                [-o file] [-r rate] [-s seed] [file]'
+usage_predict='usage: mlppredict [-HhNV] [-d delim] [-o file] [-p digits] model [file ...]'
+
+# The XOR model of the man page's example, used by many cases.
+"$MLPTRAIN" -l 2,4,1 -e 3000 -r 0.5 -q "$xor" >xor.json 2>xor.err
+xor_rc=$?
+# A small moons model and its predictions.
+"$MLPTRAIN" -e 50 -q "$moons" >moons.json 2>/dev/null
+"$MLPPREDICT" moons.json "$moons" >moons.out 2>/dev/null
+"$MLPPREDICT" xor.json "$xor" >xor.out 2>/dev/null
+
+# e2e_done NAME: closes the last case, prints the summary, sets the status.
+e2e_done() {
+	finish
+	echo "$1: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
