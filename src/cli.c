@@ -66,6 +66,20 @@ cli_positive(const char *opt, const char *s, double *out, char *err, size_t errl
 }
 
 int
+cli_fraction(const char *opt, const char *s, int closed, double *out, char *err, size_t errlen)
+{
+	double v;
+
+	if (number_parse(s, strlen(s), &v) != NUM_OK || (closed ? !(v >= 0 && v <= 1) : !(v > 0 && v < 1))) {
+		snprintf(err, errlen, "%s: '%s' is not a number %s", opt, s,
+		    closed ? "from 0 to 1" : "between 0 and 1 (both excluded)");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 cli_delimiter(const char *opt, const char *s, int *out, char *err, size_t errlen)
 {
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0) {

@@ -21,6 +21,11 @@ int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t 
 /* Parses a finite number > 0; returns 0, or -1 with a message. */
 int cli_positive(const char *opt, const char *s, double *out, char *err, size_t errlen);
 /*
+ * Parses a number in [0, 1] (closed) or (0, 1) (not closed); returns 0, or
+ * -1 with a message.
+ */
+int cli_fraction(const char *opt, const char *s, int closed, double *out, char *err, size_t errlen);
+/*
  * Parses a field separator: one character other than a quote or a line end,
  * or "tab" or "\t" for a tab; returns 0, or -1 with a message.
  */

@@ -91,6 +91,8 @@ model_free(struct model *m)
 		free_names(m->targets, m->n[m->L]);
 	if (m->classes != NULL)
 		free_names(m->classes, 2);
+	free(m->info.weight_column);
+	free(m->info.val_file);
 	free(m->mean);
 	free(m->std);
 	free(m->w_mem);

@@ -31,6 +31,15 @@ struct train_info {
 	double loss;		/* mean log loss of the final model on the training rows */
 	double accuracy;
 	int have;		/* 0 until training filled it in */
+	char *weight_column;	/* the -w column's name (or "column N"), or NULL; owned */
+	int balanced;		/* --class-weight balanced, with these weights of targets 0 and 1: */
+	double class_weight[2];
+	size_t dropped;		/* rows skipped for missing values */
+	int have_val;		/* 1 with validation rows: */
+	size_t val_rows;
+	double holdout;		/* the fraction held out, or 0 when they came from a file: */
+	char *val_file;		/* its name; owned */
+	double val_loss, val_accuracy;
 };
 
 struct model {

@@ -81,6 +81,23 @@ integer(uint64_t v)
 }
 
 static cJSON *
+validation_object(const struct train_info *in)
+{
+	cJSON *v = cJSON_CreateObject();
+
+	if (v == NULL ||
+	    !add(v, "rows", integer(in->val_rows)) ||
+	    (in->val_file != NULL ? !add(v, "file", cJSON_CreateString(in->val_file)) :
+	    !add(v, "holdout", exact_number(in->holdout))) ||
+	    !add(v, "loss", exact_number(in->val_loss)) ||
+	    !add(v, "accuracy", exact_number(in->val_accuracy))) {
+		cJSON_Delete(v);
+		return NULL;
+	}
+	return v;
+}
+
+static cJSON *
 training_object(const struct train_info *in)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -93,7 +110,11 @@ training_object(const struct train_info *in)
 	    !add(t, "shuffle", cJSON_CreateBool(in->shuffle)) ||
 	    !add(t, "init", cJSON_CreateString(in->from_model ? "model" : "glorot-uniform")) ||
 	    !add(t, "loss", exact_number(in->loss)) ||
-	    !add(t, "accuracy", exact_number(in->accuracy))) {
+	    !add(t, "accuracy", exact_number(in->accuracy)) ||
+	    (in->weight_column != NULL && !add(t, "weight_column", cJSON_CreateString(in->weight_column))) ||
+	    (in->balanced && !add(t, "class_weight", number_array(in->class_weight, 2))) ||
+	    (in->dropped > 0 && !add(t, "dropped_rows", integer(in->dropped))) ||
+	    (in->have_val && !add(t, "validation", validation_object(in)))) {
 		cJSON_Delete(t);
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "status.h"
 #include "train.h"
@@ -44,9 +45,11 @@ int
 train(struct model *m, const struct dataset *d, const struct train_opts *o,
     struct rng *r, char *err, size_t errlen)
 {
-	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k, hits;
+	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k;
+	const double *wt = d->weight;
+	struct epoch_stats es;
 	struct work *ws;
-	double *x, sum;
+	double *x, sum, hits, s, wsum;
 	uint64_t e;
 	int st = 0;
 
@@ -64,6 +67,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			rng_shuffle(r, idx, d->rows);
 		sum = 0;
 		hits = 0;
+		wsum = 0;
 		for (k = 0; k < d->rows; k++) {
 			if (o->stop != NULL && *o->stop) {
 				snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
@@ -72,11 +76,20 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			}
 			x = d->x_mem + idx[k] * d->cols;
 			model_forward(m, ws, x);
-			sum += model_loss(m, ws, x + f);
-			hits += model_hits(m, ws, x + f);
-			model_train_step(m, ws, x + f, o->rate);
+			if (wt == NULL) {
+				sum += model_loss(m, ws, x + f);
+				hits += (double)model_hits(m, ws, x + f);
+				model_train_step(m, ws, x + f, o->rate);
+			} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
+				sum += s * model_loss(m, ws, x + f);
+				hits += s * (double)model_hits(m, ws, x + f);
+				wsum += s;
+				model_train_step(m, ws, x + f, o->rate * s);
+			}
 		}
-		sum /= (double)d->rows;
+		if (wt == NULL)
+			wsum = (double)d->rows;
+		sum /= wsum;
 		if (!isfinite(sum) || !model_finite(m)) {
 			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
 			    "try a smaller learning rate than -r %g%s", e, isfinite(sum) ? "weights" : "loss",
@@ -84,8 +97,20 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			st = ST_DIVERGED;
 			goto done;
 		}
-		if (o->on_epoch != NULL)
-			o->on_epoch(o->ctx, e, sum, (double)hits / (double)(d->rows * nout));
+		if (o->on_epoch != NULL) {
+			memset(&es, 0, sizeof es);
+			es.epoch = e;
+			es.loss = sum;
+			es.accuracy = hits / (wsum * (double)nout);
+			if (o->val != NULL) {
+				es.have_val = 1;
+				if ((st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
+					snprintf(err, errlen, "out of memory");
+					goto done;
+				}
+			}
+			o->on_epoch(o->ctx, &es);
+		}
 	}
 done:
 	free(idx);
@@ -96,21 +121,25 @@ done:
 int
 train_evaluate(const struct model *m, const struct dataset *d, double *loss, double *accuracy)
 {
-	size_t f = data_nfeatures(d), k, hits = 0;
+	size_t f = data_nfeatures(d), k;
 	struct work *ws;
-	double sum = 0;
+	double sum = 0, hits = 0, wsum = 0, s;
 	const double *x;
 
 	if ((ws = work_new(m)) == NULL)
 		return ST_NOMEM;
 	for (k = 0; k < d->rows; k++) {
 		x = d->x_mem + k * d->cols;
+		s = d->weight != NULL ? d->weight[k] : 1;
+		if (s == 0)
+			continue;
 		model_forward(m, ws, x);
-		sum += model_loss(m, ws, x + f);
-		hits += model_hits(m, ws, x + f);
+		sum += s * model_loss(m, ws, x + f);
+		hits += s * (double)model_hits(m, ws, x + f);
+		wsum += s;
 	}
 	work_free(ws);
-	*loss = sum / (double)d->rows;
-	*accuracy = (double)hits / (double)(d->rows * m->n[m->L]);
+	*loss = sum / wsum;
+	*accuracy = hits / (wsum * (double)m->n[m->L]);
 	return 0;
 }

@@ -135,6 +135,14 @@ expect_status() {
 	expect_rc "$_want"
 }
 
+# bad_opt STATUS MESSAGE CMD...: CMD fails with STATUS, MESSAGE alone on stderr.
+bad_opt() {
+	_want=$1
+	_msg=$2
+	shift 2
+	expect_status "$_want" "$@" && expect_err_only "$_msg" && expect_no_stdout
+}
+
 # expect_err_line LINE: LINE is a whole line of the last run's stderr.
 expect_err_line() {
 	grep -Fx -e "$1" "$tmp/err" >/dev/null && return 0
@@ -320,7 +328,7 @@ blobs=$DATA/blobs4.csv
 multi=$DATA/multi.csv
 
 usage_train1='usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
-usage_train2='                [-o file] [-r rate] [-s seed] [file]'
+usage_train2='                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols] [file]'
 usage_predict='usage: mlppredict [-HhNV] [-d delim] [-o file] [-p digits] model [file ...]'
 
 # The XOR model of the man page's example, used by many cases.

@@ -20,9 +20,210 @@ load_with(const char *s, const struct data_opts *o, struct dataset **d, char *er
 static int
 load(const char *s, size_t ntargets, struct dataset **d, char *err, size_t errlen)
 {
-	struct data_opts o = { ntargets, ',', DATA_HEADER_GUESS };
+	struct data_opts o;
 
+	memset(&o, 0, sizeof o);
+	o.ntargets = ntargets;
+	o.delim = ',';
+	o.header = DATA_HEADER_GUESS;
 	return load_with(s, &o, d, err, errlen);
+}
+
+/* Loads s with the column options -t, -x, -w (each NULL or a list). */
+static int
+load_cols(const char *s, const char *t, const char *x, const char *w, struct data_opts *o,
+    struct dataset **d, char *err, size_t errlen)
+{
+	struct colspec ct, cx, cw;
+	int st;
+
+	memset(&ct, 0, sizeof ct);
+	memset(&cx, 0, sizeof cx);
+	memset(&cw, 0, sizeof cw);
+	o->delim = ',';
+	o->header = DATA_HEADER_GUESS;
+	if (o->ntargets == 0)
+		o->ntargets = 1;
+	if (t != NULL && colspec_parse("-t", t, &ct, err, errlen) == 0)
+		o->target = &ct;
+	if (x != NULL && colspec_parse("-x", x, &cx, err, errlen) == 0)
+		o->ignore = &cx;
+	if (w != NULL && colspec_parse("-w", w, &cw, err, errlen) == 0)
+		o->weight = &cw;
+	st = load_with(s, o, d, err, errlen);
+	colspec_free(&ct);
+	colspec_free(&cx);
+	colspec_free(&cw);
+	return st;
+}
+
+/* Roles of columns, class labels, missing values, weights. */
+static void
+columns_and_labels(void)
+{
+	struct data_opts o;
+	struct dataset *d, *v;
+	char err[256];
+	double cw[2];
+	struct rng r;
+	size_t k, pos;
+
+	/* -t by name, -x an id: features are the rest in file order, then the target */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("id,y,a,b\n7,1,0.5,2\n8,0,1.5,3\n", "y", "id", NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->rows == 2 && d->cols == 3 && d->ntargets == 1);
+	CHECK(d->names != NULL && strcmp(d->names[0], "a") == 0 && strcmp(d->names[2], "y") == 0);
+	CHECK(d->x_mem[0] == 0.5 && d->x_mem[1] == 2 && d->x_mem[2] == 1 && d->x_mem[5] == 0);
+	data_free(d);
+	/* several targets, by number, in the order given */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("1,0,1,5\n2,1,0,6\n", "3,2", NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->cols == 4 && d->ntargets == 2 && d->names == NULL);
+	CHECK(d->x_mem[0] == 1 && d->x_mem[1] == 5 && d->x_mem[2] == 1 && d->x_mem[3] == 0);
+	data_free(d);
+	/* without -t, the last column not skipped is the target */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,y,id\n1,0,x7\n2,1,x8\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->cols == 2 && strcmp(d->names[1], "y") == 0 && d->x_mem[3] == 1);
+	data_free(d);
+	/* conflicts and bad lists */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,b,y\n1,2,0\n", "y", "y", NULL, &o, &d, err, sizeof err) == ST_USAGE);
+	CHECK_STR(err, "-x and -t both name column 'y'");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,b,y\n1,2,0\n", "z", NULL, NULL, &o, &d, err, sizeof err) == ST_USAGE);
+	CHECK_STR(err, "-t: d.csv has no column 'z'");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,b,y\n1,2,0\n", NULL, "1,2", NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:1: 3 columns (some skipped by -x or -w): too few for 1 target and at least one feature");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,b,y\n1,2,0\n", NULL, NULL, "a,b", &o, &d, err, sizeof err) == ST_USAGE);
+	CHECK_STR(err, "-w: 'a,b' names 2 columns; the weight is one column");
+
+	/* two labels: 0 and 1 in sorted order, or as --positive says; numbers sort as numbers */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->classes != NULL && strcmp(d->classes[0], "no") == 0 && strcmp(d->classes[1], "yes") == 0);
+	CHECK(d->x_mem[1] == 1 && d->x_mem[3] == 0 && d->x_mem[5] == 1);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	o.positive = "no";
+	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(strcmp(d->classes[1], "no") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,10\n2,9\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(strcmp(d->classes[0], "9") == 0 && d->x_mem[1] == 1 && d->x_mem[3] == 0);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
+	CHECK(strcmp(d->classes[1], "4") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
+	data_free(d);
+	/* numbers in [0,1] stay numbers */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->classes == NULL && d->x_mem[5] == 0.5);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	o.positive = "maybe";
+	CHECK(load_cols("a,c\n1,yes\n2,no\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_USAGE);
+	CHECK_STR(err, "--positive: 'maybe' is not one of the labels 'yes' and 'no' of column 'c'");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,setosa\n2,setosa\n3,versicolor\n4,virginica\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:5:2: target column 'c' holds a third value 'virginica' after 'setosa' and 'versicolor'; "
+	    "a target is a number in [0,1] or one of two class labels");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,c\n1,pos\n2,pos\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv: target column 'c' holds one label, 'pos': two classes are needed (or numbers in [0,1])");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("1,0.2\n2,1.5\n3,0.7\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:2:2: target '1.5' is outside [0,1]");
+	/* labels with several targets */
+	memset(&o, 0, sizeof o);
+	o.ntargets = 2;
+	CHECK(load_cols("1,0,yes\n2,1,no\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:1:3: 'yes' is not a number; class labels need a single target column");
+	/* classes given (a model's): other labels refused */
+	{
+		char *cls[] = { "neg", "pos" };
+
+		memset(&o, 0, sizeof o);
+		o.classes = cls;
+		o.classes_from = "m.json";
+		CHECK(load_cols("a,c\n1,pos\n2,neg\n3,pos\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+		CHECK(d->classes == NULL && d->x_mem[1] == 1 && d->x_mem[3] == 0);
+		data_free(d);
+		memset(&o, 0, sizeof o);
+		o.classes = cls;
+		o.classes_from = "m.json";
+		CHECK(load_cols("a,c\n1,pos\n2,maybe\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+		CHECK_STR(err, "d.csv:3:2: target 'maybe' is not one of the classes 'neg' and 'pos' of m.json");
+	}
+
+	/* missing values: an error naming the column, or rows skipped */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("id,a,y\nNA,1,0\n2,NA,1\n", NULL, "id", NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:3:2: missing value 'NA' in column 'a'; use --drop-missing to skip such rows");
+	memset(&o, 0, sizeof o);
+	o.drop_missing = 1;
+	CHECK(load_cols("id,a,y\nNA,1,0\n2,NA,1\n3,?,1\n4,2,\n5,3,1\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->rows == 2 && d->dropped == 3 && d->x_mem[0] == 1 && d->x_mem[2] == 3);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	o.drop_missing = 1;
+	CHECK(load_cols("a,y\n?,1\nNA,0\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv: no data rows: all 2 had missing values");
+
+	/* weights */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,w,y\n1,2,0\n2,0.5,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
+	CHECK(d->cols == 2 && d->weight != NULL && d->weight[0] == 2 && d->weight[1] == 0.5);
+	CHECK_STR(d->weight_name, "w");
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,w,y\n1,2,0\n2,-1,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:3:2: weight '-1' is negative");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,w,y\n1,0,0\n2,0,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive sum");
+
+	/* class weights: n / (2 n_c), times the row's own weight */
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
+	CHECK(data_balance(d, cw, "d.csv", err, sizeof err) == 0);
+	CHECK(cw[0] == 4.0 / 6 && cw[1] == 2.0);
+	CHECK(d->weight[0] == 4.0 / 6 && d->weight[3] == 4.0);
+	data_free(d);
+	CHECK(load("a,y\n1,0.5\n2,1\n", 1, &d, err, sizeof err) == 0);
+	CHECK(data_balance(d, cw, "d.csv", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "--class-weight balanced needs targets that are 0 or 1 (or two class labels); d.csv has 0.5");
+	data_free(d);
+
+	/* holdout: stratified, seeded, file order kept in both parts */
+	{
+		char big[4096];
+		size_t used = 0, n1 = 0;
+
+		used += (size_t)snprintf(big + used, sizeof big - used, "a,y\n");
+		for (k = 0; k < 100; k++)
+			used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%d\n", k, k % 4 == 0);
+		CHECK(load(big, 1, &d, err, sizeof err) == 0);
+		rng_seed(&r, 5);
+		CHECK(data_holdout(d, 0.2, &r, &v, err, sizeof err) == 0);
+		CHECK(d->rows == 80 && v->rows == 20);
+		for (k = 0; k < v->rows; k++) {
+			n1 += v->x_mem[2 * k + 1] == 1;
+			CHECK(k == 0 || v->x_mem[2 * k] > v->x_mem[2 * (k - 1)]);
+		}
+		CHECK(n1 == 5);	/* a quarter of 20, as in the whole */
+		for (k = 1, pos = 1; k < d->rows; k++)
+			pos &= d->x_mem[2 * k] > d->x_mem[2 * (k - 1)];
+		CHECK(pos == 1);
+		data_free(v);
+		CHECK(data_holdout(d, 0.001, &r, &v, err, sizeof err) == ST_DATA);
+		CHECK_STR(err, "--holdout 0.001 of 80 rows leaves no row to validate on");
+		data_free(d);
+	}
 }
 
 int
@@ -58,7 +259,12 @@ main(void)
 
 	/* the header forced either way, other separators */
 	{
-		struct data_opts o = { 1, ';', 1 };
+		struct data_opts o;
+
+		memset(&o, 0, sizeof o);
+		o.ntargets = 1;
+		o.delim = ';';
+		o.header = 1;
 
 		CHECK(load_with("1;2;0\n3;4;1\n", &o, &d, err, sizeof err) == 0);
 		CHECK(d->rows == 1 && d->names != NULL && d->x_mem[0] == 3);
@@ -77,19 +283,19 @@ main(void)
 	}
 
 	/* errors, each naming file, line and column */
-	CHECK(load("a,b\n1,0\n2,x\n", 1, &d, err, sizeof err) == ST_DATA);
+	CHECK(load("a,b,c\n1,0,0\n2,x,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:3:2: 'x' is not a number");
 	CHECK(d == NULL);
 	CHECK(load("a,b\n1,0\n\n2,1,3\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:4: 3 fields, expected 2 as on line 1");
-	CHECK(load("1,0\n2,1.5\n", 1, &d, err, sizeof err) == ST_DATA);
+	CHECK(load("1,0\n2,1.5\n3,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:2:2: target '1.5' is outside [0,1]");
-	CHECK(load("1,0\n2,-0.1\n", 1, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv:2:2: target '-0.1' is outside [0,1]");
+	CHECK(load("1,-0.1\n", 1, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:1:2: target '-0.1' is outside [0,1]");
 	CHECK(load("1,0\n,1\n", 1, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv:2:1: '' is empty, expected a number");
-	CHECK(load("1,0\nnan,1\n", 1, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv:2:1: 'nan' is not a finite number");
+	CHECK_STR(err, "d.csv:2:1: missing value '' in column 1; use --drop-missing to skip such rows");
+	CHECK(load("1,0\ninf,1\n", 1, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:2:1: 'inf' is not a finite number");
 	CHECK(load("1,0\n1e400,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:2:1: '1e400' is too large for a double");
 	CHECK(load("", 1, &d, err, sizeof err) == ST_DATA);
@@ -99,7 +305,8 @@ main(void)
 	CHECK(load("1\n2\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:1: 1 column: too few for 1 target and at least one feature");
 	/* a bad field after a quoted field spanning two lines: its own line */
-	CHECK(load("\"a\nb\",y\n1,0\n2,z\n", 1, &d, err, sizeof err) == ST_DATA);
+	CHECK(load("\"a\nb\",x,y\n1,0,0\n2,z,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:4:2: 'z' is not a number");
+	columns_and_labels();
 	return check_summary("test_data");
 }
