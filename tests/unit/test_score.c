@@ -230,7 +230,8 @@ main(void)
 			const char *text, *err;
 		} late[] = {
 			{ 30, "1e", "in2.csv:15001:30: '1e' is not a number" },
-			{ 25, "nan", "in2.csv:15001:25: 'nan' is not a finite number" },
+			{ 25, "nan", "in2.csv:15001:25: missing value 'nan' in column 'x25'; use --drop-missing to skip such rows" },
+			{ 26, "-inf", "in2.csv:15001:26: '-inf' is not a finite number" },
 			{ 30, "123456789012345678901234567890123456789x",
 			    "in2.csv:15001:30: '123456789012345678901234567890123456789x' is not a number" },
 			{ 29, "\"1\n2\"", "in2.csv:15001:29: '1\\n2' is not a number" },
