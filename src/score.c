@@ -122,6 +122,11 @@ struct batch {
 	size_t keepcap;		/* bytes allocated at keep */
 };
 
+/* What --eval keeps of one output: nev rows (room for evcap). */
+struct evcol {
+	struct scored *v;
+};
+
 struct score {
 	const struct model *m;
 	struct packed *pk;	/* m's weights laid out for scoring: the scorer's */
@@ -155,7 +160,7 @@ struct score {
 
 	/* the scorer's alone */
 	size_t dropped_w;	/* rows dropped by the scorer */
-	struct scored **ev;	/* (nL) with --eval: every row's probability and truth */
+	struct evcol *ev;	/* (nL) with --eval: every row's probability and truth */
 	double *loss;		/* (nL) the summed log loss */
 	size_t nev, evcap;	/* rows in ev, and room */
 
@@ -198,7 +203,7 @@ append_field(char **buf, size_t *len, size_t *cap, const char *s, size_t n, int 
 
 	for (i = 0; i < n && !quote; i++)
 		quote = s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (need > *cap) {
+	if (*buf == NULL || need > *cap) {
 		for (c = *cap > 0 ? *cap : 256; c < need; c *= 2)
 			;
 		if ((p = realloc(*buf, c)) == NULL)
@@ -292,17 +297,17 @@ eval_add(struct score *s, const double *y, const double *a, const double *t, cha
 	if (s->nev == s->evcap) {
 		cap = s->evcap > 0 ? 2 * s->evcap : 1024;
 		for (k = 0; k < nl; k++) {
-			if (cap > SIZE_MAX / sizeof *p || (p = realloc(s->ev[k], cap * sizeof *p)) == NULL) {
+			if (cap > SIZE_MAX / sizeof *p || (p = realloc(s->ev[k].v, cap * sizeof *p)) == NULL) {
 				snprintf(err, errlen, "--eval: out of memory after %zu rows", s->nev);
 				return ST_NOMEM;
 			}
-			s->ev[k] = p;
+			s->ev[k].v = p;
 		}
 		s->evcap = cap;
 	}
 	for (k = 0; k < nl; k++) {
-		s->ev[k][s->nev].p = y[k];
-		s->ev[k][s->nev].pos = t[k] >= 0.5;
+		s->ev[k].v[s->nev].p = y[k];
+		s->ev[k].v[s->nev].pos = t[k] >= 0.5;
 		s->loss[k] += metrics_log_loss(a[k], t[k]);
 	}
 	s->nev++;
@@ -580,15 +585,17 @@ print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen
 {
 	const struct model *m = s->m;
 	size_t nl = m->n[m->L], k, len = 0, cap = 0;
+	const struct csv_row *head = fm != NULL ? fm->head : NULL;
 	char *buf = NULL, num[32];
 	const char *name;
 	int bad = 0;
 
 	s->header_done = 1;
-	for (k = 0; fm != NULL && k < fm->nk && !bad; k++)
-		bad = append_field(&buf, &len, &cap, fm->head->field[fm->kcol[k]], fm->head->len[fm->kcol[k]],
+	/* the kept columns' names in the header, else (no header anywhere) as -k gave them */
+	for (k = 0; head != NULL && k < fm->nk && !bad; k++)
+		bad = append_field(&buf, &len, &cap, head->field[fm->kcol[k]], head->len[fm->kcol[k]],
 		    s->delim, s->delim) != 0;
-	for (k = 0; fm == NULL && s->keep != NULL && k < s->keep->n && !bad; k++)
+	for (k = 0; head == NULL && s->keep != NULL && k < s->keep->n && !bad; k++)
 		bad = append_field(&buf, &len, &cap, s->keep->tok[k], strlen(s->keep->tok[k]), s->delim, s->delim) != 0;
 	for (k = 0; k < nl && !bad; k++) {
 		name = output_name(m, k, num, sizeof num);
@@ -631,8 +638,8 @@ start_file(struct score *s, const struct csv_row *first, int is_header, char *er
 	fm->name = s->name;
 	fm->width = first->n;
 	fm->width_line = line;
-	if ((fm->fcol = malloc(n0 * sizeof *fm->fcol)) == NULL ||
-	    (s->eval && (fm->tcol = malloc(nl * sizeof *fm->tcol)) == NULL) ||
+	if ((fm->fcol = calloc(n0, sizeof *fm->fcol)) == NULL ||
+	    (s->eval && (fm->tcol = calloc(nl, sizeof *fm->tcol)) == NULL) ||
 	    (is_header && (fm->head = csv_row_dup(first)) == NULL))
 		goto nomem;
 	if (s->keep != NULL && colspec_resolve(s->keep, fm->head != NULL ? fm->head->field : NULL, first->n,
@@ -1031,7 +1038,7 @@ score_report(struct score *s, FILE *f)
 	if (!s->eval)
 		return 0;
 	for (k = 0; k < nl; k++) {
-		metrics_confusion(&c, s->ev[k], s->nev, s->threshold);
+		metrics_confusion(&c, s->ev[k].v, s->nev, s->threshold);
 		fprintf(f, "output %s\n", output_name(m, k, num, sizeof num));
 		fprintf(f, "rows %zu\n", s->nev);
 		put_metric(f, "threshold", s->threshold, 0);
@@ -1040,7 +1047,7 @@ score_report(struct score *s, FILE *f)
 		put_metric(f, "precision", metrics_precision(&c), s->digits);
 		put_metric(f, "recall", metrics_recall(&c), s->digits);
 		put_metric(f, "f1", metrics_f1(&c), s->digits);
-		put_metric(f, "roc_auc", metrics_auc(s->ev[k], s->nev), s->digits);
+		put_metric(f, "roc_auc", metrics_auc(s->ev[k].v, s->nev), s->digits);
 		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[1], c.tp);
 		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[0], c.fn);
 		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[0], cls[1], c.fp);
@@ -1159,7 +1166,7 @@ score_free(struct score *s)
 	}
 	csv_row_free(s->held);
 	for (k = 0; s->ev != NULL && k < s->m->n[s->m->L]; k++)
-		free(s->ev[k]);
+		free(s->ev[k].v);
 	free(s->ev);
 	free(s->loss);
 	free(s->label[0]);
