@@ -1,6 +1,7 @@
 /*
  * mlppredict: loads a model written by mlptrain and prints, for every CSV
- * row read, the probabilities of its outputs.  Streams: a few batches of
+ * row read, the probabilities of its outputs (or the predicted classes,
+ * -l), after the columns kept by -k; with --eval, metrics on stderr.  Streams: a few batches of
  * rows in memory at a time.  This file only parses options, wires the
  * modules together and reports; the scoring itself is score.c's, on two
  * threads (one reads and parses the CSV, the other scores and prints).

@@ -9,9 +9,10 @@
  * same bytes, the same messages and the same statuses; score.c describes
  * the protocol between the threads.
  *
- * Use: score_new, score_start, score_file for each input in turn (stop at
- * the first non-zero status), then always score_end, whose status and
- * message are the ones to report, and score_free.
+ * Use: score_new, score_format and score_options, score_start, score_file
+ * for each input in turn (stop at the first non-zero status), then always
+ * score_end, whose status and message are the ones to report, then
+ * score_dropped and score_report (--eval) after a success, and score_free.
  */
 #ifndef SCORE_H
 #define SCORE_H
