@@ -28,7 +28,9 @@
 
 static const char usage_text[] =
     "usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]\n"
-    "                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols] [file]\n";
+    "                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]\n"
+    "                [--class-weight balanced] [--drop-missing] [--holdout frac]\n"
+    "                [--positive label] [--validate file] [file]\n";
 
 static const char help_text[] =
     "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"

@@ -48,15 +48,39 @@
  *   signal keeps its default disposition (ignored).
  * With one thread (forced, or when the scorer cannot be created) parse_row
  * scores each row as soon as it is read, as the program always did.
+ *
+ * Columns.  Each file gets a filemap when its first row is known to be a
+ * header or data (with the guess, row 1 is held, copied, until row 2 comes):
+ * the column of every feature (by name from the header, or by position), of
+ * every target (--eval), and the kept columns (-k).  Filemaps live until
+ * score_free, so a batch can point at its file's.  What travels with a row
+ * besides its features: its targets (parsed by the reader, in b->t) and the
+ * kept fields, already quoted and each followed by the separator, in the
+ * batch's text buffer (b->keep, row r from b->koff[r] to b->koff[r + 1]).
+ * A batch is handed over when it is full or its text passes BATCH_BYTES, so
+ * memory stays flat.  The output header (-H) is printed by the reader before
+ * any row is handed over (every file then starts with a header).
+ * - Missing values: a row whose first missing-or-bad feature or target is
+ *   missing is dropped with --drop-missing (by the reader, or by the scorer
+ *   for a field left in a cell: in the same order on one thread and two).
+ *   With --eval the reader parses every feature (nd stays 0), so that the
+ *   targets, checked after the features, are checked in the same order.
+ * - --eval: the scorer keeps every row's probability and truth per output
+ *   (struct scored, 16 bytes a row and output) and sums the log loss, in
+ *   row order; score_report computes the metrics at the end.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "columns.h"
 #include "csvread.h"
+#include "metrics.h"
 #include "number.h"
 #include "score.h"
 #include "status.h"
@@ -73,13 +97,34 @@
  * are not parsed yet: their texts wait in cell[], for the scorer to parse
  * (and to report if bad, as the reader would have: file `name`, that line).
  */
+struct filemap {
+	struct filemap *next;	/* the file before */
+	const char *name;	/* the file, for messages */
+	struct csv_row *head;	/* its header, or NULL */
+	size_t width;		/* fields of every row */
+	long width_line;	/* the line of the first row */
+	size_t *fcol;		/* (n0) the column of each feature, 0-based */
+	size_t *tcol;		/* (nL) the column of each target with --eval, else NULL */
+	size_t *kcol;		/* (nk) the columns kept (-k) */
+	size_t nk;
+};
+
 struct batch {
 	size_t rows;
 	size_t nd;		/* fields left to the scorer in this batch */
-	const char *name;	/* the file the rows come from */
+	const struct filemap *map;	/* the file the rows come from */
 	double *x;		/* (cap, n0) features, row after row */
 	long *line;		/* (cap) the line of a row with fields in cell, else 0 */
 	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
+	double *t;		/* (cap, nL) targets, with --eval; else NULL */
+	char *keep;		/* kept fields of the rows, formatted (-k) */
+	size_t *koff;		/* (cap + 1) where the kept text of each row starts; NULL without -k */
+	size_t keepcap;		/* bytes allocated at keep */
+};
+
+/* What --eval keeps of one output: nev rows (room for evcap). */
+struct evcol {
+	struct scored *v;
 };
 
 struct score {
@@ -94,13 +139,30 @@ struct score {
 	size_t max_nd;		/* most fields of a row left to the scorer */
 	struct batch *slot;	/* (NSLOT) on cache lines of their own: the reader
 				   counts rows in them, the scorer reads the lines above */
+	const char *model_name;	/* for messages */
+	const struct colspec *keep;	/* -k, or NULL */
+	int out_header;		/* print a header line first */
+	int labels;		/* print class labels, not probabilities */
+	int eval;		/* targets read, metrics kept */
+	int drop;		/* rows with missing values skipped */
+	double threshold;
+	char *label[2];		/* the two labels printed by --labels, formatted */
 
 	/* the reader's alone */
 	struct batch *cur;	/* the batch being filled (rows so far: cur->rows), or NULL */
 	const char *name;	/* the file being read */
-	size_t width;		/* fields per row in this file */
-	long width_line;
+	struct filemap *maps;	/* every file's, the last first */
+	struct filemap *map;	/* the file being read, once its first row is known */
+	struct csv_row *held;	/* row 1, until row 2 tells whether it is a header */
+	int header_done;	/* the output header is printed */
+	size_t dropped_r;	/* rows dropped by the reader */
 	const volatile sig_atomic_t *stop;
+
+	/* the scorer's alone */
+	size_t dropped_w;	/* rows dropped by the scorer */
+	struct evcol *ev;	/* (nL) with --eval: every row's probability and truth */
+	double *loss;		/* (nL) the summed log loss */
+	size_t nev, evcap;	/* rows in ev, and room */
 
 	/* fixed once started */
 	int want_thread;	/* score_new was asked for two threads */
@@ -125,28 +187,138 @@ struct score {
 	struct sigaction kick_old;
 };
 
-/* ---- scoring and printing: the scorer's (or the single thread's) ---- */
+/* ---- formatting ---- */
 
-/* Reads field i of row r of b from its cell into x[i]; 0, or a status and the reader's message. */
+/*
+ * Appends s[0..n-1] to *buf (*len bytes used of *cap), quoted as in RFC 4180
+ * when it holds the separator, a double quote, a CR or a LF; then `end`
+ * unless it is 0.  0, or -1 when out of memory.
+ */
 static int
-parse_cell(const struct batch *b, size_t r, size_t i, double *x, size_t max_nd, size_t n0, char *err,
+append_field(char **buf, size_t *len, size_t *cap, const char *s, size_t n, int delim, int end)
+{
+	size_t i, need = *len + 2 * n + 4, c;
+	int quote = 0;
+	char *p;
+
+	for (i = 0; i < n && !quote; i++)
+		quote = s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (*buf == NULL || need > *cap) {
+		for (c = *cap > 0 ? *cap : 256; c < need; c *= 2)
+			;
+		if ((p = realloc(*buf, c)) == NULL)
+			return -1;
+		*buf = p;
+		*cap = c;
+	}
+	p = *buf + *len;
+	if (quote) {
+		*p++ = '"';
+		for (i = 0; i < n; i++) {
+			if (s[i] == '"')
+				*p++ = '"';
+			*p++ = s[i];
+		}
+		*p++ = '"';
+	} else if (n > 0) {
+		memcpy(p, s, n);
+		p += n;
+	}
+	if (end != 0)
+		*p++ = (char)end;
+	*p = '\0';
+	*len = (size_t)(p - *buf);
+	return 0;
+}
+
+/* The name of output k in the output header and the --eval report: the target's, or p, p1, p2, ... */
+static const char *
+output_name(const struct model *m, size_t k, char *buf, size_t buflen)
+{
+	if (m->targets != NULL)
+		return m->targets[k];
+	if (m->n[m->L] == 1)
+		return "p";
+	snprintf(buf, buflen, "p%zu", k + 1);
+	return buf;
+}
+
+/* "missing value ... in column ..." for field c (its text, len) of a row on `line` of fm's file. */
+static int
+missing_error(const struct filemap *fm, long line, size_t c, const char *text, size_t len, char *err,
     size_t errlen)
 {
-	const char *c = b->cell + ((r * max_nd) + i - (n0 - b->nd)) * CELL;
+	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
+
+	/* column_name: 'name' with a header, else "column N" */
+	column_name(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c);
+	snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s%s; use --drop-missing to skip such rows",
+	    fm->name, line, c + 1, csv_show(show, sizeof show, text, len), fm->head != NULL ? "column " : "", col);
+	return ST_DATA;
+}
+
+/* ---- scoring and printing: the scorer's (or the single thread's) ---- */
+
+/*
+ * Reads field i of row r of b from its cell into x[i]; 0, or a status and the reader's message.
+ * A missing value with --drop-missing sets *drop instead.
+ */
+static int
+parse_cell(struct score *s, const struct batch *b, size_t r, size_t i, double *x, int *drop, char *err,
+    size_t errlen)
+{
+	size_t n0 = s->m->n[0], c = b->map->fcol[i];
+	const char *t = b->cell + ((r * s->max_nd) + i - (n0 - b->nd)) * CELL;
+	size_t len = (unsigned char)t[0];
 	char show[CSV_SHOW_LEN];
 	enum num_error e;
 
-	if ((e = number_parse(c + 1, (unsigned char)c[0], &x[i])) == NUM_OK)
+	if ((e = number_parse(t + 1, len, &x[i])) == NUM_OK)
 		return 0;
-	snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", b->name, b->line[r], i + 1,
-	    csv_show(show, sizeof show, c + 1, (unsigned char)c[0]), number_strerror(e));
+	if (e != NUM_NOMEM && csv_is_missing(t + 1, len)) {
+		if (s->drop) {
+			*drop = 1;
+			return 0;
+		}
+		return missing_error(b->map, b->line[r], c, t + 1, len, err, errlen);
+	}
+	snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", b->map->name, b->line[r], c + 1,
+	    csv_show(show, sizeof show, t + 1, len), number_strerror(e));
 	return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
+}
+
+/* Keeps the probabilities y, pre-activations a and targets t of a row for --eval; 0 or ST_NOMEM. */
+static int
+eval_add(struct score *s, const double *y, const double *a, const double *t, char *err, size_t errlen)
+{
+	size_t nl = s->m->n[s->m->L], k, cap;
+	struct scored *p;
+
+	if (s->nev == s->evcap) {
+		cap = s->evcap > 0 ? 2 * s->evcap : 1024;
+		for (k = 0; k < nl; k++) {
+			if (cap > SIZE_MAX / sizeof *p || (p = realloc(s->ev[k].v, cap * sizeof *p)) == NULL) {
+				snprintf(err, errlen, "--eval: out of memory after %zu rows", s->nev);
+				return ST_NOMEM;
+			}
+			s->ev[k].v = p;
+		}
+		s->evcap = cap;
+	}
+	for (k = 0; k < nl; k++) {
+		s->ev[k].v[s->nev].p = y[k];
+		s->ev[k].v[s->nev].pos = t[k] >= 0.5;
+		s->loss[k] += metrics_log_loss(a[k], t[k]);
+	}
+	s->nev++;
+	return 0;
 }
 
 /*
  * Scores the rows of b: parses the fields left in cells, standardises the
- * features in place, prints one line per row.  0, or a status with a
- * message in err: a bad field (ST_DATA), a write error (ST_IO).
+ * features in place, prints one line per row (its kept fields, then its
+ * probabilities or labels).  0, or a status with a message in err: a bad
+ * field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
  */
 static int
 score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
@@ -156,20 +328,33 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 	char buf[NUMBER_BUFLEN];
 	const double *y;
 	double *x = b->x;
-	int st;
+	int st, drop;
 
 	for (r = 0; r < b->rows; r++, x += n0) {
-		for (i = n0 - b->nd; b->line[r] != 0 && i < n0; i++)
-			if ((st = parse_cell(b, r, i, x, s->max_nd, n0, err, errlen)) != 0)
+		drop = 0;
+		for (i = n0 - b->nd; b->line[r] != 0 && i < n0 && !drop; i++)
+			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
 				return st;
+		if (drop) {
+			s->dropped_w++;
+			continue;
+		}
 		model_standardize(m, x, x);
 		y = model_forward_packed(m, s->pk, s->ws, x);
+		if (b->koff != NULL)
+			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
 		for (i = 0; i < nl; i++) {
 			if (i > 0)
-				putc(',', s->out);
-			number_format(buf, y[i], s->digits);
-			fputs(buf, s->out);
+				putc(s->delim, s->out);
+			if (s->labels)
+				fputs(s->label[y[i] >= s->threshold], s->out);
+			else {
+				number_format(buf, y[i], s->digits);
+				fputs(buf, s->out);
+			}
 		}
+		if (s->eval && (st = eval_add(s, y, s->ws->a[m->L], b->t + r * nl, err, errlen)) != 0)
+			return st;
 		if (putc('\n', s->out) == EOF) {
 			snprintf(err, errlen, "write error: %s", strerror(errno));
 			return ST_IO;
@@ -300,7 +485,9 @@ take_slot(struct score *s, char *err, size_t errlen)
 		b = s->cur = &s->slot[s->filled % NSLOT];
 		b->rows = 0;
 		b->nd = s->nd;
-		b->name = s->name;
+		b->map = s->map;
+		if (b->koff != NULL)
+			b->koff[0] = 0;
 	}
 	pthread_mutex_unlock(&s->mu);
 	return st;
@@ -317,56 +504,331 @@ hand_over(struct score *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* csv_read's callback: checks the row and reads its features (and scores them, on one thread). */
+/* A header name and its column, for lookups by name. */
+struct named {
+	const char *name;
+	size_t col;
+};
+
 static int
-parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+by_name(const void *a, const void *b)
 {
-	struct score *s = ctx;
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+/* The fields of row sorted by name (malloc'd), or NULL when out of memory. */
+static struct named *
+index_row(const struct csv_row *row)
+{
+	struct named *v = malloc((row->n > 0 ? row->n : 1) * sizeof *v);
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < row->n; i++) {
+		v[i].name = row->field[i];
+		v[i].col = i;
+	}
+	qsort(v, row->n, sizeof *v, by_name);
+	return v;
+}
+
+/* How many columns of the sorted v (n of them) are named `name`; the first in *col. */
+static size_t
+lookup(const struct named *v, size_t n, const char *name, size_t *col)
+{
+	size_t lo = 0, hi = n, k;
+
+	while (lo < hi) {	/* the first entry >= name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < n && strcmp(v[k].name, name) == 0; k++)
+		;
+	if (k > lo)
+		*col = v[lo].col;
+	return k - lo;
+}
+
+/* Whether row holds every feature name of the model (which has names). */
+static int
+has_all_features(const struct score *s, const struct csv_row *row, int *nomem)
+{
 	const struct model *m = s->m;
-	size_t n0 = m->n[0], nl = m->n[m->L], i;
+	struct named *v;
+	size_t i, c;
+	int all = 1;
+
+	*nomem = 0;
+	if (m->features == NULL)
+		return 0;
+	if ((v = index_row(row)) == NULL) {
+		*nomem = 1;
+		return 0;
+	}
+	for (i = 0; i < m->n[0] && all; i++)
+		all = lookup(v, row->n, m->features[i], &c) > 0;
+	free(v);
+	return all;
+}
+
+/* Prints the output header (-H): the kept columns' names, then the outputs'. */
+static int
+print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], k, len = 0, cap = 0;
+	const struct csv_row *head = fm != NULL ? fm->head : NULL;
+	char *buf = NULL, num[32];
+	const char *name;
+	int bad = 0;
+
+	s->header_done = 1;
+	/* the kept columns' names in the header, else (no header anywhere) as -k gave them */
+	for (k = 0; head != NULL && k < fm->nk && !bad; k++)
+		bad = append_field(&buf, &len, &cap, head->field[fm->kcol[k]], head->len[fm->kcol[k]],
+		    s->delim, s->delim) != 0;
+	for (k = 0; head == NULL && s->keep != NULL && k < s->keep->n && !bad; k++)
+		bad = append_field(&buf, &len, &cap, s->keep->tok[k], strlen(s->keep->tok[k]), s->delim, s->delim) != 0;
+	for (k = 0; k < nl && !bad; k++) {
+		name = output_name(m, k, num, sizeof num);
+		bad = append_field(&buf, &len, &cap, name, strlen(name), s->delim, k + 1 < nl ? s->delim : '\n') != 0;
+	}
+	if (bad) {
+		free(buf);
+		snprintf(err, errlen, "out of memory");
+		return ST_NOMEM;
+	}
+	fwrite(buf, 1, len, s->out);
+	free(buf);
+	return 0;
+}
+
+static int data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen);
+
+/*
+ * The first row of a file is known to be a header or not: maps the file's
+ * columns (s->map), prints the output header if it is due, and scores the
+ * row if it is data.
+ */
+static int
+start_file(struct score *s, const struct csv_row *first, int is_header, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t n0 = m->n[0], nl = m->n[m->L], i, c, rem, hits;
+	const char *mname = s->model_name != NULL ? s->model_name : "the model";
+	long line = first->line[0];
+	unsigned char *taken = NULL;
+	struct named *v = NULL;
+	struct filemap *fm;
+	int st = ST_DATA;
+
+	s->map = NULL;
+	if ((fm = calloc(1, sizeof *fm)) == NULL)
+		goto nomem;
+	fm->next = s->maps;
+	s->maps = fm;
+	fm->name = s->name;
+	fm->width = first->n;
+	fm->width_line = line;
+	if ((fm->fcol = calloc(n0, sizeof *fm->fcol)) == NULL ||
+	    (s->eval && (fm->tcol = calloc(nl, sizeof *fm->tcol)) == NULL) ||
+	    (is_header && (fm->head = csv_row_dup(first)) == NULL))
+		goto nomem;
+	if (s->keep != NULL && colspec_resolve(s->keep, fm->head != NULL ? fm->head->field : NULL, first->n,
+	    s->name, &fm->kcol, &fm->nk, err, errlen) != 0)
+		return ST_DATA;
+	if (fm->head != NULL && m->features != NULL) {
+		/* by name */
+		if ((v = index_row(fm->head)) == NULL)
+			goto nomem;
+		for (i = 0; i < n0; i++) {
+			if ((hits = lookup(v, first->n, m->features[i], &fm->fcol[i])) != 1) {
+				if (hits == 0)
+					snprintf(err, errlen, "%s:%ld: no column '%s' (feature %zu of %s)", s->name, line,
+					    m->features[i], i + 1, mname);
+				else
+					snprintf(err, errlen, "%s:%ld: %zu columns are named '%s' (feature %zu of %s)",
+					    s->name, line, hits, m->features[i], i + 1, mname);
+				goto done;
+			}
+		}
+		for (i = 0; s->eval && i < nl; i++) {
+			if (m->targets == NULL) {
+				snprintf(err, errlen, "%s:%ld: --eval: %s names no targets to look for in the header",
+				    s->name, line, mname);
+				goto done;
+			}
+			if ((hits = lookup(v, first->n, m->targets[i], &fm->tcol[i])) != 1) {
+				if (hits == 0)
+					snprintf(err, errlen, "%s:%ld: no column '%s' (target %zu of %s), which --eval needs",
+					    s->name, line, m->targets[i], i + 1, mname);
+				else
+					snprintf(err, errlen, "%s:%ld: %zu columns are named '%s' (target %zu of %s)",
+					    s->name, line, hits, m->targets[i], i + 1, mname);
+				goto done;
+			}
+		}
+	} else {
+		/* by position, once the kept columns are taken out */
+		if ((taken = calloc(first->n, 1)) == NULL)
+			goto nomem;
+		for (i = 0; i < fm->nk; i++)
+			taken[fm->kcol[i]] = 1;
+		rem = first->n - fm->nk;
+		if (rem != n0 && rem != n0 + nl) {
+			snprintf(err, errlen, "%s:%ld: %zu field%s, but the model takes %zu feature%s "
+			    "(optionally followed by %zu target%s)", s->name, line, first->n,
+			    first->n == 1 ? "" : "s", n0, n0 == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
+			if (fm->nk > 0)
+				snprintf(err + strlen(err), errlen - strlen(err), " besides the %zu column%s of -k",
+				    fm->nk, fm->nk == 1 ? "" : "s");
+			goto done;
+		}
+		if (s->eval && rem != n0 + nl) {
+			snprintf(err, errlen, "%s:%ld: --eval needs the targets, but the rows hold only the %zu feature%s",
+			    s->name, line, n0, n0 == 1 ? "" : "s");
+			goto done;
+		}
+		for (c = 0, i = 0; c < first->n; c++) {
+			if (taken[c])
+				continue;
+			if (i < n0)
+				fm->fcol[i] = c;
+			else if (fm->tcol != NULL)
+				fm->tcol[i - n0] = c;
+			i++;
+		}
+	}
+	s->map = fm;
+	if (s->out_header && !s->header_done && (st = print_header(s, fm, err, errlen)) != 0)
+		goto done;
+	st = is_header ? 0 : data_row(s, first, err, errlen);
+	goto done;
+nomem:
+	snprintf(err, errlen, "%s:%ld: out of memory", s->name, line);
+	st = ST_NOMEM;
+done:
+	free(v);
+	free(taken);
+	return st;
+}
+
+/*
+ * Reads target j of a row (--eval) from column c: a number from 0 to 1, or
+ * one of the model's class labels.  0, a status, or *drop set.
+ */
+static int
+parse_target(const struct score *s, const struct csv_row *row, size_t j, double *t, int *drop, char *err,
+    size_t errlen)
+{
+	const struct model *m = s->m;
+	const struct filemap *fm = s->map;
+	size_t c = fm->tcol[j], len = row->len[c], k;
+	const char *f = row->field[c];
+	char show[CSV_SHOW_LEN];
+	enum num_error e;
+
+	for (k = 0; m->classes != NULL && k < 2; k++)
+		if (strlen(m->classes[k]) == len && memcmp(m->classes[k], f, len) == 0) {
+			t[j] = (double)k;
+			return 0;
+		}
+	if (csv_is_missing(f, len)) {
+		if (s->drop) {
+			*drop = 1;
+			return 0;
+		}
+		return missing_error(fm, row->line[c], c, f, len, err, errlen);
+	}
+	if ((e = number_parse(f, len, &t[j])) == NUM_NOMEM) {
+		snprintf(err, errlen, "%s:%ld:%zu: out of memory", fm->name, row->line[c], c + 1);
+		return ST_NOMEM;
+	}
+	if (e == NUM_OK && t[j] >= 0 && t[j] <= 1)
+		return 0;
+	csv_show(show, sizeof show, f, len);
+	if (m->classes != NULL)
+		snprintf(err, errlen, "%s:%ld:%zu: '%s' is not a target: expected '%s' or '%s' (or a number "
+		    "from 0 to 1)", fm->name, row->line[c], c + 1, show, m->classes[0], m->classes[1]);
+	else
+		snprintf(err, errlen, "%s:%ld:%zu: '%s' is not a target: expected a number from 0 to 1",
+		    fm->name, row->line[c], c + 1, show);
+	return ST_DATA;
+}
+
+/* A data row of the current file: checks it, reads its features (and scores it, on one thread). */
+static int
+data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	const struct filemap *fm = s->map;
+	size_t n0 = m->n[0], nl = m->n[m->L], i, k, c, len;
 	char show[CSV_SHOW_LEN], *cell;
 	struct batch *b;
 	enum num_error e;
 	double *x;
 	size_t nd;
-	int st;
+	int st, drop = 0;
 
-	if (row->number == 1) {
-		s->width = row->n;
-		s->width_line = row->line[0];
-		if (row->n != n0 && row->n != n0 + nl) {
-			snprintf(err, errlen, "%s:%ld: %zu field%s, but the model takes %zu feature%s "
-			    "(optionally followed by %zu target%s)", s->name, row->line[0], row->n,
-			    row->n == 1 ? "" : "s", n0, n0 == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
-			return ST_DATA;
-		}
-		if (csv_is_header(row, NULL, s->header))
-			return 0;	/* a header */
-	}
-	if (row->n != s->width) {
+	if (row->n != fm->width) {
 		snprintf(err, errlen, "%s:%ld: %zu field%s, expected %zu as on line %ld", s->name,
-		    row->line[0], row->n, row->n == 1 ? "" : "s", s->width, s->width_line);
+		    row->line[0], row->n, row->n == 1 ? "" : "s", fm->width, fm->width_line);
 		return ST_DATA;
 	}
 	if (s->cur == NULL && (st = take_slot(s, err, errlen)) != 0)
 		return st;
 	b = s->cur;
 	x = b->x + b->rows * n0;
-	/* Fields left to the scorer: short ones, of a row on one line. */
-	nd = b->nd > 0 && row->line[n0 - 1] == row->line[0] ? b->nd : 0;
+	/* Fields left to the scorer: short ones, on the row's first line. */
+	nd = b->nd;
 	for (i = n0 - nd; i < n0; i++)
-		if (row->len[i] >= CELL)
+		if (row->len[fm->fcol[i]] >= CELL || row->line[fm->fcol[i]] != row->line[0])
 			nd = 0;
-	for (i = 0; i < n0 - nd; i++)
-		if ((e = number_parse(row->field[i], row->len[i], &x[i])) != NUM_OK) {
-			snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", s->name, row->line[i], i + 1,
-			    csv_show(show, sizeof show, row->field[i], row->len[i]), number_strerror(e));
-			return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
+	for (i = 0; i < n0 - nd; i++) {
+		c = fm->fcol[i];
+		if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
+			continue;
+		if (e != NUM_NOMEM && csv_is_missing(row->field[c], row->len[c])) {
+			if (s->drop) {
+				s->dropped_r++;
+				return 0;
+			}
+			return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
 		}
+		snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", s->name, row->line[c], c + 1,
+		    csv_show(show, sizeof show, row->field[c], row->len[c]), number_strerror(e));
+		return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
+	}
+	for (k = 0; s->eval && k < nl; k++) {
+		if ((st = parse_target(s, row, k, b->t + b->rows * nl, &drop, err, errlen)) != 0)
+			return st;
+		if (drop) {
+			s->dropped_r++;
+			return 0;
+		}
+	}
 	b->line[b->rows] = nd > 0 ? row->line[0] : 0;
 	for (cell = b->cell + b->rows * s->max_nd * CELL; i < n0; i++, cell += CELL) {
-		cell[0] = (char)row->len[i];
-		memcpy(cell + 1, row->field[i], row->len[i]);
+		cell[0] = (char)row->len[fm->fcol[i]];
+		memcpy(cell + 1, row->field[fm->fcol[i]], row->len[fm->fcol[i]]);
+	}
+	if (b->koff != NULL) {
+		len = b->koff[b->rows];
+		for (k = 0; k < fm->nk; k++)
+			if (append_field(&b->keep, &len, &b->keepcap, row->field[fm->kcol[k]], row->len[fm->kcol[k]],
+			    s->delim, s->delim) != 0) {
+				snprintf(err, errlen, "%s:%ld: out of memory", s->name, row->line[0]);
+				return ST_NOMEM;
+			}
+		b->koff[b->rows + 1] = len;
 	}
 	b->rows++;
 	if (!s->threaded) {	/* one thread: the row is scored at once */
@@ -374,9 +836,42 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 		b->rows = 0;
 		return st;
 	}
-	if (b->rows == s->cap)
+	if (b->rows == s->cap || (b->koff != NULL && b->koff[b->rows] >= BATCH_BYTES))
 		hand_over(s);
 	return 0;
+}
+
+/*
+ * csv_read's callback.  Row 1 decides the header: forced by -H or -N;
+ * guessed, a header when it holds every feature name of the model, else
+ * decided by csv_is_header with row 2 (row 1 is held until then).
+ */
+static int
+parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+{
+	struct score *s = ctx;
+	struct csv_row *held;
+	int st, nomem;
+
+	if (row->number == 1) {
+		if (s->header != CSV_HEADER_GUESS)
+			return start_file(s, row, s->header, err, errlen);
+		if (has_all_features(s, row, &nomem))
+			return start_file(s, row, 1, err, errlen);
+		if (nomem || (s->held = csv_row_dup(row)) == NULL) {
+			snprintf(err, errlen, "%s:%ld: out of memory", s->name, row->line[0]);
+			return ST_NOMEM;
+		}
+		return 0;
+	}
+	if ((held = s->held) != NULL) {
+		s->held = NULL;
+		st = start_file(s, held, csv_is_header(held, row, CSV_HEADER_GUESS), err, errlen);
+		csv_row_free(held);
+		if (st != 0)
+			return st;
+	}
+	return data_row(s, row, err, errlen);
 }
 
 /* ---- the interface ---- */
@@ -474,6 +969,94 @@ score_format(struct score *s, int delim, int header)
 }
 
 int
+score_options(struct score *s, const struct score_opts *o, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], k, len, cap;
+	static const char *const bits[2] = { "0", "1" };
+	const char *text;
+
+	s->model_name = o->model_name;
+	s->keep = o->keep;
+	s->out_header = o->out_header;
+	s->labels = o->labels;
+	s->threshold = o->threshold;
+	s->eval = o->eval;
+	s->drop = o->drop_missing;
+	if (s->eval)
+		s->max_nd = 0;	/* the reader parses every feature: see the top of this file */
+	for (k = 0; k < 2; k++) {
+		text = m->classes != NULL ? m->classes[k] : bits[k];
+		len = cap = 0;
+		if (append_field(&s->label[k], &len, &cap, text, strlen(text), s->delim, 0) != 0)
+			goto nomem;
+	}
+	for (k = 0; k < (s->want_thread ? NSLOT : 1); k++) {
+		if (s->eval && (s->slot[k].t = malloc(s->cap * nl * sizeof(double))) == NULL)
+			goto nomem;
+		if (s->keep != NULL && (s->slot[k].koff = calloc(s->cap + 1, sizeof(size_t))) == NULL)
+			goto nomem;
+	}
+	if (s->eval && ((s->ev = calloc(nl, sizeof *s->ev)) == NULL || (s->loss = calloc(nl, sizeof *s->loss)) == NULL))
+		goto nomem;
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return ST_NOMEM;
+}
+
+size_t
+score_dropped(const struct score *s)
+{
+	return s->dropped_r + s->dropped_w;
+}
+
+/* Prints "key value": the value with `digits` digits (0 the shortest exact form), or "undefined" for NAN. */
+static void
+put_metric(FILE *f, const char *key, double v, int digits)
+{
+	char buf[NUMBER_BUFLEN];
+
+	if (isnan(v))
+		fprintf(f, "%s undefined\n", key);
+	else {
+		number_format(buf, v, digits);
+		fprintf(f, "%s %s\n", key, buf);
+	}
+}
+
+int
+score_report(struct score *s, FILE *f)
+{
+	static const char *const bits[2] = { "0", "1" };
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], k;
+	const char *const *cls = m->classes != NULL ? (const char *const *)m->classes : bits;
+	struct confusion c;
+	char num[32];
+
+	if (!s->eval)
+		return 0;
+	for (k = 0; k < nl; k++) {
+		metrics_confusion(&c, s->ev[k].v, s->nev, s->threshold);
+		fprintf(f, "output %s\n", output_name(m, k, num, sizeof num));
+		fprintf(f, "rows %zu\n", s->nev);
+		put_metric(f, "threshold", s->threshold, 0);
+		put_metric(f, "log_loss", s->nev > 0 ? s->loss[k] / (double)s->nev : NAN, s->digits);
+		put_metric(f, "accuracy", metrics_accuracy(&c), s->digits);
+		put_metric(f, "precision", metrics_precision(&c), s->digits);
+		put_metric(f, "recall", metrics_recall(&c), s->digits);
+		put_metric(f, "f1", metrics_f1(&c), s->digits);
+		put_metric(f, "roc_auc", metrics_auc(s->ev[k].v, s->nev), s->digits);
+		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[1], c.tp);
+		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[0], c.fn);
+		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[0], cls[1], c.fp);
+		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[0], cls[0], c.tn);
+	}
+	return fflush(f) == 0 ? 0 : ST_IO;
+}
+
+int
 score_threads(const struct score *s)
 {
 	return s->threaded ? 2 : 1;
@@ -487,6 +1070,7 @@ score_file(struct score *s, FILE *in, const char *name, const volatile sig_atomi
 
 	s->name = name;
 	s->stop = stop;
+	s->map = NULL;
 	if (s->threaded) {
 		pthread_mutex_lock(&s->mu);
 		cancel = s->cancel;
@@ -497,6 +1081,12 @@ score_file(struct score *s, FILE *in, const char *name, const volatile sig_atomi
 		}
 	}
 	st = csv_read(in, name, s->delim, parse_row, s, stop, err, errlen);
+	if (s->held != NULL) {	/* a file of one row: a header only when it has some text */
+		if (st == 0)
+			st = start_file(s, s->held, csv_is_header(s->held, NULL, CSV_HEADER_GUESS), err, errlen);
+		csv_row_free(s->held);
+		s->held = NULL;
+	}
 	if (st == 0 && s->threaded && s->cur != NULL && s->cur->rows > 0)
 		hand_over(s);	/* a batch holds the rows of one file (its name is in messages) */
 	return st;
@@ -505,6 +1095,9 @@ score_file(struct score *s, FILE *in, const char *name, const volatile sig_atomi
 int
 score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
+	/* -H and no file had a row: the header all the same (no row was handed over, the scorer is idle) */
+	if (st == 0 && s->out_header && !s->header_done)
+		st = print_header(s, NULL, err, errlen);
 	if (!s->threaded || s->joined)
 		return st;
 	s->stop = stop;
@@ -545,6 +1138,7 @@ score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err,
 void
 score_free(struct score *s)
 {
+	struct filemap *map;
 	char err[ERRLEN];
 	size_t k;
 
@@ -558,7 +1152,25 @@ score_free(struct score *s)
 		free(s->slot[k].x);
 		free(s->slot[k].line);
 		free(s->slot[k].cell);
+		free(s->slot[k].t);
+		free(s->slot[k].keep);
+		free(s->slot[k].koff);
 	}
+	while ((map = s->maps) != NULL) {
+		s->maps = map->next;
+		csv_row_free(map->head);
+		free(map->fcol);
+		free(map->tcol);
+		free(map->kcol);
+		free(map);
+	}
+	csv_row_free(s->held);
+	for (k = 0; s->ev != NULL && k < s->m->n[s->m->L]; k++)
+		free(s->ev[k].v);
+	free(s->ev);
+	free(s->loss);
+	free(s->label[0]);
+	free(s->label[1]);
 	free(s->slot);
 	free(s);
 }

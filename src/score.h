@@ -9,9 +9,10 @@
  * same bytes, the same messages and the same statuses; score.c describes
  * the protocol between the threads.
  *
- * Use: score_new, score_start, score_file for each input in turn (stop at
- * the first non-zero status), then always score_end, whose status and
- * message are the ones to report, and score_free.
+ * Use: score_new, score_format and score_options, score_start, score_file
+ * for each input in turn (stop at the first non-zero status), then always
+ * score_end, whose status and message are the ones to report, then
+ * score_dropped and score_report (--eval) after a success, and score_free.
  */
 #ifndef SCORE_H
 #define SCORE_H
@@ -37,6 +38,26 @@ struct score *score_new(const struct model *m, int digits, int threads);
  * before score_start.
  */
 void score_format(struct score *s, int delim, int header);
+struct colspec;
+
+/* What mlppredict's options ask beyond the probabilities. */
+struct score_opts {
+	const char *model_name;		/* the model's file, for messages */
+	const struct colspec *keep;	/* -k: columns copied in front of each line, or NULL */
+	int out_header;			/* print a header line first (once for all files) */
+	int labels;			/* print the class (label) instead of each probability */
+	double threshold;		/* p >= threshold is the positive class (--labels, --eval) */
+	int eval;			/* read the targets and keep what score_report needs */
+	int drop_missing;		/* skip rows with a missing feature or target */
+};
+
+/*
+ * Sets the options (after score_format, before score_start; o->keep must
+ * outlive s).  Without a header in a file, or a model without feature
+ * names, columns are taken by position; with both, by name.  0, or
+ * ST_NOMEM with a message.
+ */
+int score_options(struct score *s, const struct score_opts *o, char *err, size_t errlen);
 /* Starts scoring into out (the worker thread, when there is one). */
 void score_start(struct score *s, FILE *out);
 /* Threads in use: 2, or 1 (forced, or the worker could not be created). */
@@ -59,6 +80,13 @@ int score_file(struct score *s, FILE *in, const char *name, const volatile sig_a
  * matching message.
  */
 int score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* Rows skipped for a missing value (--drop-missing), after score_end. */
+size_t score_dropped(const struct score *s);
+/*
+ * With --eval, after a successful score_end: prints the metrics of each
+ * output to f, as "key value" lines (see mlppredict(1)).  0, or ST_IO.
+ */
+int score_report(struct score *s, FILE *f);
 /* Frees s (after score_end); NULL is fine. */
 void score_free(struct score *s);
 

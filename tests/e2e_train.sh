@@ -229,4 +229,17 @@ bad_opt 2 "mlptrain: --holdout and --validate: choose one way to validate" \
 bad_opt 1 "mlptrain: --holdout 0.001 of 40 rows leaves no row to validate on" "$MLPTRAIN" -q --holdout 0.001 base.csv
 bad_opt 3 "mlptrain: nosuch.csv: No such file or directory" "$MLPTRAIN" -q --validate nosuch.csv base.csv
 
+# ---- the two tools agree ----
+
+t "mlppredict --eval gives the loss and accuracy mlptrain stored, bit for bit (labels, -x, reordered columns)"
+awk -F, -v OFS=, 'NR == 1 { print "id", $0; next } { print "r" NR, $0 }' labels.csv >idlabels.csv
+"$MLPTRAIN" -q -e 5 -x id idlabels.csv >agree.json
+expect_status 0 "$MLPPREDICT" -e agree.json idlabels.csv &&
+	same_text "$(sed -n 's/^log_loss //p' "$tmp/err")" "$(jget .training.loss agree.json)" "log loss" &&
+	same_text "$(sed -n 's/^accuracy //p' "$tmp/err")" "$(jget .training.accuracy agree.json)" "accuracy"
+awk -F, -v OFS=, 'NR == 1 { print "kind", "x2", "x1"; next } { print ($3 == 1 ? "rock" : "mine"), $2, $1 }' val.csv >vallab.csv
+expect_status 0 "$MLPTRAIN" -q -e 5 -x id --validate vallab.csv idlabels.csv && cp "$tmp/out" agree2.json
+expect_status 0 "$MLPPREDICT" -e agree2.json vallab.csv &&
+	same_text "$(sed -n 's/^log_loss //p' "$tmp/err")" "$(jget .training.validation.loss agree2.json)" "validation loss"
+
 e2e_done e2e_train

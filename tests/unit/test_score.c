@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "columns.h"
+#include "csvread.h"
 #include "model.h"
 #include "number.h"
 #include "rng.h"
@@ -20,7 +22,14 @@ struct run {
 	char *out;		/* everything printed */
 	size_t len;
 	int threads;		/* as score_threads reported */
+	size_t dropped;		/* as score_dropped reported */
+	char *report;		/* what score_report printed, or NULL */
+	size_t rlen;
 };
+
+/* The options of the runs, or NULL for none (the header rule then guessed). */
+static const struct score_opts *run_opts;
+static int run_header = CSV_HEADER_GUESS;
 
 /* A model n0-n1-nl with random weights and a standardisation. */
 static struct model *
@@ -111,6 +120,9 @@ run(struct run *res, const struct model *m, int digits, int threads, char *const
 		out = open_memstream(&res->out, &res->len);	/* (its buffer is its own) */
 	if (out == NULL)
 		abort();
+	score_format(s, ',', run_header);
+	if (run_opts != NULL && score_options(s, run_opts, res->err, sizeof res->err) != 0)
+		abort();
 	score_start(s, out);
 	res->threads = score_threads(s);
 	for (k = 0; res->st == 0 && k < nin; k++) {
@@ -129,6 +141,14 @@ run(struct run *res, const struct model *m, int digits, int threads, char *const
 	fclose(out);
 	if (cap > 0)
 		res->len = strlen(res->out);
+	res->dropped = score_dropped(s);
+	if (res->st == 0 && run_opts != NULL && run_opts->eval) {
+		FILE *r = open_memstream(&res->report, &res->rlen);
+
+		if (r == NULL || score_report(s, r) != 0)
+			abort();
+		fclose(r);
+	}
 	score_free(s);
 }
 
@@ -157,8 +177,13 @@ agree(struct run *one, const char *what, const struct model *m, int digits, char
 		    what, one->err, two.err);
 		CHECK_MSG(one->len == two.len && memcmp(one->out, two.out, one->len) == 0,
 		    "%s: %zu bytes printed on one thread, %zu on two, or different", what, one->len, two.len);
+		CHECK_MSG(one->dropped == two.dropped, "%s: %zu rows dropped on one thread, %zu on two", what,
+		    one->dropped, two.dropped);
+		CHECK_MSG((one->report == NULL && two.report == NULL) || (one->report != NULL && two.report != NULL &&
+		    strcmp(one->report, two.report) == 0), "%s: the reports differ", what);
 	}
 	free(two.out);
+	free(two.report);
 }
 
 static size_t
@@ -230,7 +255,8 @@ main(void)
 			const char *text, *err;
 		} late[] = {
 			{ 30, "1e", "in2.csv:15001:30: '1e' is not a number" },
-			{ 25, "nan", "in2.csv:15001:25: 'nan' is not a finite number" },
+			{ 25, "nan", "in2.csv:15001:25: missing value 'nan' in column 'x25'; use --drop-missing to skip such rows" },
+			{ 26, "-inf", "in2.csv:15001:26: '-inf' is not a finite number" },
 			{ 30, "123456789012345678901234567890123456789x",
 			    "in2.csv:15001:30: '123456789012345678901234567890123456789x' is not a number" },
 			{ 29, "\"1\n2\"", "in2.csv:15001:29: '1\\n2' is not a number" },
@@ -297,6 +323,77 @@ main(void)
 	free(in[0]);
 	free(in[1]);
 	free(in[2]);
+
+	/*
+	 * Columns by name, -k, --drop-missing and --eval over many batches.
+	 * The model gets the names x1..x30 and target x31: the header's
+	 * columns then map one to one, the label column x31 is the target.
+	 */
+	{
+		struct score_opts o;
+		struct colspec keep;
+		char err[ERRLEN], name[16];
+		const char *p;
+
+		m->features = calloc(30, sizeof *m->features);
+		m->targets = calloc(1, sizeof *m->targets);
+		if (m->features == NULL || m->targets == NULL)
+			abort();
+		for (j = 0; j < 30; j++) {
+			snprintf(name, sizeof name, "x%zu", j + 1);
+			if ((m->features[j] = strdup(name)) == NULL)
+				abort();
+		}
+		if ((m->targets[0] = strdup("x31")) == NULL || colspec_parse("-k", "x31,2", &keep, err, sizeof err) != 0)
+			abort();
+		memset(&o, 0, sizeof o);
+		o.model_name = "m.json";
+		o.threshold = 0.5;
+		run_opts = &o;
+		in[0] = make_csv(30000, 31, 1, 0, 0, NULL, 1);
+		agree(&one, "by name", m, 0, in, 1, 0, &no);	/* the same as by position */
+		CHECK(one.st == 0 && count_lines(&one) == 30000);
+		free(one.out);
+
+		/* a missing value late in a row: an error, or the row dropped (by the scorer, maybe) */
+		in[1] = make_csv(20000, 31, 1, 15000, 29, "NA", 12);
+		agree(&one, "a missing value", m, 0, in, 2, 0, &no);
+		CHECK(one.st == ST_DATA && count_lines(&one) == 30000 + 14999);
+		CHECK_STR(one.err, "in2.csv:15001:29: missing value 'NA' in column 'x29'; use --drop-missing to skip such rows");
+		free(one.out);
+		o.drop_missing = 1;
+		o.keep = &keep;
+		agree(&one, "--drop-missing -k", m, 0, in, 2, 0, &no);
+		CHECK(one.st == 0 && count_lines(&one) == 49999 && one.dropped == 1);
+		/* the kept label and x2, then the probability */
+		p = strchr(in[0], '\n') + 1;
+		CHECK(one.len > 4 && one.out[1] == ',' && (one.out[0] == '0' || one.out[0] == '1') &&
+		    strncmp(one.out + 2, strchr(p, ',') + 1, (size_t)(strchr(strchr(p, ',') + 1, ',') - strchr(p, ','))) == 0);
+		free(one.out);
+
+		/* --eval, with the output header */
+		o.eval = 1;
+		run_header = 1;
+		o.out_header = 1;
+		agree(&one, "--eval", m, 0, in, 2, 0, &no);
+		CHECK_MSG(one.st == 0 && count_lines(&one) == 50000 && one.dropped == 1, "%d %s %zu %zu %.40s", one.st, one.err, count_lines(&one), one.dropped, one.out);
+		CHECK(one.len > 12 && memcmp(one.out, "x31,x2,x31\n", 11) == 0);
+		CHECK(one.report != NULL && strncmp(one.report, "output x31\nrows 49999\nthreshold 0.5\nlog_loss ", 44) == 0);
+		free(one.out);
+		free(one.report);
+		o.labels = 1;
+		o.threshold = 0.25;
+		agree(&one, "--eval --labels -t 0.25", m, 3, in, 2, 0, &no);
+		CHECK(one.st == 0 && count_lines(&one) == 50000);
+		CHECK(one.report != NULL && strstr(one.report, "\nthreshold 0.25\n") != NULL);
+		free(one.out);
+		free(one.report);
+		free(in[0]);
+		free(in[1]);
+		colspec_free(&keep);
+		run_opts = NULL;
+		run_header = CSV_HEADER_GUESS;
+	}
 
 	work_free(ws);
 	model_free(m);
