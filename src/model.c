@@ -382,10 +382,162 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 	}
 }
 
+/*
+ * Small layers, N_{l-1} <= SMALL_MAX inputs (the 4-8-1 kind of network, where
+ * the loop overhead of the general kernels costs more than the arithmetic):
+ * the same sums in the same order with the width a compile-time constant
+ * (each kernel below is a switch over nin calling these bodies), so the
+ * inner loops unroll completely and z^(l-1) stays in registers.
+ *
+ * forward_small_body: a_i = w_i0 + sum_j w_ij z_j (j increasing) for every
+ * unit, then z_i = sigma(a_i).
+ */
+#define SMALL_MAX 8
+#if defined(__GNUC__)
+#define UNROLL _Pragma("GCC unroll 8")	/* -O2 would keep short loops of constant length */
+#else
+#define UNROLL
+#endif
+
+HOT_INLINE void
+forward_small_body(const double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
+    double *restrict a, double *restrict z)
+{
+	double zr[SMALL_MAX], s;
+	size_t i, j, stride = nin + 1;
+
+	UNROLL
+	for (j = 0; j < nin; j++)
+		zr[j] = zin[j];
+	for (i = 0; i < nout; i++) {
+		const double *wi = w + i * stride;
+
+		s = wi[0];
+		UNROLL
+		for (j = 0; j < nin; j++)
+			s += wi[j + 1] * zr[j];
+		a[i] = s;
+	}
+	/* after the sums, so that no register they use is live across exp() */
+	for (i = 0; i < nout; i++)
+		z[i] = 1.0 / (1.0 + exp(-a[i]));
+}
+
+/*
+ * update_layer_body for a small layer, with the rest of model_train_step's
+ * work on it: acc_j starts at 0 and gets delta_i w_ij (i increasing, each
+ * weight read before its update), then, when dprev is not NULL,
+ * dprev_j = z_j (1 - z_j) acc_j.
+ */
+HOT_INLINE void
+train_small_body(double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
+    const double *restrict delta, double eta, double *restrict dprev, const int want_acc)
+{
+	size_t i, j, stride = nin + 1;
+	double d;
+#ifdef HAVE_V4D
+	/* the first nv * 4 inputs in vectors, the rest (< 4) one by one */
+	const size_t nv = nin / 4;
+	v4d zv[SMALL_MAX / 4], av[SMALL_MAX / 4], ve = { eta, eta, eta, eta }, vd, wv, t;
+	double zr[4], acc[4];
+	size_t v;
+
+	UNROLL
+	for (v = 0; v < nv; v++) {
+		V4_LOAD(zv[v], zin + 4 * v);
+		av[v] = (v4d){ 0, 0, 0, 0 };
+	}
+	UNROLL
+	for (j = 4 * nv; j < nin; j++) {
+		zr[j - 4 * nv] = zin[j];
+		acc[j - 4 * nv] = 0;
+	}
+	for (i = 0; i < nout; i++) {
+		double *restrict wi = w + i * stride + 1;
+
+		d = delta[i];
+		vd = (v4d){ d, d, d, d };
+		w[i * stride] -= eta * d;	/* the intercept: z_0 = 1 */
+		UNROLL
+		for (v = 0; v < nv; v++) {
+			V4_LOAD(wv, wi + 4 * v);
+			if (want_acc)
+				av[v] += vd * wv;
+			wv -= ve * (vd * zv[v]);
+			V4_STORE(wi + 4 * v, wv);
+		}
+		UNROLL
+		for (j = 4 * nv; j < nin; j++) {
+			if (want_acc)
+				acc[j - 4 * nv] += d * wi[j];
+			wi[j] -= eta * (d * zr[j - 4 * nv]);
+		}
+	}
+	if (want_acc) {
+		UNROLL
+		for (v = 0; v < nv; v++) {
+			t = zv[v] * ((v4d){ 1, 1, 1, 1 } - zv[v]) * av[v];
+			V4_STORE(dprev + 4 * v, t);
+		}
+		UNROLL
+		for (j = 4 * nv; j < nin; j++)
+			dprev[j] = zr[j - 4 * nv] * (1.0 - zr[j - 4 * nv]) * acc[j - 4 * nv];
+	}
+#else
+	double zr[SMALL_MAX], acc[SMALL_MAX];
+
+	UNROLL
+	for (j = 0; j < nin; j++) {
+		zr[j] = zin[j];
+		acc[j] = 0;
+	}
+	for (i = 0; i < nout; i++) {
+		double *restrict wi = w + i * stride + 1;
+
+		d = delta[i];
+		w[i * stride] -= eta * d;
+		UNROLL
+		for (j = 0; j < nin; j++) {
+			if (want_acc)
+				acc[j] += d * wi[j];
+			wi[j] -= eta * (d * zr[j]);
+		}
+	}
+	if (want_acc)
+		UNROLL
+		for (j = 0; j < nin; j++)
+			dprev[j] = zr[j] * (1.0 - zr[j]) * acc[j];
+#endif
+}
+
+/* A switch over the small widths, each case with a constant nin. */
+#define SMALL_SWITCH(CALL) \
+	switch (nin) { \
+	case 1: CALL(1); break; \
+	case 2: CALL(2); break; \
+	case 3: CALL(3); break; \
+	case 4: CALL(4); break; \
+	case 5: CALL(5); break; \
+	case 6: CALL(6); break; \
+	case 7: CALL(7); break; \
+	default: CALL(8); break; \
+	}
+#define FORWARD_SMALL(N) forward_small_body(w, nout, (N), zin, a, z)
+#define TRAIN_SMALL(N) \
+	do { \
+		if (dprev != NULL) \
+			train_small_body(w, nout, (N), zin, delta, eta, dprev, 1); \
+		else \
+			train_small_body(w, nout, (N), zin, delta, eta, NULL, 0); \
+	} while (0)
+
 struct kernels {
 	void (*forward_layer)(const double *, size_t, size_t, const double *, double *);
 	void (*update_layer)(double *, size_t, size_t, const double *, const double *, double, double *);
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
+	/* nin 1..SMALL_MAX only */
+	void (*forward_small)(const double *, size_t, size_t, const double *, double *, double *);
+	void (*train_small)(double *, size_t, size_t, const double *, const double *, double, double *);
 };
 
 static void
@@ -407,8 +559,22 @@ forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *
 	forward_packed_body(pw, nout, nin, zin, a);
 }
 
+static void
+forward_small_generic(const double *w, size_t nout, size_t nin, const double *zin, double *a, double *z)
+{
+	SMALL_SWITCH(FORWARD_SMALL)
+}
+
+static void
+train_small_generic(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
+    double eta, double *dprev)
+{
+	SMALL_SWITCH(TRAIN_SMALL)
+}
+
 static const struct kernels kernels_generic = {
-	forward_layer_generic, update_layer_generic, forward_packed_generic
+	forward_layer_generic, update_layer_generic, forward_packed_generic,
+	forward_small_generic, train_small_generic
 };
 
 #ifdef MLP_X86_SIMD
@@ -431,7 +597,22 @@ forward_packed_avx2(const double *pw, size_t nout, size_t nin, const double *zin
 	forward_packed_body(pw, nout, nin, zin, a);
 }
 
-static const struct kernels kernels_avx2 = { forward_layer_avx2, update_layer_avx2, forward_packed_avx2 };
+__attribute__((target("avx2"))) static void
+forward_small_avx2(const double *w, size_t nout, size_t nin, const double *zin, double *a, double *z)
+{
+	SMALL_SWITCH(FORWARD_SMALL)
+}
+
+__attribute__((target("avx2"))) static void
+train_small_avx2(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
+    double eta, double *dprev)
+{
+	SMALL_SWITCH(TRAIN_SMALL)
+}
+
+static const struct kernels kernels_avx2 = {
+	forward_layer_avx2, update_layer_avx2, forward_packed_avx2, forward_small_avx2, train_small_avx2
+};
 #endif
 
 static const struct kernels *kern;
@@ -487,7 +668,21 @@ forward_with(const struct model *m, double *const *w,
 const double *
 model_forward(const struct model *m, struct work *ws, const double *x)
 {
-	return forward_with(m, m->w, kernels()->forward_layer, ws, x);
+	const struct kernels *k = kernels();
+	size_t i;
+	int l;
+
+	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
+	for (l = 1; l <= m->L; l++) {
+		if (m->n[l - 1] <= SMALL_MAX) {
+			k->forward_small(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l], ws->z[l]);
+			continue;
+		}
+		k->forward_layer(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		for (i = 0; i < m->n[l]; i++)
+			ws->z[l][i] = sigmoid(ws->a[l][i]);
+	}
+	return ws->z[m->L];
 }
 
 struct packed {
@@ -641,6 +836,11 @@ model_train_step(struct model *m, struct work *ws, const double *t, double eta)
 		ws->delta[m->L][i] = ws->z[m->L][i] - t[i];
 	for (l = m->L; l >= 1; l--) {
 		nin = m->n[l - 1];
+		if (nin <= SMALL_MAX) {
+			k->train_small(m->w[l], m->n[l], nin, ws->z[l - 1], ws->delta[l], eta,
+			    l > 1 ? ws->delta[l - 1] : NULL);
+			continue;
+		}
 		if (l == 1) {
 			k->update_layer(m->w[l], m->n[l], nin, ws->z[0], ws->delta[l], eta, NULL);
 			break;
