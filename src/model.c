@@ -390,7 +390,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
  * inner loops unroll completely and z^(l-1) stays in registers.
  *
  * forward_small_body: a_i = w_i0 + sum_j w_ij z_j (j increasing) for every
- * unit, then z_i = sigma(a_i).
+ * unit, then z_i = sigma(a_i); copies zin to zsave unless that is NULL.
  */
 #define SMALL_MAX 8
 #if defined(__GNUC__)
@@ -401,7 +401,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 
 HOT_INLINE void
 forward_small_body(const double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
-    double *restrict a, double *restrict z)
+    double *restrict a, double *restrict z, double *restrict zsave)
 {
 	double zr[SMALL_MAX], s;
 	size_t i, j, stride = nin + 1;
@@ -409,6 +409,11 @@ forward_small_body(const double *restrict w, size_t nout, const size_t nin, cons
 	UNROLL
 	for (j = 0; j < nin; j++)
 		zr[j] = zin[j];
+	if (zsave != NULL) {
+		UNROLL
+		for (j = 0; j < nin; j++)
+			zsave[j] = zr[j];
+	}
 	for (i = 0; i < nout; i++) {
 		const double *wi = w + i * stride;
 
@@ -522,36 +527,99 @@ train_small_body(double *restrict w, size_t nout, const size_t nin, const double
 	case 7: CALL(7); break; \
 	default: CALL(8); break; \
 	}
-#define FORWARD_SMALL(N) forward_small_body(w, nout, (N), zin, a, z)
+#define FORWARD_SMALL(N) forward_small_body(wl, nout, (N), zin, al, zl, zsave)
 #define TRAIN_SMALL(N) \
 	do { \
 		if (dprev != NULL) \
-			train_small_body(w, nout, (N), zin, delta, eta, dprev, 1); \
+			train_small_body(wl, nout, (N), zin, dl, eta, dprev, 1); \
 		else \
-			train_small_body(w, nout, (N), zin, delta, eta, NULL, 0); \
+			train_small_body(wl, nout, (N), zin, dl, eta, NULL, 0); \
 	} while (0)
 
+/*
+ * The whole forward pass (model_forward), one layer after the other: small
+ * layers as above, others by forward_layer_body then z_i = sigma(a_i).
+ * Layer 1 reads x itself; z^(0) gets a copy for the train step.
+ */
+HOT_INLINE void
+forward_net_body(const struct model *m, struct work *ws, const double *x)
+{
+	const size_t *n = m->n;
+	double *const *a = ws->a, *const *z = ws->z;
+	const double *zin = x;
+	double *al, *zl, *zsave;
+	const double *wl;
+	size_t i, nin, nout;
+	int l, L = m->L;
+
+	if (n[0] > SMALL_MAX)
+		memcpy(z[0], x, n[0] * sizeof *x);
+	for (l = 1; l <= L; l++) {
+		nin = n[l - 1];
+		nout = n[l];
+		wl = m->w[l];
+		al = a[l];
+		zl = z[l];
+		if (nin <= SMALL_MAX) {
+			zsave = l == 1 ? z[0] : NULL;
+			SMALL_SWITCH(FORWARD_SMALL)
+		} else {
+			forward_layer_body(wl, nout, nin, zin, al);
+			for (i = 0; i < nout; i++)
+				zl[i] = 1.0 / (1.0 + exp(-al[i]));	/* sigmoid() */
+		}
+		zin = zl;
+	}
+}
+
+/*
+ * Steps 2 to 5 (model_train_step): delta^(L) = y - t, then for l = L down to
+ * 1 one pass over W^(l) (train_small_body, or update_layer_body and the
+ * z (1 - z) factor), giving delta^(l-1) on the way for l > 1.
+ */
+HOT_INLINE void
+train_net_body(struct model *m, struct work *ws, const double *t, double eta)
+{
+	const size_t *n = m->n;
+	double *const *delta = ws->delta;
+	const double *const *z = (const double *const *)ws->z;
+	double *wl, *dl, *dprev, zj;
+	const double *zin;
+	size_t i, j, nin, nout;
+	int l, L = m->L;
+
+	for (i = 0; i < n[L]; i++)
+		delta[L][i] = z[L][i] - t[i];
+	for (l = L; l >= 1; l--) {
+		nin = n[l - 1];
+		nout = n[l];
+		wl = m->w[l];
+		dl = delta[l];
+		zin = z[l - 1];
+		dprev = l > 1 ? delta[l - 1] : NULL;
+		if (nin <= SMALL_MAX) {
+			SMALL_SWITCH(TRAIN_SMALL)
+			continue;
+		}
+		if (dprev == NULL) {
+			update_layer_body(wl, nout, nin, zin, dl, eta, NULL);
+			continue;
+		}
+		for (j = 0; j < nin; j++)
+			dprev[j] = 0;
+		update_layer_body(wl, nout, nin, zin, dl, eta, dprev);
+		for (j = 0; j < nin; j++) {
+			zj = zin[j];
+			dprev[j] = zj * (1.0 - zj) * dprev[j];
+		}
+	}
+}
+
 struct kernels {
-	void (*forward_layer)(const double *, size_t, size_t, const double *, double *);
-	void (*update_layer)(double *, size_t, size_t, const double *, const double *, double, double *);
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
-	/* nin 1..SMALL_MAX only */
-	void (*forward_small)(const double *, size_t, size_t, const double *, double *, double *);
-	void (*train_small)(double *, size_t, size_t, const double *, const double *, double, double *);
+	void (*forward_net)(const struct model *, struct work *, const double *);
+	void (*train_net)(struct model *, struct work *, const double *, double);
 };
-
-static void
-forward_layer_generic(const double *w, size_t nout, size_t nin, const double *zin, double *a)
-{
-	forward_layer_body(w, nout, nin, zin, a);
-}
-
-static void
-update_layer_generic(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *acc)
-{
-	update_layer_body(w, nout, nin, zin, delta, eta, acc);
-}
 
 static void
 forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
@@ -560,37 +628,22 @@ forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *
 }
 
 static void
-forward_small_generic(const double *w, size_t nout, size_t nin, const double *zin, double *a, double *z)
+forward_net_generic(const struct model *m, struct work *ws, const double *x)
 {
-	SMALL_SWITCH(FORWARD_SMALL)
+	forward_net_body(m, ws, x);
 }
 
 static void
-train_small_generic(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *dprev)
+train_net_generic(struct model *m, struct work *ws, const double *t, double eta)
 {
-	SMALL_SWITCH(TRAIN_SMALL)
+	train_net_body(m, ws, t, eta);
 }
 
 static const struct kernels kernels_generic = {
-	forward_layer_generic, update_layer_generic, forward_packed_generic,
-	forward_small_generic, train_small_generic
+	forward_packed_generic, forward_net_generic, train_net_generic
 };
 
 #ifdef MLP_X86_SIMD
-__attribute__((target("avx2"))) static void
-forward_layer_avx2(const double *w, size_t nout, size_t nin, const double *zin, double *a)
-{
-	forward_layer_body(w, nout, nin, zin, a);
-}
-
-__attribute__((target("avx2"))) static void
-update_layer_avx2(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *acc)
-{
-	update_layer_body(w, nout, nin, zin, delta, eta, acc);
-}
-
 __attribute__((target("avx2"))) static void
 forward_packed_avx2(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
 {
@@ -598,20 +651,19 @@ forward_packed_avx2(const double *pw, size_t nout, size_t nin, const double *zin
 }
 
 __attribute__((target("avx2"))) static void
-forward_small_avx2(const double *w, size_t nout, size_t nin, const double *zin, double *a, double *z)
+forward_net_avx2(const struct model *m, struct work *ws, const double *x)
 {
-	SMALL_SWITCH(FORWARD_SMALL)
+	forward_net_body(m, ws, x);
 }
 
 __attribute__((target("avx2"))) static void
-train_small_avx2(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *dprev)
+train_net_avx2(struct model *m, struct work *ws, const double *t, double eta)
 {
-	SMALL_SWITCH(TRAIN_SMALL)
+	train_net_body(m, ws, t, eta);
 }
 
 static const struct kernels kernels_avx2 = {
-	forward_layer_avx2, update_layer_avx2, forward_packed_avx2, forward_small_avx2, train_small_avx2
+	forward_packed_avx2, forward_net_avx2, train_net_avx2
 };
 #endif
 
@@ -668,20 +720,7 @@ forward_with(const struct model *m, double *const *w,
 const double *
 model_forward(const struct model *m, struct work *ws, const double *x)
 {
-	const struct kernels *k = kernels();
-	size_t i;
-	int l;
-
-	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
-	for (l = 1; l <= m->L; l++) {
-		if (m->n[l - 1] <= SMALL_MAX) {
-			k->forward_small(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l], ws->z[l]);
-			continue;
-		}
-		k->forward_layer(m->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
-		for (i = 0; i < m->n[l]; i++)
-			ws->z[l][i] = sigmoid(ws->a[l][i]);
-	}
+	kernels()->forward_net(m, ws, x);
 	return ws->z[m->L];
 }
 
@@ -854,33 +893,7 @@ model_sgd_step(struct model *m, const double *grad, double eta)
 void
 model_train_step(struct model *m, struct work *ws, const double *t, double eta)
 {
-	const struct kernels *k = kernels();
-	size_t i, j, nin;
-	double *acc, z;
-	int l;
-
-	for (i = 0; i < m->n[m->L]; i++)
-		ws->delta[m->L][i] = ws->z[m->L][i] - t[i];
-	for (l = m->L; l >= 1; l--) {
-		nin = m->n[l - 1];
-		if (nin <= SMALL_MAX) {
-			k->train_small(m->w[l], m->n[l], nin, ws->z[l - 1], ws->delta[l], eta,
-			    l > 1 ? ws->delta[l - 1] : NULL);
-			continue;
-		}
-		if (l == 1) {
-			k->update_layer(m->w[l], m->n[l], nin, ws->z[0], ws->delta[l], eta, NULL);
-			break;
-		}
-		acc = ws->delta[l - 1];
-		for (j = 0; j < nin; j++)
-			acc[j] = 0;
-		k->update_layer(m->w[l], m->n[l], nin, ws->z[l - 1], ws->delta[l], eta, acc);
-		for (j = 0; j < nin; j++) {
-			z = ws->z[l - 1][j];
-			acc[j] = z * (1.0 - z) * acc[j];
-		}
-	}
+	kernels()->train_net(m, ws, t, eta);
 }
 
 int
