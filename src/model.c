@@ -444,7 +444,7 @@ train_small_body(double *restrict w, size_t nout, const size_t nin, const double
 	/* the first nv * 4 inputs in vectors, the rest (< 4) one by one */
 	const size_t nv = nin / 4;
 	v4d zv[SMALL_MAX / 4], av[SMALL_MAX / 4], ve = { eta, eta, eta, eta }, vd, wv, t;
-	double zr[4], acc[4];
+	double zr[4] = { 0, 0, 0, 0 }, acc[4] = { 0, 0, 0, 0 };
 	size_t v;
 
 	UNROLL
@@ -720,7 +720,9 @@ forward_with(const struct model *m, double *const *w,
 const double *
 model_forward(const struct model *m, struct work *ws, const double *x)
 {
-	kernels()->forward_net(m, ws, x);
+	const struct kernels *k = kernels();
+
+	k->forward_net(m, ws, x);
 	return ws->z[m->L];
 }
 
@@ -893,7 +895,9 @@ model_sgd_step(struct model *m, const double *grad, double eta)
 void
 model_train_step(struct model *m, struct work *ws, const double *t, double eta)
 {
-	kernels()->train_net(m, ws, t, eta);
+	const struct kernels *k = kernels();
+
+	k->train_net(m, ws, t, eta);
 }
 
 int
