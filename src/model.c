@@ -384,24 +384,244 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 	}
 }
 
+/*
+ * Small layers, N_{l-1} <= SMALL_MAX inputs (the 4-8-1 kind of network, where
+ * the loop overhead of the general kernels costs more than the arithmetic):
+ * the same sums in the same order with the width a compile-time constant
+ * (each kernel below is a switch over nin calling these bodies), so the
+ * inner loops unroll completely and z^(l-1) stays in registers.
+ *
+ * forward_small_body: a_i = w_i0 + sum_j w_ij z_j (j increasing) for every
+ * unit, then z_i = sigma(a_i); copies zin to zsave unless that is NULL.
+ */
+#define SMALL_MAX 8
+#if defined(__GNUC__)
+#define UNROLL _Pragma("GCC unroll 8")	/* -O2 would keep short loops of constant length */
+#else
+#define UNROLL
+#endif
+
+HOT_INLINE void
+forward_small_body(const double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
+    double *restrict a, double *restrict z, double *restrict zsave)
+{
+	double zr[SMALL_MAX], s;
+	size_t i, j, stride = nin + 1;
+
+	UNROLL
+	for (j = 0; j < nin; j++)
+		zr[j] = zin[j];
+	if (zsave != NULL) {
+		UNROLL
+		for (j = 0; j < nin; j++)
+			zsave[j] = zr[j];
+	}
+	for (i = 0; i < nout; i++) {
+		const double *wi = w + i * stride;
+
+		s = wi[0];
+		UNROLL
+		for (j = 0; j < nin; j++)
+			s += wi[j + 1] * zr[j];
+		a[i] = s;
+	}
+	/* after the sums, so that no register they use is live across exp() */
+	for (i = 0; i < nout; i++)
+		z[i] = 1.0 / (1.0 + exp(-a[i]));
+}
+
+/*
+ * update_layer_body for a small layer, with the rest of model_train_step's
+ * work on it: acc_j starts at 0 and gets delta_i w_ij (i increasing, each
+ * weight read before its update), then, when dprev is not NULL,
+ * dprev_j = z_j (1 - z_j) acc_j.
+ */
+HOT_INLINE void
+train_small_body(double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
+    const double *restrict delta, double eta, double *restrict dprev, const int want_acc)
+{
+	size_t i, j, stride = nin + 1;
+	double d;
+#ifdef HAVE_V4D
+	/* the first nv * 4 inputs in vectors, the rest (< 4) one by one */
+	const size_t nv = nin / 4;
+	v4d zv[SMALL_MAX / 4], av[SMALL_MAX / 4], ve = { eta, eta, eta, eta }, vd, wv, t;
+	double zr[4] = { 0, 0, 0, 0 }, acc[4] = { 0, 0, 0, 0 };
+	size_t v;
+
+	UNROLL
+	for (v = 0; v < nv; v++) {
+		V4_LOAD(zv[v], zin + 4 * v);
+		av[v] = (v4d){ 0, 0, 0, 0 };
+	}
+	UNROLL
+	for (j = 4 * nv; j < nin; j++) {
+		zr[j - 4 * nv] = zin[j];
+		acc[j - 4 * nv] = 0;
+	}
+	for (i = 0; i < nout; i++) {
+		double *restrict wi = w + i * stride + 1;
+
+		d = delta[i];
+		vd = (v4d){ d, d, d, d };
+		w[i * stride] -= eta * d;	/* the intercept: z_0 = 1 */
+		UNROLL
+		for (v = 0; v < nv; v++) {
+			V4_LOAD(wv, wi + 4 * v);
+			if (want_acc)
+				av[v] += vd * wv;
+			wv -= ve * (vd * zv[v]);
+			V4_STORE(wi + 4 * v, wv);
+		}
+		UNROLL
+		for (j = 4 * nv; j < nin; j++) {
+			if (want_acc)
+				acc[j - 4 * nv] += d * wi[j];
+			wi[j] -= eta * (d * zr[j - 4 * nv]);
+		}
+	}
+	if (want_acc) {
+		UNROLL
+		for (v = 0; v < nv; v++) {
+			t = zv[v] * ((v4d){ 1, 1, 1, 1 } - zv[v]) * av[v];
+			V4_STORE(dprev + 4 * v, t);
+		}
+		UNROLL
+		for (j = 4 * nv; j < nin; j++)
+			dprev[j] = zr[j - 4 * nv] * (1.0 - zr[j - 4 * nv]) * acc[j - 4 * nv];
+	}
+#else
+	double zr[SMALL_MAX], acc[SMALL_MAX];
+
+	UNROLL
+	for (j = 0; j < nin; j++) {
+		zr[j] = zin[j];
+		acc[j] = 0;
+	}
+	for (i = 0; i < nout; i++) {
+		double *restrict wi = w + i * stride + 1;
+
+		d = delta[i];
+		w[i * stride] -= eta * d;
+		UNROLL
+		for (j = 0; j < nin; j++) {
+			if (want_acc)
+				acc[j] += d * wi[j];
+			wi[j] -= eta * (d * zr[j]);
+		}
+	}
+	if (want_acc)
+		UNROLL
+		for (j = 0; j < nin; j++)
+			dprev[j] = zr[j] * (1.0 - zr[j]) * acc[j];
+#endif
+}
+
+/* A switch over the small widths, each case with a constant nin. */
+#define SMALL_SWITCH(CALL) \
+	switch (nin) { \
+	case 1: CALL(1); break; \
+	case 2: CALL(2); break; \
+	case 3: CALL(3); break; \
+	case 4: CALL(4); break; \
+	case 5: CALL(5); break; \
+	case 6: CALL(6); break; \
+	case 7: CALL(7); break; \
+	default: CALL(8); break; \
+	}
+#define FORWARD_SMALL(N) forward_small_body(wl, nout, (N), zin, al, zl, zsave)
+#define TRAIN_SMALL(N) \
+	do { \
+		if (dprev != NULL) \
+			train_small_body(wl, nout, (N), zin, dl, eta, dprev, 1); \
+		else \
+			train_small_body(wl, nout, (N), zin, dl, eta, NULL, 0); \
+	} while (0)
+
+/*
+ * The whole forward pass (model_forward), one layer after the other: small
+ * layers as above, others by forward_layer_body then z_i = sigma(a_i).
+ * Layer 1 reads x itself; z^(0) gets a copy for the train step.
+ */
+HOT_INLINE void
+forward_net_body(const struct model *m, struct work *ws, const double *x)
+{
+	const size_t *n = m->n;
+	double *const *a = ws->a, *const *z = ws->z;
+	const double *zin = x;
+	double *al, *zl, *zsave;
+	const double *wl;
+	size_t i, nin, nout;
+	int l, L = m->L;
+
+	if (n[0] > SMALL_MAX)
+		memcpy(z[0], x, n[0] * sizeof *x);
+	for (l = 1; l <= L; l++) {
+		nin = n[l - 1];
+		nout = n[l];
+		wl = m->w[l];
+		al = a[l];
+		zl = z[l];
+		if (nin <= SMALL_MAX) {
+			zsave = l == 1 ? z[0] : NULL;
+			SMALL_SWITCH(FORWARD_SMALL)
+		} else {
+			forward_layer_body(wl, nout, nin, zin, al);
+			for (i = 0; i < nout; i++)
+				zl[i] = 1.0 / (1.0 + exp(-al[i]));	/* sigmoid() */
+		}
+		zin = zl;
+	}
+}
+
+/*
+ * Steps 2 to 5 (model_train_step): delta^(L) = y - t, then for l = L down to
+ * 1 one pass over W^(l) (train_small_body, or update_layer_body and the
+ * z (1 - z) factor), giving delta^(l-1) on the way for l > 1.
+ */
+HOT_INLINE void
+train_net_body(struct model *m, struct work *ws, const double *t, double eta)
+{
+	const size_t *n = m->n;
+	double *const *delta = ws->delta;
+	const double *const *z = (const double *const *)ws->z;
+	double *wl, *dl, *dprev, zj;
+	const double *zin;
+	size_t i, j, nin, nout;
+	int l, L = m->L;
+
+	for (i = 0; i < n[L]; i++)
+		delta[L][i] = z[L][i] - t[i];
+	for (l = L; l >= 1; l--) {
+		nin = n[l - 1];
+		nout = n[l];
+		wl = m->w[l];
+		dl = delta[l];
+		zin = z[l - 1];
+		dprev = l > 1 ? delta[l - 1] : NULL;
+		if (nin <= SMALL_MAX) {
+			SMALL_SWITCH(TRAIN_SMALL)
+			continue;
+		}
+		if (dprev == NULL) {
+			update_layer_body(wl, nout, nin, zin, dl, eta, NULL);
+			continue;
+		}
+		for (j = 0; j < nin; j++)
+			dprev[j] = 0;
+		update_layer_body(wl, nout, nin, zin, dl, eta, dprev);
+		for (j = 0; j < nin; j++) {
+			zj = zin[j];
+			dprev[j] = zj * (1.0 - zj) * dprev[j];
+		}
+	}
+}
+
 struct kernels {
-	void (*forward_layer)(const double *, size_t, size_t, const double *, double *);
-	void (*update_layer)(double *, size_t, size_t, const double *, const double *, double, double *);
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
+	void (*forward_net)(const struct model *, struct work *, const double *);
+	void (*train_net)(struct model *, struct work *, const double *, double);
 };
-
-static void
-forward_layer_generic(const double *w, size_t nout, size_t nin, const double *zin, double *a)
-{
-	forward_layer_body(w, nout, nin, zin, a);
-}
-
-static void
-update_layer_generic(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *acc)
-{
-	update_layer_body(w, nout, nin, zin, delta, eta, acc);
-}
 
 static void
 forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
@@ -409,31 +629,44 @@ forward_packed_generic(const double *pw, size_t nout, size_t nin, const double *
 	forward_packed_body(pw, nout, nin, zin, a);
 }
 
+static void
+forward_net_generic(const struct model *m, struct work *ws, const double *x)
+{
+	forward_net_body(m, ws, x);
+}
+
+static void
+train_net_generic(struct model *m, struct work *ws, const double *t, double eta)
+{
+	train_net_body(m, ws, t, eta);
+}
+
 static const struct kernels kernels_generic = {
-	forward_layer_generic, update_layer_generic, forward_packed_generic
+	forward_packed_generic, forward_net_generic, train_net_generic
 };
 
 #ifdef MLP_X86_SIMD
-__attribute__((target("avx2"))) static void
-forward_layer_avx2(const double *w, size_t nout, size_t nin, const double *zin, double *a)
-{
-	forward_layer_body(w, nout, nin, zin, a);
-}
-
-__attribute__((target("avx2"))) static void
-update_layer_avx2(double *w, size_t nout, size_t nin, const double *zin, const double *delta,
-    double eta, double *acc)
-{
-	update_layer_body(w, nout, nin, zin, delta, eta, acc);
-}
-
 __attribute__((target("avx2"))) static void
 forward_packed_avx2(const double *pw, size_t nout, size_t nin, const double *zin, double *a)
 {
 	forward_packed_body(pw, nout, nin, zin, a);
 }
 
-static const struct kernels kernels_avx2 = { forward_layer_avx2, update_layer_avx2, forward_packed_avx2 };
+__attribute__((target("avx2"))) static void
+forward_net_avx2(const struct model *m, struct work *ws, const double *x)
+{
+	forward_net_body(m, ws, x);
+}
+
+__attribute__((target("avx2"))) static void
+train_net_avx2(struct model *m, struct work *ws, const double *t, double eta)
+{
+	train_net_body(m, ws, t, eta);
+}
+
+static const struct kernels kernels_avx2 = {
+	forward_packed_avx2, forward_net_avx2, train_net_avx2
+};
 #endif
 
 static const struct kernels *kern;
@@ -489,7 +722,10 @@ forward_with(const struct model *m, double *const *w,
 const double *
 model_forward(const struct model *m, struct work *ws, const double *x)
 {
-	return forward_with(m, m->w, kernels()->forward_layer, ws, x);
+	const struct kernels *k = kernels();
+
+	k->forward_net(m, ws, x);
+	return ws->z[m->L];
 }
 
 struct packed {
@@ -554,6 +790,33 @@ model_loss(const struct model *m, const struct work *ws, const double *t)
 
 	for (i = 0; i < m->n[m->L]; i++) {
 		softplus = fmax(a[i], 0.0) + log1p(exp(-fabs(a[i])));
+		sum += softplus - t[i] * a[i];
+	}
+	return sum;
+}
+
+/*
+ * With z = sigma(a) as the forward pass computed it: for a > 0,
+ * softplus(a) = a + log(1 + e^-a) = a - log(z), z in (1/2, 1]; for a <= 0,
+ * softplus(a) = log(1 + e^a) = -log(1 - z) = -log1p(-z), z in (0, 1/2], the
+ * relative error of z passing to the result about unchanged (at most 1/log 2
+ * times, at a = 0).  Below a = -700, z = 1 / (1 + e^-a) nears the subnormal
+ * range (0 from a = -709.8 on): model_loss's formula, also for a NaN.
+ */
+double
+model_loss_fast(const struct model *m, const struct work *ws, const double *t)
+{
+	const double *a = ws->a[m->L], *z = ws->z[m->L];
+	size_t i, n = m->n[m->L];
+	double sum = 0, softplus;
+
+	for (i = 0; i < n; i++) {
+		if (a[i] > 0)
+			softplus = a[i] - log(z[i]);
+		else if (a[i] >= -700)
+			softplus = -log1p(-z[i]);
+		else
+			softplus = fmax(a[i], 0.0) + log1p(exp(-fabs(a[i])));
 		sum += softplus - t[i] * a[i];
 	}
 	return sum;
@@ -635,27 +898,8 @@ void
 model_train_step(struct model *m, struct work *ws, const double *t, double eta)
 {
 	const struct kernels *k = kernels();
-	size_t i, j, nin;
-	double *acc, z;
-	int l;
 
-	for (i = 0; i < m->n[m->L]; i++)
-		ws->delta[m->L][i] = ws->z[m->L][i] - t[i];
-	for (l = m->L; l >= 1; l--) {
-		nin = m->n[l - 1];
-		if (l == 1) {
-			k->update_layer(m->w[l], m->n[l], nin, ws->z[0], ws->delta[l], eta, NULL);
-			break;
-		}
-		acc = ws->delta[l - 1];
-		for (j = 0; j < nin; j++)
-			acc[j] = 0;
-		k->update_layer(m->w[l], m->n[l], nin, ws->z[l - 1], ws->delta[l], eta, acc);
-		for (j = 0; j < nin; j++) {
-			z = ws->z[l - 1][j];
-			acc[j] = z * (1.0 - z) * acc[j];
-		}
-	}
+	k->train_net(m, ws, t, eta);
 }
 
 int

@@ -129,6 +129,73 @@ stable_loss(void)
 	model_free(m);
 }
 
+/* The k-th test point of fast_loss_matches; NAN past the last. */
+static double
+fast_loss_point(size_t k)
+{
+	static const double special[] = {
+		0, -0.0, 1e-300, -1e-300, 1e-20, -1e-20, 0.5, -0.5, 36, -36, 37.5, -37.5, 700, -700,
+		-700.0001, 708, -708, 709.78, -709.78, 710, -710, 745, -745, 746, -746, 1e300, -1e300,
+	};
+	size_t ns = sizeof special / sizeof special[0], npow = 2 * 2401, nlin = 160001;
+	double a;
+
+	if (k < ns)
+		return special[k];
+	k -= ns;
+	if (k < npow) {		/* +-10^-300 .. +-10^300 in steps of 10^0.25 */
+		a = pow(10, -300 + (double)(k / 2) * 0.25);
+		return k % 2 ? -a : a;
+	}
+	k -= npow;
+	if (k < nlin)		/* -800 .. 800 in steps of 0.01 */
+		return -800 + (double)k * 0.01;
+	return NAN;
+}
+
+/*
+ * model_loss_fast (softplus from the forward pass's z, one logarithm) against
+ * model_loss over a in +-[1e-300, 1e300], 0, and densely over [-800, 800]:
+ * within 1e-15 relative for t = 0 (the loss is softplus(a) itself), within
+ * 1e-15 of softplus(a) + |t a| for t = 1 and 1/4 (where both formulas cancel
+ * a against softplus(a) alike), finite whenever a is, NaN when a is.
+ */
+static void
+fast_loss_matches(void)
+{
+	static const double ts[] = { 0, 1, 0.25 };
+	size_t sizes[] = { 1, 1 }, k, ti, count = 0, bad = 0, nonfinite = 0;
+	struct model *m = model_new(sizes, 1);
+	struct work *ws = work_new(m);
+	double x[1], slow, fast, scale, worst = 0;
+
+	m->w[1][0] = 0;
+	m->w[1][1] = 1;		/* a = 0 + 1 x = x exactly */
+	for (k = 0; !isnan(x[0] = fast_loss_point(k)); k++) {
+		model_forward(m, ws, x);
+		for (ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
+			slow = model_loss(m, ws, &ts[ti]);
+			fast = model_loss_fast(m, ws, &ts[ti]);
+			if (!isfinite(fast))
+				nonfinite++;
+			scale = model_loss(m, ws, &ts[0]) + fabs(ts[ti] * x[0]);
+			if (!(fabs(fast - slow) <= 1e-15 * scale))
+				bad++;
+			else if (scale > 0)
+				worst = fmax(worst, fabs(fast - slow) / scale);
+			count++;
+		}
+	}
+	CHECK_MSG(bad == 0, "%zu of %zu losses differ from model_loss by more than 1e-15 relative", bad, count);
+	CHECK_MSG(nonfinite == 0, "%zu of %zu losses not finite", nonfinite, count);
+	CHECK_MSG(worst > 0, "no loss differed at all: is the fast formula in use?");
+	printf("test_model: model_loss_fast within %.2g relative of model_loss at %zu points\n", worst, count);
+	model_forward(m, ws, x);	/* x[0] is NaN */
+	CHECK(isnan(model_loss_fast(m, ws, &ts[0])));
+	work_free(ws);
+	model_free(m);
+}
+
 static void
 glorot(void)
 {
@@ -331,6 +398,7 @@ main(void)
 	gradient_check();
 	one_sgd_step();
 	stable_loss();
+	fast_loss_matches();
 	glorot();
 	xor_learned();
 	divergence();
