@@ -26,7 +26,8 @@
 #include "status.h"
 
 static const char usage_text[] =
-    "usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p] [--drop-missing] model [file ...]\n";
+    "usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]\n"
+    "                  [--drop-missing] model [file ...]\n";
 
 static const char help_text[] =
     "Print the output probabilities of an mlptrain model for every CSV row read\n"

@@ -77,11 +77,11 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			x = d->x_mem + idx[k] * d->cols;
 			model_forward(m, ws, x);
 			if (wt == NULL) {
-				sum += model_loss(m, ws, x + f);
+				sum += model_loss_fast(m, ws, x + f);
 				hits += (double)model_hits(m, ws, x + f);
 				model_train_step(m, ws, x + f, o->rate);
 			} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
-				sum += s * model_loss(m, ws, x + f);
+				sum += s * model_loss_fast(m, ws, x + f);
 				hits += s * (double)model_hits(m, ws, x + f);
 				wsum += s;
 				model_train_step(m, ws, x + f, o->rate * s);

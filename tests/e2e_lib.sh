@@ -329,7 +329,7 @@ multi=$DATA/multi.csv
 
 usage_train1='usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
 usage_train2='                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]'
-usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p] [--drop-missing] model [file ...]'
+usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]'
 
 # The XOR model of the man page's example, used by many cases.
 "$MLPTRAIN" -l 2,4,1 -e 3000 -r 0.5 -q "$xor" >xor.json 2>xor.err
