@@ -63,6 +63,8 @@ csv_is_missing(const char *s, size_t len)
 		s++;
 		len--;
 	}
+	if (len > 0 && *s != '?' && (*s | 0x20) != 'n')	/* every word starts so: numbers leave here */
+		return 0;
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (len == 0)
