@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "csvread.h"
 
 int
 colspec_parse(const char *opt, const char *arg, struct colspec *cs, char *err, size_t errlen)
@@ -81,6 +82,18 @@ column_name(char *buf, size_t buflen, char *const *names, size_t c)
 {
 	if (names != NULL)
 		snprintf(buf, buflen, "'%s'", names[c]);
+	else
+		snprintf(buf, buflen, "column %zu", c + 1);
+	return buf;
+}
+
+const char *
+column_desc(char *buf, size_t buflen, char *const *names, size_t c)
+{
+	char show[CSV_SHOW_LEN];
+
+	if (names != NULL)
+		snprintf(buf, buflen, "column '%s'", csv_show(show, sizeof show, names[c], strlen(names[c])));
 	else
 		snprintf(buf, buflen, "column %zu", c + 1);
 	return buf;

@@ -37,5 +37,10 @@ int colspec_resolve(const struct colspec *cs, char *const *names, size_t ncols, 
  * header, else "column N".  Returns buf.
  */
 const char *column_name(char *buf, size_t buflen, char *const *names, size_t c);
+/*
+ * The same as a phrase for messages: "column 'x2'" (the name shown on one
+ * line, as csv_show does) with a header, else "column 3".  Returns buf.
+ */
+const char *column_desc(char *buf, size_t buflen, char *const *names, size_t c);
 
 #endif

@@ -53,19 +53,6 @@ struct loader {
 	char out_text[CSV_SHOW_LEN];
 };
 
-/* "column 'x2'" or "column 3" for file column c. */
-static const char *
-col_desc(char *buf, size_t len, const struct loader *ld, size_t c)
-{
-	char show[CSV_SHOW_LEN];
-
-	if (ld->hnames != NULL)
-		snprintf(buf, len, "column '%s'", csv_show(show, sizeof show, ld->hnames[c], strlen(ld->hnames[c])));
-	else
-		snprintf(buf, len, "column %zu", c + 1);
-	return buf;
-}
-
 static int
 nomem(const struct loader *ld, char *err, size_t errlen)
 {
@@ -117,7 +104,7 @@ mark(const struct loader *ld, unsigned char *role, const size_t *idx, size_t n, 
 	for (i = 0; i < n; i++) {
 		if (role[idx[i]] != FEATURE) {
 			snprintf(err, errlen, "%s and %s both name %s", optof[role[idx[i]]], opt,
-			    col_desc(desc, sizeof desc, ld, idx[i]));
+			    column_desc(desc, sizeof desc, ld->hnames, idx[i]));
 			return -1;
 		}
 		role[idx[i]] = (unsigned char)r;
@@ -372,7 +359,7 @@ store(struct loader *ld, const struct csv_row *row, char *err, size_t errlen)
 			}
 			snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s; use --drop-missing to skip such rows",
 			    ld->name, row->line[c], c + 1, csv_show(show, sizeof show, row->field[c], row->len[c]),
-			    col_desc(desc, sizeof desc, ld, c));
+			    column_desc(desc, sizeof desc, ld->hnames, c));
 			return ST_DATA;
 		}
 	if (d->rows == ld->cap && (st = grow(ld, row->line[0], err, errlen)) != 0)
@@ -467,7 +454,7 @@ decide_labels(struct loader *ld, char *err, size_t errlen)
 		    ld->out_col + 1, ld->out_text);
 		return ST_DATA;
 	}
-	col_desc(desc, sizeof desc, ld, c);
+	column_desc(desc, sizeof desc, ld->hnames, c);
 	if (ld->nlabels > 2) {
 		snprintf(err, errlen, "%s:%ld:%zu: target %s holds a third value '%s' after '%s' and '%s'; "
 		    "a target is a number in [0,1] or one of two class labels", ld->name, ld->label_line[2],

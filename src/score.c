@@ -250,10 +250,9 @@ missing_error(const struct filemap *fm, long line, size_t c, const char *text, s
 {
 	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
 
-	/* column_name: 'name' with a header, else "column N" */
-	column_name(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c);
-	snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s%s; use --drop-missing to skip such rows",
-	    fm->name, line, c + 1, csv_show(show, sizeof show, text, len), fm->head != NULL ? "column " : "", col);
+	snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s; use --drop-missing to skip such rows",
+	    fm->name, line, c + 1, csv_show(show, sizeof show, text, len),
+	    column_desc(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c));
 	return ST_DATA;
 }
 

@@ -70,5 +70,12 @@ main(void)
 	}
 	CHECK_STR(column_name(buf, sizeof buf, names, 4), "'y'");
 	CHECK_STR(column_name(buf, sizeof buf, NULL, 4), "column 5");
+	CHECK_STR(column_desc(buf, sizeof buf, names, 4), "column 'y'");
+	CHECK_STR(column_desc(buf, sizeof buf, NULL, 4), "column 5");
+	{
+		char *odd[] = { "a\nb" };	/* a header name with a newline stays on one line */
+
+		CHECK_STR(column_desc(buf, sizeof buf, odd, 0), "column 'a\\nb'");
+	}
 	return check_summary("test_columns");
 }
