@@ -304,6 +304,19 @@ expect_err_only "mlppredict: ragged.csv:3: 2 fields, expected 3 as on line 1"
 check_kept "missing second file" 3 "$MLPPREDICT" -o o/keep.json moons.json "$moons" nosuch.csv
 expect_err_only "mlppredict: nosuch.csv: No such file or directory"
 
+t "the errors of real-world CSVs leave the -o file untouched too"
+printf 'a,b,y\n1,NA,0\n2,3,1\n' >na.csv
+printf 'a,y\n1,p\n2,q\n3,r\n' >three.csv
+check_kept "missing value" 1 "$MLPTRAIN" -q -o o/keep.json na.csv
+check_kept "unknown -t column" 2 "$MLPTRAIN" -q -t nosuch -o o/keep.json na.csv
+check_kept "three labels" 1 "$MLPTRAIN" -q -o o/keep.json three.csv
+check_kept "--holdout leaving nothing" 1 "$MLPTRAIN" -q --holdout 0.01 -o o/keep.json "$xor"
+check_kept "--validate file missing" 3 "$MLPTRAIN" -q --validate nosuch.csv -o o/keep.json "$xor"
+printf 'x1,zz\n1,2\n' >nofeat.csv
+check_kept "mlppredict: a feature missing by name" 1 "$MLPPREDICT" -o o/keep.json moons.json nofeat.csv
+printf 'x1,x2\n1,NA\n' >napred.csv
+check_kept "mlppredict: a missing value" 1 "$MLPPREDICT" -o o/keep.json moons.json napred.csv
+
 t "mlppredict -o keeps the mode, follows a symbolic link, and takes /dev/null"
 echo old >o/pm.txt
 chmod 640 o/pm.txt
