@@ -27,10 +27,10 @@ DEPS = libcsv-dev libcjson-dev
 TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev
 
 LIBOBJ = build/cli.o build/columns.o build/csvread.o build/data.o build/metrics.o build/model.o build/modelio.o \
-	build/number.o build/outfile.o build/rng.o build/score.o build/train.o
+	build/number.o build/outfile.o build/plot.o build/rng.o build/score.o build/train.o
 BIN = mlptrain mlppredict
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
-	build/test_data build/test_modelio build/test_score build/test_metrics
+	build/test_data build/test_modelio build/test_score build/test_metrics build/test_plot
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
 SAN_BIN = build/san/mlptrain build/san/mlppredict
