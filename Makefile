@@ -22,15 +22,15 @@ FUZZ_SECONDS = 20
 FUZZ_TEST_SECONDS = 10
 
 # Debian packages: the two libraries; for the tests, mandoc (man-page lint),
-# clang and its runtime (fuzzing), valgrind.
+# clang and its runtime (fuzzing), valgrind, xmllint (the SVG plots).
 DEPS = libcsv-dev libcjson-dev
-TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev
+TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev libxml2-utils
 
-LIBOBJ = build/cli.o build/columns.o build/csvread.o build/data.o build/metrics.o build/model.o build/modelio.o \
-	build/number.o build/outfile.o build/plot.o build/rng.o build/score.o build/train.o
+LIBOBJ = build/cli.o build/columns.o build/csvread.o build/data.o build/history.o build/metrics.o build/model.o build/modelio.o \
+	build/number.o build/outfile.o build/plot.o build/progress.o build/rng.o build/score.o build/train.o
 BIN = mlptrain mlppredict
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
-	build/test_data build/test_modelio build/test_score build/test_metrics build/test_plot
+	build/test_data build/test_modelio build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
 SAN_BIN = build/san/mlptrain build/san/mlppredict
@@ -88,7 +88,7 @@ lint:
 # Fuzz targets: the library built for libFuzzer, one program per parser.
 build/fuzz/%.o: src/%.c
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 -MMD -MP $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJ)
 	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \

@@ -66,6 +66,19 @@ cli_positive(const char *opt, const char *s, double *out, char *err, size_t errl
 }
 
 int
+cli_nonneg(const char *opt, const char *s, double *out, char *err, size_t errlen)
+{
+	double v;
+
+	if (number_parse(s, strlen(s), &v) != NUM_OK || !(v >= 0)) {
+		snprintf(err, errlen, "%s: '%s' is not a number >= 0", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 cli_fraction(const char *opt, const char *s, int closed, double *out, char *err, size_t errlen)
 {
 	double v;

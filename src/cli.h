@@ -20,6 +20,8 @@ void cli_catch_signals(void);
 int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out, char *err, size_t errlen);
 /* Parses a finite number > 0; returns 0, or -1 with a message. */
 int cli_positive(const char *opt, const char *s, double *out, char *err, size_t errlen);
+/* Parses a finite number >= 0; returns 0, or -1 with a message. */
+int cli_nonneg(const char *opt, const char *s, double *out, char *err, size_t errlen);
 /*
  * Parses a number in [0, 1] (closed) or (0, 1) (not closed); returns 0, or
  * -1 with a message.

@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "columns.h"
 #include "data.h"
+#include "history.h"
 #include "model.h"
 #include "modelio.h"
 #include "outfile.h"
+#include "plot.h"
+#include "progress.h"
 #include "rng.h"
 #include "status.h"
 #include "train.h"
@@ -25,12 +28,18 @@
 #define DEFAULT_RATE 0.1
 #define DEFAULT_SEED 1
 #define DEFAULT_HIDDEN 8
+#define DEFAULT_DECAY_EVERY 10
+#define DEFAULT_DECAY_FACTOR 0.5
+#define DEFAULT_TOL 1e-4
+#define HOLDOUT_STREAM UINT64_C(0x5eed0f4a11d0c7a5)	/* seed ^ this: the holdout split's stream */
 
 static const char usage_text[] =
-    "usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]\n"
+    "usage: mlptrain [-HhNqSvVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]\n"
     "                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]\n"
-    "                [--class-weight balanced] [--drop-missing] [--holdout frac]\n"
-    "                [--positive label] [--validate file] [file]\n";
+    "                [--class-weight balanced] [--decay none|inverse|step] [--decay-k k]\n"
+    "                [--decay-every n] [--decay-factor g] [--drop-missing]\n"
+    "                [--history file] [--holdout frac] [--patience n] [--plot file]\n"
+    "                [--positive label] [--tol t] [--validate file] [file]\n";
 
 static const char help_text[] =
     "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"
@@ -39,31 +48,47 @@ static const char help_text[] =
     "writes the model as JSON to standard output or -o.\n"
     "\n"
     "  -d, --delimiter C       field separator: one character, or tab (default ,)\n"
-    "  -e, --epochs N          passes over the data (default 10)\n"
+    "  -e, --epochs N          passes over the data (default 10; with -i, N more)\n"
     "  -H, --header            the first row is a header (default: guessed)\n"
     "  -h, --help              print this help and exit\n"
-    "  -i, --init MODEL        start from MODEL's weights, sizes and standardisation\n"
+    "  -i, --init MODEL        resume from MODEL: its weights, sizes, standardisation,\n"
+    "                          epoch count, rate, schedule and random stream\n"
     "  -l, --layers LIST       layer sizes, inputs first, outputs last, e.g. 4,8,1\n"
     "                          (default: features,8,targets, or the -i model's)\n"
     "  -N, --no-header         the first row is data\n"
     "  -o, --output FILE       write the model to FILE, replaced only when complete\n"
-    "  -q, --quiet             no progress lines on standard error\n"
+    "  -q, --quiet             nothing on standard error but errors\n"
     "  -r, --rate ETA          learning rate (default 0.1)\n"
     "  -s, --seed N            random seed for weights, order and holdout (default 1)\n"
     "  -S, --no-shuffle        visit rows in file order every epoch\n"
     "  -t, --target COLS       target columns: header names or numbers from 1, e.g.\n"
     "                          label or 5 or 4-5 (default: the last nL columns)\n"
+    "  -v, --verbose           more detail: the data and model, each epoch's rate,\n"
+    "                          time and speed\n"
     "  -V, --version           print the version and exit\n"
     "  -w, --weight COL        per-row weights (>= 0) from column COL\n"
     "  -x, --ignore COLS       columns that are neither features nor targets\n"
     "  -Z, --no-standardize    train on raw feature values\n"
     "      --class-weight balanced\n"
     "                          weigh each row by n / (2 n_c) for its class c\n"
+    "      --decay KIND        learning-rate schedule: none (default), inverse:\n"
+    "                          eta / (1 + k t) after t updates, or step:\n"
+    "                          eta g^floor((e - 1) / n) in epoch e\n"
+    "      --decay-k K         k of inverse (default 1 / the training rows)\n"
+    "      --decay-every N     n of step, in epochs (default 10)\n"
+    "      --decay-factor G    g of step, 0 < g < 1 (default 0.5)\n"
     "      --drop-missing      skip rows with a missing value (empty, NA, NaN, ?,\n"
     "                          null, ...) instead of stopping\n"
+    "      --history FILE      write one CSV row per epoch to FILE: loss, accuracy,\n"
+    "                          validation loss and accuracy, rate, seconds\n"
     "      --holdout FRAC      validate on a random FRAC of the rows (stratified)\n"
+    "      --patience N        stop after N epochs without a better validation\n"
+    "                          loss, and keep the best epoch's weights\n"
+    "      --plot FILE         draw the loss curves as an SVG image in FILE\n"
     "      --positive LABEL    the class label that is target 1 (default: the\n"
     "                          greater of the two, in sorted order)\n"
+    "      --tol T             what better means for --patience: lower by more\n"
+    "                          than T (default 0.0001)\n"
     "      --validate FILE     validate on the rows of FILE after every epoch\n"
     "\n"
     "Exit status: 0 success, 1 bad data, 2 usage, 3 I/O error, 4 diverged,\n"
@@ -71,19 +96,32 @@ static const char help_text[] =
 
 enum {
 	OPT_CLASS_WEIGHT = 256,
+	OPT_DECAY,
+	OPT_DECAY_EVERY,
+	OPT_DECAY_FACTOR,
+	OPT_DECAY_K,
 	OPT_DROP_MISSING,
+	OPT_HISTORY,
 	OPT_HOLDOUT,
+	OPT_PATIENCE,
+	OPT_PLOT,
 	OPT_POSITIVE,
+	OPT_TOL,
 	OPT_VALIDATE
 };
 
 static const struct option longopts[] = {
 	{ "class-weight", required_argument, NULL, OPT_CLASS_WEIGHT },
+	{ "decay", required_argument, NULL, OPT_DECAY },
+	{ "decay-every", required_argument, NULL, OPT_DECAY_EVERY },
+	{ "decay-factor", required_argument, NULL, OPT_DECAY_FACTOR },
+	{ "decay-k", required_argument, NULL, OPT_DECAY_K },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "drop-missing", no_argument, NULL, OPT_DROP_MISSING },
 	{ "epochs", required_argument, NULL, 'e' },
 	{ "header", no_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 	{ "ignore", required_argument, NULL, 'x' },
 	{ "init", required_argument, NULL, 'i' },
@@ -92,41 +130,60 @@ static const struct option longopts[] = {
 	{ "no-shuffle", no_argument, NULL, 'S' },
 	{ "no-standardize", no_argument, NULL, 'Z' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "patience", required_argument, NULL, OPT_PATIENCE },
+	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "positive", required_argument, NULL, OPT_POSITIVE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "seed", required_argument, NULL, 's' },
 	{ "target", required_argument, NULL, 't' },
+	{ "tol", required_argument, NULL, OPT_TOL },
 	{ "validate", required_argument, NULL, OPT_VALIDATE },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "weight", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
-struct progress {
-	struct timespec start;
-	uint64_t epochs;
+/* What the epoch callbacks feed: the progress display and the history. */
+struct run {
+	struct progress prog;
+	struct history hist;
 };
 
-static double
-seconds_since(const struct timespec *t0)
+/* Whether two output paths name the same file (the same text, or the same existing file). */
+static int
+same_file(const char *a, const char *b)
 {
-	struct timespec t;
+	struct stat sa, sb;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return a != NULL && b != NULL && strcmp(a, b) == 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Two outputs on one file: 0 for none, 1 history and model, 2 plot and model, 3 history and plot. */
+static size_t
+shared_output(const char *model, const char *hist, const char *plot)
+{
+	return same_file(hist, model) ? 1 : same_file(plot, model) ? 2 : same_file(hist, plot) ? 3 : 0;
 }
 
 static void
-print_epoch(void *ctx, const struct epoch_stats *es)
+on_epoch(void *ctx, const struct epoch_stats *es)
 {
-	struct progress *p = ctx;
-	char val[96] = "";
+	struct run *r = ctx;
 
-	if (es->have_val)
-		snprintf(val, sizeof val, "  val_loss %.6f  val_accuracy %.4f", es->val_loss, es->val_accuracy);
-	fprintf(stderr, "epoch %" PRIu64 "/%" PRIu64 "  loss %.6f  accuracy %.4f%s  time %.2fs\n",
-	    es->epoch, p->epochs, es->loss, es->accuracy, val, seconds_since(&p->start));
+	history_add(&r->hist, es);
+	progress_epoch(&r->prog, es);
+}
+
+static void
+on_rows(void *ctx, const struct row_progress *rp)
+{
+	progress_rows(&((struct run *)ctx)->prog, rp);
 }
 
 /*
@@ -182,6 +239,75 @@ sizes_text(char *buf, size_t len, const size_t *n, int count, size_t first)
 		used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "," : "", l ? n[l] : first);
 }
 
+/*
+ * With -i: the rate and schedule continue from the model's record unless
+ * given; the parameters of the model's schedule carry over when the kind
+ * stays.  The record's absence (a model written by hand) changes nothing.
+ */
+static void
+resume(const struct model *m, struct schedule *s, int given_rate, int given_decay, int given_k,
+    int given_every, int given_factor)
+{
+	if (!m->info.have)
+		return;
+	if (!given_rate)
+		s->rate = m->info.rate;
+	if (!given_decay)
+		s->kind = (enum decay)m->info.decay;
+	if ((int)s->kind != m->info.decay)
+		return;
+	if (!given_k)
+		s->k = m->info.decay_k;
+	if (!given_every)
+		s->every = m->info.decay_every;
+	if (!given_factor)
+		s->factor = m->info.decay_factor;
+}
+
+/* SGD updates an epoch makes: the rows of positive weight. */
+static size_t
+updates_per_epoch(const struct dataset *d)
+{
+	size_t n = 0, r;
+
+	if (d->weight == NULL)
+		return d->rows;
+	for (r = 0; r < d->rows; r++)
+		n += d->weight[r] > 0;
+	return n;
+}
+
+/* -v: what is about to be trained, on one line. */
+static void
+describe(const struct dataset *d, const struct dataset *val, const struct model *m, const struct schedule *s,
+    const char *inname, double holdout, uint64_t done, uint64_t epochs)
+{
+	char sizes[96], sched[96], vtext[96] = "";
+
+	sizes_text(sizes, sizeof sizes, m->n, m->L + 1, m->n[0]);
+	if (s->kind == DECAY_INVERSE)
+		snprintf(sched, sizeof sched, "inverse, k %g", s->k);
+	else if (s->kind == DECAY_STEP)
+		snprintf(sched, sizeof sched, "step, every %" PRIu64 " epochs by %g", s->every, s->factor);
+	else
+		snprintf(sched, sizeof sched, "none");
+	if (val != NULL)
+		snprintf(vtext, sizeof vtext, "; %zu validation rows%s", val->rows, holdout > 0 ? " held out" : "");
+	fprintf(stderr, "mlptrain: %s: %zu training rows%s; layers %s (%zu weights); rate %g, decay %s; "
+	    "epochs %" PRIu64 " to %" PRIu64 "\n", inname, d->rows, vtext, sizes, m->nweights, s->rate, sched,
+	    done + 1, done + epochs);
+}
+
+/* The plot's heading: the data and the layers. */
+static void
+plot_title(char *buf, size_t len, const char *inname, const struct model *m)
+{
+	char sizes[96];
+
+	sizes_text(sizes, sizeof sizes, m->n, m->L + 1, m->n[0]);
+	snprintf(buf, len, "mlptrain %s, layers %s", inname, sizes);
+}
+
 /* Prints "mlptrain: msg" unless msg is empty; returns st. */
 static int
 report(int st, const char *msg)
@@ -204,28 +330,45 @@ int
 main(int argc, char *argv[])
 {
 	char err[ERRLEN] = "", want[96], have[96];
-	const char *outpath = NULL, *initpath = NULL, *valpath = NULL, *inpath, *inname;
+	const char *outpath = NULL, *initpath = NULL, *valpath = NULL, *histpath = NULL, *plotpath = NULL;
+	const char *inpath, *inname;
 	size_t *sizes = NULL, nf, ntargets, j;
 	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
-	double rate = DEFAULT_RATE, train_seconds = 0, holdout = 0, cw[2] = { 1, 1 };
-	int ch, count = 0, quiet = 0, shuffle = 1, standardize = 1, balanced = 0, st = 0;
+	double holdout = 0, cw[2] = { 1, 1 }, train_start, train_seconds;
+	char title[256];
+	uint64_t split = 0;
+	struct curves curves;
+	int ch, count = 0, quiet = 0, verbose = 0, shuffle = 1, standardize = 1, balanced = 0, st = 0;
+	int given_rate = 0, given_seed = 0, given_decay = 0, given_k = 0, given_every = 0, given_factor = 0;
+	int given_tol = 0;
 	struct model *m = NULL;
 	struct dataset *d = NULL, *val = NULL;
 	struct data_opts dopts, vopts;
 	struct colspec target, ignore, weight;
-	struct progress prog;
+	struct run run;
 	struct train_opts topts;
-	struct outfile out;
-	struct rng rng, hrng;
+	struct train_state state;
+	struct train_result res;
+	struct outfile out, plot;
+	struct rng hrng;
 
 	memset(&dopts, 0, sizeof dopts);
+	memset(&topts, 0, sizeof topts);
+	memset(&run, 0, sizeof run);
+	memset(&out, 0, sizeof out);
+	memset(&plot, 0, sizeof plot);
+	topts.sched.kind = DECAY_NONE;
+	topts.sched.rate = DEFAULT_RATE;
+	topts.sched.every = DEFAULT_DECAY_EVERY;
+	topts.sched.factor = DEFAULT_DECAY_FACTOR;
+	topts.tol = DEFAULT_TOL;
 	memset(&target, 0, sizeof target);
 	memset(&ignore, 0, sizeof ignore);
 	memset(&weight, 0, sizeof weight);
 	dopts.ntargets = 1;
 	dopts.delim = ',';
 	dopts.header = DATA_HEADER_GUESS;
-	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:t:w:x:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			dopts.header = 1;
@@ -269,12 +412,17 @@ main(int argc, char *argv[])
 			quiet = 1;
 			break;
 		case 'r':
-			if (cli_positive("-r", optarg, &rate, err, sizeof err) != 0)
+			if (cli_positive("-r", optarg, &topts.sched.rate, err, sizeof err) != 0)
 				goto usage_error;
+			given_rate = 1;
 			break;
 		case 's':
 			if (cli_uint("-s", optarg, 0, UINT64_MAX, &seed, err, sizeof err) != 0)
 				goto usage_error;
+			given_seed = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 't':
 			colspec_free(&target);
@@ -300,6 +448,44 @@ main(int argc, char *argv[])
 				goto usage_error;
 			}
 			balanced = strcmp(optarg, "balanced") == 0;
+			break;
+		case OPT_DECAY:
+			if ((ch = schedule_kind(optarg)) < 0) {
+				snprintf(err, sizeof err, "--decay: '%s' is not none, inverse or step", optarg);
+				goto usage_error;
+			}
+			topts.sched.kind = (enum decay)ch;
+			given_decay = 1;
+			break;
+		case OPT_DECAY_EVERY:
+			if (cli_uint("--decay-every", optarg, 1, 1000000000, &topts.sched.every, err, sizeof err) != 0)
+				goto usage_error;
+			given_every = 1;
+			break;
+		case OPT_DECAY_FACTOR:
+			if (cli_fraction("--decay-factor", optarg, 0, &topts.sched.factor, err, sizeof err) != 0)
+				goto usage_error;
+			given_factor = 1;
+			break;
+		case OPT_DECAY_K:
+			if (cli_nonneg("--decay-k", optarg, &topts.sched.k, err, sizeof err) != 0)
+				goto usage_error;
+			given_k = 1;
+			break;
+		case OPT_HISTORY:
+			histpath = optarg;
+			break;
+		case OPT_PATIENCE:
+			if (cli_uint("--patience", optarg, 1, 1000000000, &topts.patience, err, sizeof err) != 0)
+				goto usage_error;
+			break;
+		case OPT_PLOT:
+			plotpath = optarg;
+			break;
+		case OPT_TOL:
+			if (cli_nonneg("--tol", optarg, &topts.tol, err, sizeof err) != 0)
+				goto usage_error;
+			given_tol = 1;
 			break;
 		case OPT_DROP_MISSING:
 			dopts.drop_missing = 1;
@@ -338,11 +524,33 @@ main(int argc, char *argv[])
 		snprintf(err, sizeof err, "--validate -: standard input is already the training data");
 		goto usage_error;
 	}
-	if (outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0)
+	if (topts.patience > 0 && holdout == 0 && valpath == NULL) {
+		snprintf(err, sizeof err, "--patience watches the validation loss: add --holdout or --validate");
+		goto usage_error;
+	}
+	if (given_tol && topts.patience == 0) {
+		snprintf(err, sizeof err, "--tol goes with --patience");
+		goto usage_error;
+	}
+	if ((j = shared_output(outpath != NULL ? outpath : "-", histpath, plotpath)) > 0) {
+		static const char *const pairs[] = { "", "--history and the model", "--plot and the model",
+			"--history and --plot" };
+
+		snprintf(err, sizeof err, "%s: named for two outputs (%s)", j == 2 ? plotpath : histpath, pairs[j]);
+		goto usage_error;
+	}
+	if ((outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0) ||
+	    (histpath != NULL && (st = outfile_check(histpath, err, sizeof err)) != 0) ||
+	    (plotpath != NULL && (st = outfile_check(plotpath, err, sizeof err)) != 0))
 		goto done;
 	if (initpath != NULL) {
 		if ((st = model_load(initpath, &m, err, sizeof err)) != 0)
 			goto done;
+		if (m->info.bad != NULL) {	/* what to resume from is unreadable */
+			snprintf(err, sizeof err, "%s", m->info.bad);
+			st = ST_DATA;
+			goto done;
+		}
 		if (sizes != NULL && (count != m->L + 1 || memcmp(sizes, m->n, (size_t)count * sizeof *sizes) != 0)) {
 			sizes_text(want, sizeof want, sizes, count, sizes[0]);
 			sizes_text(have, sizeof have, m->n, m->L + 1, m->n[0]);
@@ -363,6 +571,16 @@ main(int argc, char *argv[])
 			dopts.classes_from = initpath;
 		} else if (m->n[m->L] == 1 && m->info.have)
 			dopts.numbers_only = dopts.positive == NULL;
+		resume(m, &topts.sched, given_rate, given_decay, given_k, given_every, given_factor);
+		given_k |= topts.sched.kind == DECAY_INVERSE && m->info.have && m->info.decay == DECAY_INVERSE;
+	}
+	if (given_k && topts.sched.kind != DECAY_INVERSE) {
+		snprintf(err, sizeof err, "--decay-k goes with --decay inverse");
+		goto usage_error;
+	}
+	if ((given_every || given_factor) && topts.sched.kind != DECAY_STEP) {
+		snprintf(err, sizeof err, "--decay-%s goes with --decay step", given_every ? "every" : "factor");
+		goto usage_error;
 	}
 	ntargets = m != NULL ? m->n[m->L] : sizes != NULL ? sizes[count - 1] : 1;
 	if (dopts.positive != NULL && dopts.target == NULL && ntargets > 1) {
@@ -424,16 +642,28 @@ main(int argc, char *argv[])
 		if ((st = read_csv(valpath, &vopts, quiet, &val, err, sizeof err)) != 0)
 			goto done;
 	} else if (holdout > 0) {
-		rng_seed(&hrng, seed ^ UINT64_C(0x5eed0f4a11d0c7a5));	/* not the stream of the weights */
+		rng_seed(&hrng, seed ^ HOLDOUT_STREAM);	/* not the stream of the weights */
+		if (m != NULL && !given_seed && m->info.have_split)
+			hrng = (struct rng){ m->info.split };	/* the split the model was trained with */
+		split = hrng.state;
 		if ((st = data_holdout(d, holdout, &hrng, &val, err, sizeof err)) != 0)
 			goto done;
 	}
 	if (balanced && (st = data_balance(d, cw, inname, err, sizeof err)) != 0)
 		goto done;
+	if (topts.sched.kind == DECAY_INVERSE && !given_k)
+		topts.sched.k = 1 / (double)(updates_per_epoch(d) > 0 ? updates_per_epoch(d) : 1);
 
 	st = ST_NOMEM;
 	snprintf(err, sizeof err, "out of memory");
-	rng_seed(&rng, seed);
+	memset(&state, 0, sizeof state);
+	rng_seed(&state.rng, seed);
+	if (m != NULL && m->info.have) {
+		state.epochs = m->info.epochs;
+		state.updates = m->info.updates;
+		if (!given_seed && m->info.have_rng)
+			state.rng.state = m->info.rng;	/* the order continues the model's stream */
+	}
 	if (m == NULL) {
 		if (sizes == NULL) {
 			count = 3;
@@ -453,7 +683,7 @@ main(int argc, char *argv[])
 			    w, w * sizeof(double) >> 20);
 			goto done;
 		}
-		model_init_glorot(m, &rng);
+		model_init_glorot(m, &state.rng);
 	}
 	if (d->names != NULL && m->features == NULL &&
 	    (copy_names(d->names, nf, &m->features) != 0 ||
@@ -464,35 +694,64 @@ main(int argc, char *argv[])
 	if (train_prepare(m, d, standardize) != 0 || (val != NULL && train_prepare(m, val, 0) != 0))
 		goto done;
 
-	memset(&topts, 0, sizeof topts);
+	if ((st = history_open(&run.hist, histpath, val != NULL, initpath != NULL ? state.epochs : 0,
+	    err, sizeof err)) != 0)
+		goto done;
+	if (verbose && !quiet)
+		describe(d, val, m, &topts.sched, inname, holdout, state.epochs, epochs);
+
 	topts.epochs = epochs;
-	topts.rate = rate;
 	topts.shuffle = shuffle;
 	topts.val = val;
 	topts.stop = &cli_stop;
-	topts.on_epoch = quiet ? NULL : print_epoch;
-	topts.ctx = &prog;
-	prog.epochs = epochs;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	if ((st = train(m, d, &topts, &rng, err, sizeof err)) != 0) {
+	topts.on_epoch = on_epoch;
+	topts.ctx = &run;
+	progress_start(&run.prog, stderr, quiet, verbose, state.epochs + 1, state.epochs + epochs, d->rows);
+	if (run.prog.tty)
+		topts.on_rows = on_rows;
+	train_start = run.prog.start;
+	if ((st = train(m, d, &topts, &state, &res, err, sizeof err)) != 0) {
 		if (st >= ST_INTERRUPTED)
 			strncat(err, "; no model written", sizeof err - strlen(err) - 1);
 		goto done;
 	}
-	train_seconds = seconds_since(&prog.start);
+	train_seconds = progress_now() - train_start;
+	if (!quiet && res.stopped)
+		fprintf(stderr, "mlptrain: stopped after epoch %" PRIu64 ": val_loss not better than %.6f (epoch %"
+		    PRIu64 ") by more than %g for %" PRIu64 " epochs; keeping epoch %" PRIu64 "\n", res.last_epoch,
+		    res.best_loss, res.best_epoch, topts.tol, topts.patience, res.best_epoch);
+	else if (!quiet && topts.patience > 0 && res.best_epoch > 0 && res.best_epoch != res.last_epoch)
+		fprintf(stderr, "mlptrain: the epochs ran out at %" PRIu64 "; keeping epoch %" PRIu64
+		    ", the best (val_loss %.6f)\n", res.last_epoch, res.best_epoch, res.best_loss);
+
 	st = ST_NOMEM;
 	snprintf(err, sizeof err, "out of memory");
 	m->info.have = 1;
 	m->info.rows = d->rows;
-	m->info.epochs = epochs;
-	m->info.rate = rate;
-	m->info.seed = seed;
+	m->info.epochs = state.epochs;
+	m->info.updates = state.updates;
+	m->info.rate = topts.sched.rate;
+	m->info.decay = topts.sched.kind;
+	m->info.decay_k = topts.sched.k;
+	m->info.decay_every = topts.sched.every;
+	m->info.decay_factor = topts.sched.factor;
+	if (given_seed || initpath == NULL) {	/* else the model's, when it says */
+		m->info.have_seed = 1;
+		m->info.seed = seed;
+	}
+	m->info.have_rng = 1;
+	m->info.rng = state.rng.state;
 	m->info.shuffle = shuffle;
 	m->info.from_model = initpath != NULL;
 	m->info.dropped = d->dropped;
 	m->info.balanced = balanced;
 	m->info.class_weight[0] = cw[0];
 	m->info.class_weight[1] = cw[1];
+	m->info.patience = topts.patience;
+	m->info.tol = topts.tol;
+	m->info.best_epoch = res.best_epoch;
+	m->info.last_epoch = res.last_epoch;
+	m->info.stopped = res.stopped;
 	free(m->info.weight_column);
 	m->info.weight_column = NULL;
 	if (dopts.weight != NULL && copy_str(d->weight_name != NULL ? d->weight_name : weight.arg,
@@ -500,35 +759,57 @@ main(int argc, char *argv[])
 		goto done;
 	if (train_evaluate(m, d, &m->info.loss, &m->info.accuracy) != 0)
 		goto done;
+	free(m->info.val_file);
+	m->info.val_file = NULL;
+	m->info.have_val = val != NULL;
+	m->info.have_split = val != NULL && holdout > 0;
+	m->info.split = split;
 	if (val != NULL) {
-		m->info.have_val = 1;
 		m->info.val_rows = val->rows;
 		m->info.holdout = holdout;
-		free(m->info.val_file);
-		m->info.val_file = NULL;
 		if (copy_str(valpath, &m->info.val_file) != 0 ||
 		    train_evaluate(m, val, &m->info.val_loss, &m->info.val_accuracy) != 0)
 			goto done;
 	}
 
+	/* The files: each is complete or left as it was. */
+	plot_title(title, sizeof title, inname, m);
+	memset(&curves, 0, sizeof curves);
+	curves.n = history_points(&run.hist, &curves.epoch, &curves.train, &curves.val);
+	curves.best = (double)res.best_epoch;
+	curves.title = title;
 	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
 		goto done;
 	if ((st = model_write(out.fp, m)) != 0) {
-		outfile_abort(&out);
 		snprintf(err, sizeof err, "%s: %s", out.name, st == ST_NOMEM ? "out of memory" : "write error");
 		goto done;
 	}
-	if ((st = outfile_commit(&out, err, sizeof err)) != 0)
+	if (plotpath != NULL) {
+		if ((st = outfile_open(&plot, plotpath, err, sizeof err)) != 0)
+			goto done;
+		if (plot_svg(plot.fp, &curves) != 0) {
+			snprintf(err, sizeof err, "%s: write error", plot.name);
+			st = ST_IO;
+			goto done;
+		}
+	}
+	if ((st = outfile_commit(&out, err, sizeof err)) != 0 ||
+	    (st = history_close(&run.hist, 1, err, sizeof err)) != 0 ||
+	    (plotpath != NULL && (st = outfile_commit(&plot, err, sizeof err)) != 0))
 		goto done;
 	if (!quiet) {
-		char vtext[96] = "";
+		char vtext[96] = "", btext[48] = "";
 
+		progress_plot(&run.prog, &run.hist, title);
 		if (val != NULL)
 			snprintf(vtext, sizeof vtext, "  val_loss %.6f  val_accuracy %.4f",
 			    m->info.val_loss, m->info.val_accuracy);
-		fprintf(stderr, "final  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  training %.0f rows/s\n",
-		    m->info.loss, m->info.accuracy, vtext, d->rows, seconds_since(&prog.start),
-		    train_seconds > 0 ? (double)d->rows * (double)epochs / train_seconds : 0.0);
+		if (res.best_epoch > 0)
+			snprintf(btext, sizeof btext, "  best_epoch %" PRIu64, res.best_epoch);
+		fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
+		    "training %.0f rows/s\n", res.last_epoch, btext, m->info.loss, m->info.accuracy, vtext, d->rows,
+		    progress_now() - train_start, train_seconds > 0 ?
+		    (double)d->rows * (double)(res.last_epoch - run.prog.first + 1) / train_seconds : 0.0);
 	}
 	err[0] = '\0';
 	st = 0;
@@ -537,6 +818,12 @@ main(int argc, char *argv[])
 usage_error:
 	st = ST_USAGE;
 done:
+	if (out.fp != NULL)
+		outfile_abort(&out);
+	if (plot.fp != NULL)
+		outfile_abort(&plot);
+	history_free(&run.hist);
+	progress_clear(&run.prog);
 	model_free(m);
 	data_free(d);
 	data_free(val);

@@ -92,6 +92,7 @@ model_free(struct model *m)
 	if (m->classes != NULL)
 		free_names(m->classes, 2);
 	free(m->info.weight_column);
+	free(m->info.bad);
 	free(m->info.val_file);
 	free(m->mean);
 	free(m->std);

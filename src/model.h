@@ -20,26 +20,48 @@
 #define MODEL_MAX_LAYERS 1000		/* largest L accepted */
 #define MODEL_MAX_WEIGHTS ((size_t)1 << 31)	/* largest total weight count */
 
-/* How the model was trained: recorded in the model file, for information. */
+/*
+ * How the model was trained: recorded in the model file under "training".
+ * The reader fills in what a resumed run (mlptrain -i) continues from:
+ * epochs, updates, rate and schedule, seed and rng, shuffle, split; the
+ * rest is for information.  A "training" object the reader cannot use does
+ * not make the model unreadable (mlppredict does not need it): `bad` says
+ * why, for mlptrain -i to refuse it.
+ */
 struct train_info {
+	int have;		/* 0 until training (or the reader) filled it in */
+	char *bad;		/* the reader's message when "training" was not as written; owned */
 	size_t rows;
-	uint64_t epochs;
-	double rate;
+	uint64_t epochs;	/* epochs the weights have seen, over every run */
+	uint64_t updates;	/* SGD updates they have seen */
+	double rate;		/* eta */
+	int decay;		/* enum decay (train.h), with its parameters: */
+	double decay_k;		/* DECAY_INVERSE */
+	uint64_t decay_every;	/* DECAY_STEP */
+	double decay_factor;	/* DECAY_STEP */
+	int have_seed;		/* 1 when seed is known (the reader: when it is below 2^53) */
 	uint64_t seed;
+	int have_rng;		/* 1 when rng holds the state the next epoch's order starts from */
+	uint64_t rng;
 	int shuffle;
 	int from_model;		/* started from --init rather than a random draw */
 	double loss;		/* mean log loss of the final model on the training rows */
 	double accuracy;
-	int have;		/* 0 until training filled it in */
 	char *weight_column;	/* the -w column's name (or "column N"), or NULL; owned */
 	int balanced;		/* --class-weight balanced, with these weights of targets 0 and 1: */
 	double class_weight[2];
 	size_t dropped;		/* rows skipped for missing values */
 	int have_val;		/* 1 with validation rows: */
 	size_t val_rows;
-	double holdout;		/* the fraction held out, or 0 when they came from a file: */
+	double holdout;		/* the fraction held out, with the state the split was drawn from, */
+	uint64_t split;
+	int have_split;		/* (have_split 1) or 0 when they came from a file: */
 	char *val_file;		/* its name; owned */
 	double val_loss, val_accuracy;
+	uint64_t patience;	/* > 0 with early stopping: */
+	double tol;
+	uint64_t best_epoch, last_epoch;	/* the epoch kept, the last one run */
+	int stopped;		/* 1 when patience ran out */
 };
 
 struct model {

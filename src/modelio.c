@@ -14,6 +14,7 @@
 #include "modelio.h"
 #include "number.h"
 #include "status.h"
+#include "train.h"
 
 /* ---- writing ---- */
 
@@ -80,6 +81,16 @@ integer(uint64_t v)
 	return cJSON_CreateRaw(buf);
 }
 
+/* A 64-bit state as 16 hex digits in a string: JSON numbers are doubles. */
+static cJSON *
+hex(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%016" PRIx64, v);
+	return cJSON_CreateString(buf);
+}
+
 static cJSON *
 validation_object(const struct train_info *in)
 {
@@ -89,8 +100,26 @@ validation_object(const struct train_info *in)
 	    !add(v, "rows", integer(in->val_rows)) ||
 	    (in->val_file != NULL ? !add(v, "file", cJSON_CreateString(in->val_file)) :
 	    !add(v, "holdout", exact_number(in->holdout))) ||
+	    (in->have_split && !add(v, "split", hex(in->split))) ||
 	    !add(v, "loss", exact_number(in->val_loss)) ||
 	    !add(v, "accuracy", exact_number(in->val_accuracy))) {
+		cJSON_Delete(v);
+		return NULL;
+	}
+	return v;
+}
+
+static cJSON *
+early_stopping_object(const struct train_info *in)
+{
+	cJSON *v = cJSON_CreateObject();
+
+	if (v == NULL ||
+	    !add(v, "patience", integer(in->patience)) ||
+	    !add(v, "tol", exact_number(in->tol)) ||
+	    !add(v, "best_epoch", integer(in->best_epoch)) ||
+	    !add(v, "last_epoch", integer(in->last_epoch)) ||
+	    !add(v, "stopped", cJSON_CreateBool(in->stopped))) {
 		cJSON_Delete(v);
 		return NULL;
 	}
@@ -101,12 +130,17 @@ static cJSON *
 training_object(const struct train_info *in)
 {
 	cJSON *t = cJSON_CreateObject();
-
 	if (t == NULL ||
 	    !add(t, "rows", integer(in->rows)) ||
 	    !add(t, "epochs", integer(in->epochs)) ||
+	    !add(t, "updates", integer(in->updates)) ||
 	    !add(t, "rate", exact_number(in->rate)) ||
-	    !add(t, "seed", integer(in->seed)) ||
+	    !add(t, "decay", cJSON_CreateString(schedule_name((enum decay)in->decay))) ||
+	    (in->decay == DECAY_INVERSE && !add(t, "decay_k", exact_number(in->decay_k))) ||
+	    (in->decay == DECAY_STEP && (!add(t, "decay_every", integer(in->decay_every)) ||
+	    !add(t, "decay_factor", exact_number(in->decay_factor)))) ||
+	    (in->have_seed && !add(t, "seed", integer(in->seed))) ||
+	    (in->have_rng && !add(t, "rng", hex(in->rng))) ||
 	    !add(t, "shuffle", cJSON_CreateBool(in->shuffle)) ||
 	    !add(t, "init", cJSON_CreateString(in->from_model ? "model" : "glorot-uniform")) ||
 	    !add(t, "loss", exact_number(in->loss)) ||
@@ -114,7 +148,8 @@ training_object(const struct train_info *in)
 	    (in->weight_column != NULL && !add(t, "weight_column", cJSON_CreateString(in->weight_column))) ||
 	    (in->balanced && !add(t, "class_weight", number_array(in->class_weight, 2))) ||
 	    (in->dropped > 0 && !add(t, "dropped_rows", integer(in->dropped))) ||
-	    (in->have_val && !add(t, "validation", validation_object(in)))) {
+	    (in->have_val && !add(t, "validation", validation_object(in))) ||
+	    (in->patience > 0 && !add(t, "early_stopping", early_stopping_object(in)))) {
 		cJSON_Delete(t);
 		return NULL;
 	}
@@ -434,6 +469,129 @@ get_standardize(struct rd *r, const cJSON *o, struct model *m)
 	return st;
 }
 
+/*
+ * An optional whole number in 0..max under key of o (o being at path where);
+ * *out is left alone when absent.
+ */
+static int
+get_count(struct rd *r, const cJSON *o, const char *where, const char *key, double max, uint64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char path[64], why[64];
+
+	if (v == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s.%s", where, key);
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= max) ||
+	    v->valuedouble != floor(v->valuedouble)) {
+		snprintf(why, sizeof why, "a whole number from 0 to %.0f", max);
+		return bad(r, "%s is not %s", path, why);
+	}
+	*out = (uint64_t)v->valuedouble;
+	return 0;
+}
+
+/* An optional number in [lo, hi] (lo excluded when open) under key of o. */
+static int
+get_in(struct rd *r, const cJSON *o, const char *where, const char *key, double lo, int open, double hi, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char path[64], why[96];
+
+	if (v == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s.%s", where, key);
+	if (!cJSON_IsNumber(v) || !(open ? v->valuedouble > lo : v->valuedouble >= lo) || !(v->valuedouble <= hi)) {
+		if (isinf(hi))
+			snprintf(why, sizeof why, "a finite number %s %g", open ? "above" : ">=", lo);
+		else
+			snprintf(why, sizeof why, "a number %s %g %s %g", open ? "above" : "from", lo,
+			    open ? "and at most" : "to", hi);
+		return bad(r, "%s is not %s", path, why);
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+/* An optional 64-bit state written by hex() under key of o; *have says whether it was there. */
+static int
+get_hex(struct rd *r, const cJSON *o, const char *where, const char *key, uint64_t *out, int *have)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char path[64];
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s.%s", where, key);
+	if (!cJSON_IsString(v) || strlen(v->valuestring) != 16)
+		return bad(r, "%s is %s, expected 16 hex digits in a string", path, "something else");
+	*out = 0;
+	for (i = 0; i < 16; i++) {
+		char c = v->valuestring[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			return bad(r, "%s is %s, expected 16 hex digits in a string", path, "something else");
+		*out = *out << 4 | (uint64_t)d;
+	}
+	*have = 1;
+	return 0;
+}
+
+/*
+ * "training": absent, or an object; the reader keeps what a resumed run
+ * continues from (train_info in model.h), checked, and skips the rest.
+ */
+static int
+get_training(struct rd *r, const cJSON *t, struct model *m)
+{
+	struct train_info *in = &m->info;
+	const cJSON *v, *val;
+	double seed = -1, max = 9007199254740992.0;	/* 2^53: every whole number below is exact */
+	int kind, st;
+
+	if (t == NULL)
+		return 0;
+	if (!cJSON_IsObject(t))
+		return bad(r, "%s is %s, expected an object", "training", "not an object");
+	in->rate = 0.1;
+	in->shuffle = 1;
+	in->decay_every = 1;
+	in->decay_factor = 1;
+	if ((st = get_count(r, t, "training", "epochs", max, &in->epochs)) != 0 ||
+	    (st = get_count(r, t, "training", "updates", max, &in->updates)) != 0 ||
+	    (st = get_in(r, t, "training", "rate", 0, 1, HUGE_VAL, &in->rate)) != 0 ||
+	    (st = get_in(r, t, "training", "decay_k", 0, 0, HUGE_VAL, &in->decay_k)) != 0 ||
+	    (st = get_count(r, t, "training", "decay_every", max, &in->decay_every)) != 0 ||
+	    (st = get_in(r, t, "training", "decay_factor", 0, 1, 1, &in->decay_factor)) != 0 ||
+	    (st = get_in(r, t, "training", "seed", 0, 0, HUGE_VAL, &seed)) != 0 ||
+	    (st = get_hex(r, t, "training", "rng", &in->rng, &in->have_rng)) != 0)
+		return st;
+	if (in->decay_every == 0)
+		return bad(r, "%s is %s, expected a whole number from 1", "training.decay_every", "0");
+	in->have_seed = seed >= 0 && seed < max && seed == floor(seed);
+	in->seed = in->have_seed ? (uint64_t)seed : 0;
+	if ((v = cJSON_GetObjectItemCaseSensitive(t, "decay")) != NULL) {
+		if (!cJSON_IsString(v) || (kind = schedule_kind(v->valuestring)) < 0)
+			return bad(r, "%s is %s, expected \"none\", \"inverse\" or \"step\"", "training.decay",
+			    "something else");
+		in->decay = kind;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(t, "shuffle")) != NULL) {
+		if (!cJSON_IsBool(v))
+			return bad(r, "%s is %s, expected true or false", "training.shuffle", "not a boolean");
+		in->shuffle = cJSON_IsTrue(v);
+	}
+	if ((val = cJSON_GetObjectItemCaseSensitive(t, "validation")) != NULL && cJSON_IsObject(val)) {
+		if ((st = get_hex(r, val, "training.validation", "split", &in->split, &in->have_split)) != 0 ||
+		    (st = get_in(r, val, "training.validation", "holdout", 0, 0, 1, &in->holdout)) != 0)
+			return st;
+	}
+	in->have = 1;
+	return 0;
+}
+
 /* Whether text[0..len-1] stops inside a string, an object or an array. */
 static int
 truncated(const char *text, size_t len)
@@ -529,7 +687,8 @@ int
 model_parse(const char *text, size_t len, const char *name, struct model **out,
     char *err, size_t errlen)
 {
-	struct rd r = { name, err, errlen };
+	char terr[ERRLEN];
+	struct rd r = { name, err, errlen }, tr = { name, terr, sizeof terr };
 	const char *end = NULL;
 	const cJSON *v;
 	cJSON *root;
@@ -583,6 +742,13 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", m->n[m->L], &m->targets)) != 0 ||
 	    (st = get_classes(&r, cJSON_GetObjectItemCaseSensitive(root, "classes"), m)) != 0)
 		goto done;
+	if (get_training(&tr, cJSON_GetObjectItemCaseSensitive(root, "training"), m) != 0) {
+		memset(&m->info, 0, sizeof m->info);
+		if ((m->info.bad = strdup(terr)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			st = ST_NOMEM;
+		}
+	}
 done:
 	cJSON_Delete(root);
 	free(n);

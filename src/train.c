@@ -2,13 +2,16 @@
  * The SGD loop.  Each sample goes through the lecture's five steps: forward
  * pass, delta_out = y - t, back-propagated deltas, gradient, update; the
  * last four in one pass over the weights (model_train_step), which gives the
- * same weights as model_backward followed by model_sgd_step.
+ * same weights as model_backward followed by model_sgd_step.  Around it: the
+ * learning-rate schedule, the epoch's statistics, and early stopping, which
+ * keeps a copy of the best epoch's weights.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "status.h"
 #include "train.h"
@@ -41,79 +44,178 @@ train_prepare(struct model *m, struct dataset *d, int standardize)
 	return 0;
 }
 
+static const char *const decay_names[] = { "none", "inverse", "step" };
+
+const char *
+schedule_name(enum decay kind)
+{
+	return decay_names[kind];
+}
+
+int
+schedule_kind(const char *name)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(name, decay_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+double
+schedule_rate(const struct schedule *s, uint64_t e, uint64_t t)
+{
+	uint64_t steps;
+
+	switch (s->kind) {
+	case DECAY_INVERSE:
+		return s->rate / (1 + s->k * (double)t);
+	case DECAY_STEP:
+		steps = (e - 1) / s->every;	/* floor((e - 1) / n) */
+		return s->rate * pow(s->factor, (double)steps);
+	default:
+		return s->rate;
+	}
+}
+
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The weights and state of the best epoch so far, kept with o->patience. */
+struct best {
+	double *w;
+	struct train_state s;
+};
+
 int
 train(struct model *m, const struct dataset *d, const struct train_opts *o,
-    struct rng *r, char *err, size_t errlen)
+    struct train_state *state, struct train_result *res, char *err, size_t errlen)
 {
 	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k;
 	const double *wt = d->weight;
+	int inverse = o->sched.kind == DECAY_INVERSE;
 	struct epoch_stats es;
+	struct row_progress rp;
+	struct best best = { NULL, { 0, 0, { 0 } } };
 	struct work *ws;
-	double *x, sum, hits, s, wsum;
-	uint64_t e;
+	double *x, sum, hits, s, wsum, rate, t0, monitor;
+	uint64_t e, last = state->epochs + o->epochs, since_best = 0, updates = state->updates;
+	void (*on_rows)(void *, const struct row_progress *) = o->on_rows;
 	int st = 0;
 
+	memset(res, 0, sizeof *res);
+	res->last_epoch = state->epochs;
+	res->best_loss = HUGE_VAL;
 	idx = malloc(d->rows * sizeof *idx);
 	ws = work_new(m);
-	if (idx == NULL || ws == NULL) {
+	if (o->patience > 0)
+		best.w = malloc(m->nweights * sizeof *best.w);
+	if (idx == NULL || ws == NULL || (o->patience > 0 && best.w == NULL)) {
 		snprintf(err, errlen, "out of memory");
 		st = ST_NOMEM;
 		goto done;
 	}
 	for (k = 0; k < d->rows; k++)
 		idx[k] = k;
-	for (e = 1; e <= o->epochs; e++) {
-		if (o->shuffle)
-			rng_shuffle(r, idx, d->rows);
+	for (e = state->epochs + 1; e <= last; e++) {
+		t0 = now();
+		if (o->shuffle) {
+			/* from file order every time, so the order depends on the stream alone: resumable */
+			for (k = 0; k < d->rows; k++)
+				idx[k] = k;
+			rng_shuffle(&state->rng, idx, d->rows);
+		}
 		sum = 0;
 		hits = 0;
 		wsum = 0;
+		rate = schedule_rate(&o->sched, e, updates);
+		es.rate = rate;
 		for (k = 0; k < d->rows; k++) {
 			if (o->stop != NULL && *o->stop) {
 				snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
 				st = *o->stop;
 				goto done;
 			}
+			if (on_rows != NULL && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
+				rp.epoch = e;
+				rp.done = k;
+				rp.rows = d->rows;
+				rp.loss = wt == NULL ? sum / (double)k : wsum > 0 ? sum / wsum : 0;
+				on_rows(o->ctx, &rp);
+			}
 			x = d->x_mem + idx[k] * d->cols;
+			if (inverse)
+				rate = schedule_rate(&o->sched, e, updates);
 			model_forward(m, ws, x);
 			if (wt == NULL) {
 				sum += model_loss_fast(m, ws, x + f);
 				hits += (double)model_hits(m, ws, x + f);
-				model_train_step(m, ws, x + f, o->rate);
+				model_train_step(m, ws, x + f, rate);
 			} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
 				sum += s * model_loss_fast(m, ws, x + f);
 				hits += s * (double)model_hits(m, ws, x + f);
 				wsum += s;
-				model_train_step(m, ws, x + f, o->rate * s);
-			}
+				model_train_step(m, ws, x + f, rate * s);
+			} else
+				continue;	/* weight 0: no update */
+			updates++;
 		}
+		state->updates = updates;
 		if (wt == NULL)
 			wsum = (double)d->rows;
 		sum /= wsum;
 		if (!isfinite(sum) || !model_finite(m)) {
 			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
 			    "try a smaller learning rate than -r %g%s", e, isfinite(sum) ? "weights" : "loss",
-			    o->rate, m->mean == NULL ? ", or leave standardisation on" : "");
+			    o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
 			st = ST_DIVERGED;
 			goto done;
 		}
-		if (o->on_epoch != NULL) {
-			memset(&es, 0, sizeof es);
-			es.epoch = e;
-			es.loss = sum;
-			es.accuracy = hits / (wsum * (double)nout);
-			if (o->val != NULL) {
-				es.have_val = 1;
-				if ((st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
-					snprintf(err, errlen, "out of memory");
-					goto done;
-				}
-			}
-			o->on_epoch(o->ctx, &es);
+		state->epochs = e;
+		res->last_epoch = e;
+		es.epoch = e;
+		es.loss = sum;
+		es.accuracy = hits / (wsum * (double)nout);
+		es.have_val = o->val != NULL;
+		es.val_loss = es.val_accuracy = 0;
+		if (o->val != NULL && (st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto done;
 		}
+		monitor = o->val != NULL ? es.val_loss : es.loss;
+		es.best = monitor < res->best_loss - o->tol;
+		if (es.best) {
+			res->best_epoch = e;
+			res->best_loss = monitor;
+			since_best = 0;
+			if (best.w != NULL) {
+				memcpy(best.w, m->w_mem, m->nweights * sizeof *best.w);
+				best.s = *state;
+			}
+		} else
+			since_best++;
+		es.seconds = now() - t0;
+		if (o->on_epoch != NULL)
+			o->on_epoch(o->ctx, &es);
+		if (o->patience > 0 && since_best >= o->patience) {
+			res->stopped = e < last;
+			break;
+		}
+	}
+	if (best.w != NULL && res->best_epoch > 0) {
+		memcpy(m->w_mem, best.w, m->nweights * sizeof *best.w);
+		*state = best.s;
 	}
 done:
 	free(idx);
+	free(best.w);
 	work_free(ws);
 	return st;
 }

@@ -327,7 +327,7 @@ moons=$DATA/moons.csv
 blobs=$DATA/blobs4.csv
 multi=$DATA/multi.csv
 
-usage_train1='usage: mlptrain [-HhNqSVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
+usage_train1='usage: mlptrain [-HhNqSvVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
 usage_train2='                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]'
 usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]'
 

@@ -193,7 +193,7 @@ t "--validate: val_loss and val_accuracy in every epoch line and in the model"
 expect_status 0 "$MLPTRAIN" -e 3 --validate val.csv base.csv && cp "$tmp/out" v.json
 [ "$(grep -c -E '^epoch [0-9]+/3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  time ' "$tmp/err")" = 3 ] ||
 	fail "three epoch lines with val_loss and val_accuracy expected:" "$(cat "$tmp/err")"
-expect_err_match "final  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
+expect_err_match "final  epochs 3  best_epoch [1-3]  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
 json_is .training.validation.rows v.json 40
 json_is .training.validation.file v.json '"val.csv"'
 

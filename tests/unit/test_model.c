@@ -228,20 +228,27 @@ xor_learned(void)
 {
 	double rows[] = { 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0 };
 	size_t sizes[] = { 2, 4, 1 }, k;
-	struct dataset d = { 4, 3, 1, rows, NULL };
-	struct train_opts o = { 3000, 0.5, 1, NULL, NULL, NULL };
+	struct dataset d = { 4, 3, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
 	struct model *m = model_new(sizes, 2);
 	struct work *ws = work_new(m);
 	char err[256];
 	double loss, acc;
-	struct rng r;
 
-	rng_seed(&r, 1);
-	model_init_glorot(m, &r);
+	memset(&o, 0, sizeof o);
+	o.epochs = 3000;
+	o.sched.rate = 0.5;
+	o.shuffle = 1;
+	memset(&st, 0, sizeof st);
+	rng_seed(&st.rng, 1);
+	model_init_glorot(m, &st.rng);
 	CHECK(train_prepare(m, &d, 1) == 0);
 	CHECK(m->mean[0] == 0.5 && m->std[0] == 0.5);
 	CHECK(rows[0] == -1 && rows[4] == 1);	/* standardised in place */
-	CHECK(train(m, &d, &o, &r, err, sizeof err) == 0);
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK(st.epochs == 3000 && st.updates == 3000 * 4 && res.last_epoch == 3000 && !res.stopped);
 	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
 	CHECK_MSG(acc == 1 && loss < 0.05, "accuracy %g, loss %g", acc, loss);
 	for (k = 0; k < 4; k++) {
@@ -258,16 +265,21 @@ divergence(void)
 {
 	double rows[] = { 1e6, 0, -1e6, 1, 2e6, 1 };
 	size_t sizes[] = { 1, 1 };
-	struct dataset d = { 3, 2, 1, rows, NULL };
-	struct train_opts o = { 50, 1e300, 0, NULL, NULL, NULL };
+	struct dataset d = { 3, 2, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
 	struct model *m = model_new(sizes, 1);
 	char err[256];
-	struct rng r;
 
-	rng_seed(&r, 1);
-	model_init_glorot(m, &r);
+	memset(&o, 0, sizeof o);
+	o.epochs = 50;
+	o.sched.rate = 1e300;
+	memset(&st, 0, sizeof st);
+	rng_seed(&st.rng, 1);
+	model_init_glorot(m, &st.rng);
 	CHECK(train_prepare(m, &d, 0) == 0);
-	CHECK(train(m, &d, &o, &r, err, sizeof err) == ST_DIVERGED);
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == ST_DIVERGED);
 	CHECK_MSG(strstr(err, "diverged in epoch") != NULL && strstr(err, "-r") != NULL, "%s", err);
 	model_free(m);
 }

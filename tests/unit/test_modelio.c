@@ -85,13 +85,20 @@ train_save_load_predict(void)
 {
 	static double rows[40 * 3];
 	size_t sizes[] = { 2, 5, 1 }, k, same = 0;
-	struct dataset d = { 40, 3, 1, rows, NULL };
-	struct train_opts o = { 20, 0.3, 1, NULL, NULL, NULL };
+	struct dataset d = { 40, 3, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
 	struct model *m = model_new(sizes, 2), *back;
 	struct work *ws = work_new(m), *ws2;
 	double raw[2], x[2], want;
 	char *text = NULL, err[256];
 	struct rng r;
+
+	memset(&o, 0, sizeof o);
+	o.epochs = 20;
+	o.sched.rate = 0.3;
+	o.shuffle = 1;
 
 	rng_seed(&r, 5);
 	for (k = 0; k < 40; k++) {
@@ -101,7 +108,9 @@ train_save_load_predict(void)
 	}
 	model_init_glorot(m, &r);
 	CHECK(train_prepare(m, &d, 1) == 0);
-	CHECK(train(m, &d, &o, &r, err, sizeof err) == 0);
+	memset(&st, 0, sizeof st);
+	st.rng = r;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
 	back = round_trip(m, &text);
 	ws2 = work_new(back);
 	/* the training code's probability on the prepared row, and the loaded model's on a fresh raw row */
@@ -234,11 +243,111 @@ refused(void)
 	}
 }
 
+/* "training": what -i resumes from is read back exactly; the rest is for information. */
+static void
+training_read_back(void)
+{
+	size_t sizes[] = { 2, 1 };
+	struct model *m = model_new(sizes, 1), *back;
+	char *text = NULL;
+
+	m->info.have = 1;
+	m->info.epochs = 46;
+	m->info.updates = 13800;
+	m->info.rate = 0.3;
+	m->info.decay = DECAY_STEP;
+	m->info.decay_every = 7;
+	m->info.decay_factor = 0.25;
+	m->info.have_seed = 1;
+	m->info.seed = UINT64_C(9007199254740991);
+	m->info.have_rng = 1;
+	m->info.rng = UINT64_C(0xfedcba9876543210);
+	m->info.shuffle = 0;
+	m->info.have_val = 1;
+	m->info.val_rows = 5;
+	m->info.holdout = 0.25;
+	m->info.have_split = 1;
+	m->info.split = UINT64_C(0x5eed0f4a11d0c7a4);
+	m->info.patience = 20;
+	m->info.tol = 1e-4;
+	m->info.best_epoch = 46;
+	m->info.last_epoch = 66;
+	m->info.stopped = 1;
+	back = round_trip(m, &text);
+	CHECK(back != NULL && back->info.have);
+	if (back != NULL) {
+		CHECK(back->info.epochs == 46 && back->info.updates == 13800 && back->info.rate == 0.3);
+		CHECK(back->info.decay == DECAY_STEP && back->info.decay_every == 7 && back->info.decay_factor == 0.25);
+		CHECK(back->info.have_seed && back->info.seed == UINT64_C(9007199254740991));
+		CHECK(back->info.have_rng && back->info.rng == UINT64_C(0xfedcba9876543210));
+		CHECK(back->info.shuffle == 0);
+		CHECK(back->info.have_split && back->info.split == UINT64_C(0x5eed0f4a11d0c7a4) &&
+		    back->info.holdout == 0.25);
+	}
+	CHECK(text != NULL && strstr(text, "\"rng\":\t\"fedcba9876543210\"") != NULL);
+	CHECK(text != NULL && strstr(text, "\"best_epoch\":\t46") != NULL);
+	model_free(back);
+	free(text);
+	/* a seed beyond 2^53 is written, but not read back as known */
+	m->info.seed = UINT64_MAX;
+	m->info.decay = DECAY_INVERSE;
+	m->info.decay_k = 0.001;
+	text = NULL;
+	back = round_trip(m, &text);
+	CHECK(back != NULL && !back->info.have_seed && back->info.decay == DECAY_INVERSE &&
+	    back->info.decay_k == 0.001);
+	CHECK(text != NULL && strstr(text, "18446744073709551615") != NULL);
+	model_free(back);
+	free(text);
+	model_free(m);
+}
+
+#define TRAINED "{\"format\": \"mlptrain-model\", \"version\": 1, \"layers\": [1, 1], \"weights\": [[[0, 1]]], "
+
+/* The model parses; returns the reader's message about "training" (static), or "" when it was fine. */
+static const char *
+training_error(const char *text)
+{
+	static char msg[256];
+	struct model *m = NULL;
+	char err[256];
+
+	msg[0] = '\0';
+	CHECK_MSG(model_parse(text, strlen(text), "m.json", &m, err, sizeof err) == 0, "%s", err);
+	if (m != NULL && m->info.bad != NULL) {
+		snprintf(msg, sizeof msg, "%s", m->info.bad);
+		CHECK(!m->info.have);
+	}
+	model_free(m);
+	return msg;
+}
+
+static void
+training_refused(void)
+{
+	CHECK_STR(training_error(TRAINED "\"training\": {}}"), "");
+	CHECK_STR(training_error(TRAINED "\"training\": 3}"), "m.json: training is not an object, expected an object");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"epochs\": -1}}"), "m.json: training.epochs is not a whole number from 0 to 9007199254740992");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"updates\": 1.5}}"), "m.json: training.updates is not a whole number from 0 to 9007199254740992");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"rate\": 0}}"), "m.json: training.rate is not a finite number above 0");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"decay\": \"cosine\"}}"), "m.json: training.decay is something else, expected \"none\", \"inverse\" or \"step\"");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"decay_factor\": 2}}"), "m.json: training.decay_factor is not a number above 0 and at most 1");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"decay_every\": 0}}"), "m.json: training.decay_every is 0, expected a whole number from 1");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"rng\": \"12\"}}"), "m.json: training.rng is something else, expected 16 hex digits in a string");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"rng\": \"0123456789abcdeg\"}}"), "m.json: training.rng is something else, expected 16 hex digits in a string");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"shuffle\": 1}}"), "m.json: training.shuffle is not a boolean, expected true or false");
+	CHECK_STR(training_error(TRAINED "\"training\": {\"validation\": {\"split\": 5}}}"), "m.json: training.validation.split is something else, expected 16 hex digits in a string");
+	/* what is only for information is not checked */
+	CHECK_STR(training_error(TRAINED "\"training\": {\"loss\": \"low\", \"init\": 3}}"), "");
+}
+
 int
 main(void)
 {
 	bit_exact();
 	train_save_load_predict();
 	refused();
+	training_read_back();
+	training_refused();
 	return check_summary("test_modelio");
 }

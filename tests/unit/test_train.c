@@ -1,0 +1,230 @@
+/*
+ * The training loop around the lecture's steps: the learning-rate schedules'
+ * formulas, resuming from a saved state bit for bit, early stopping keeping
+ * exactly the best epoch's weights, zero-weight rows making no update, and
+ * the progress calls within an epoch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "status.h"
+#include "train.h"
+
+/* n rows of two features and a 0/1 target that noise makes hard to fit. */
+static double *
+noisy_rows(size_t n, uint64_t seed)
+{
+	double *x = malloc(n * 3 * sizeof *x);
+	struct rng r;
+	size_t k;
+
+	rng_seed(&r, seed);
+	for (k = 0; k < n; k++) {
+		x[3 * k] = rng_uniform(&r) * 4 - 2;
+		x[3 * k + 1] = rng_uniform(&r) * 4 - 2;
+		x[3 * k + 2] = (x[3 * k] * x[3 * k + 1] > 0) != (rng_uniform(&r) < 0.2);
+	}
+	return x;
+}
+
+static struct model *
+fresh_model(struct train_state *st)
+{
+	size_t sizes[] = { 2, 6, 1 };
+	struct model *m = model_new(sizes, 2);
+
+	memset(st, 0, sizeof *st);
+	rng_seed(&st->rng, 7);
+	model_init_glorot(m, &st->rng);
+	return m;
+}
+
+static void
+schedules(void)
+{
+	struct schedule s = { DECAY_NONE, 0.3, 0.01, 4, 0.5 };
+
+	CHECK(schedule_rate(&s, 9, 1000) == 0.3);
+	s.kind = DECAY_INVERSE;
+	CHECK(schedule_rate(&s, 1, 0) == 0.3);
+	CHECK(schedule_rate(&s, 3, 250) == 0.3 / (1 + 0.01 * 250.0));
+	s.kind = DECAY_STEP;
+	CHECK(schedule_rate(&s, 1, 99) == 0.3 && schedule_rate(&s, 4, 0) == 0.3);
+	CHECK(schedule_rate(&s, 5, 0) == 0.15 && schedule_rate(&s, 12, 0) == 0.075);
+	CHECK(schedule_rate(&s, 13, 0) == 0.3 * 0.125);
+	CHECK_STR(schedule_name(DECAY_INVERSE), "inverse");
+	CHECK(schedule_kind("step") == DECAY_STEP && schedule_kind("none") == DECAY_NONE);
+	CHECK(schedule_kind("Step") == -1 && schedule_kind("") == -1);
+}
+
+/* 3 + 5 epochs from a saved state give the weights 8 epochs give, with a decaying rate. */
+static void
+resume_in_halves(void)
+{
+	struct dataset d = { 300, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state a, b;
+	struct train_result res;
+	struct model *ma, *mb;
+	char err[256];
+
+	d.x_mem = noisy_rows(d.rows, 3);
+	ma = fresh_model(&a);
+	mb = fresh_model(&b);
+	memset(&o, 0, sizeof o);
+	o.sched.kind = DECAY_INVERSE;
+	o.sched.rate = 0.5;
+	o.sched.k = 0.002;
+	o.shuffle = 1;
+	o.epochs = 8;
+	CHECK(train(ma, &d, &o, &a, &res, err, sizeof err) == 0);
+	o.epochs = 3;
+	CHECK(train(mb, &d, &o, &b, &res, err, sizeof err) == 0);
+	CHECK(b.epochs == 3 && b.updates == 900 && res.last_epoch == 3);
+	o.epochs = 5;
+	CHECK(train(mb, &d, &o, &b, &res, err, sizeof err) == 0);
+	CHECK(b.epochs == 8 && b.updates == 2400 && res.last_epoch == 8);
+	CHECK(a.rng.state == b.rng.state);
+	CHECK(memcmp(ma->w_mem, mb->w_mem, ma->nweights * sizeof *ma->w_mem) == 0);
+	model_free(ma);
+	model_free(mb);
+	free(d.x_mem);
+}
+
+/* What the epoch callback saw: the weights after each epoch, and the epochs' figures. */
+struct seen {
+	const struct model *m;
+	double w[64][64];
+	struct epoch_stats s[64];
+	size_t n;
+};
+
+static void
+remember(void *ctx, const struct epoch_stats *s)
+{
+	struct seen *v = ctx;
+
+	if (v->n < 64) {
+		memcpy(v->w[v->n], v->m->w_mem, v->m->nweights * sizeof *v->m->w_mem);
+		v->s[v->n++] = *s;
+	}
+}
+
+static void
+early_stopping(void)
+{
+	struct dataset d = { 200, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset val = { 100, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	struct seen *v = calloc(1, sizeof *v);
+	struct model *m;
+	double loss, acc;
+	char err[256];
+	size_t b;
+
+	d.x_mem = noisy_rows(d.rows, 11);
+	val.x_mem = noisy_rows(val.rows, 12);
+	m = fresh_model(&st);
+	v->m = m;
+	memset(&o, 0, sizeof o);
+	o.sched.rate = 3;	/* large: the validation loss jumps about */
+	o.shuffle = 1;
+	o.epochs = 60;
+	o.val = &val;
+	o.patience = 3;
+	o.tol = 0;
+	o.on_epoch = remember;
+	o.ctx = v;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK_MSG(res.stopped && res.last_epoch < 60 && res.last_epoch == res.best_epoch + 3,
+	    "stopped %d, last %llu, best %llu", res.stopped, (unsigned long long)res.last_epoch,
+	    (unsigned long long)res.best_epoch);
+	CHECK(v->n == res.last_epoch);
+	b = res.best_epoch - 1;
+	CHECK(v->s[b].best && v->s[b].val_loss == res.best_loss);
+	for (size_t e = 0; e < v->n; e++)
+		CHECK_MSG(e == b || v->s[e].val_loss >= res.best_loss, "epoch %zu beats the best", e + 1);
+	CHECK(memcmp(m->w_mem, v->w[b], m->nweights * sizeof *m->w_mem) == 0);
+	CHECK(st.epochs == res.best_epoch && st.updates == res.best_epoch * 200);
+	CHECK(train_evaluate(m, &val, &loss, &acc) == 0 && loss == res.best_loss);
+	model_free(m);
+	free(d.x_mem);
+	free(val.x_mem);
+	free(v);
+}
+
+/* Rows of weight 0 make no update: they count neither as updates nor in the inverse schedule's t. */
+static void
+zero_weights(void)
+{
+	struct dataset d = { 10, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	double w[10] = { 1, 0, 2, 0, 1, 1, 0, 1, 1, 1 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	struct model *m;
+	char err[256];
+
+	d.x_mem = noisy_rows(d.rows, 5);
+	d.weight = w;
+	m = fresh_model(&st);
+	memset(&o, 0, sizeof o);
+	o.sched.rate = 0.1;
+	o.epochs = 4;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK(st.updates == 4 * 7);
+	model_free(m);
+	free(d.x_mem);
+}
+
+struct calls {
+	size_t n, bad;
+};
+
+static void
+count_rows(void *ctx, const struct row_progress *p)
+{
+	struct calls *c = ctx;
+
+	c->n++;
+	c->bad += p->done % TRAIN_PROGRESS_ROWS != 0 || p->done >= p->rows || p->rows != 3000 ||
+	    !(p->loss > 0) || p->epoch < 1 || p->epoch > 2;
+}
+
+static void
+progress_calls(void)
+{
+	struct dataset d = { 3000, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	struct calls c = { 0, 0 };
+	struct model *m;
+	char err[256];
+
+	d.x_mem = noisy_rows(d.rows, 9);
+	m = fresh_model(&st);
+	memset(&o, 0, sizeof o);
+	o.sched.rate = 0.1;
+	o.epochs = 2;
+	o.on_rows = count_rows;
+	o.ctx = &c;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK_MSG(c.n == 4 && c.bad == 0, "%zu calls, %zu wrong", c.n, c.bad);
+	model_free(m);
+	free(d.x_mem);
+}
+
+int
+main(void)
+{
+	schedules();
+	resume_in_halves();
+	early_stopping();
+	zero_weights();
+	progress_calls();
+	return check_summary("test_train");
+}
