@@ -536,7 +536,12 @@ main(int argc, char *argv[])
 		static const char *const pairs[] = { "", "--history and the model", "--plot and the model",
 			"--history and --plot" };
 
-		snprintf(err, sizeof err, "%s: named for two outputs (%s)", j == 2 ? plotpath : histpath, pairs[j]);
+		if (j < 3 && outpath == NULL)
+			snprintf(err, sizeof err, "%s -: standard output already takes the model; write the model "
+			    "to a file with -o", j == 1 ? "--history" : "--plot");
+		else
+			snprintf(err, sizeof err, "%s: named for two outputs (%s)", j == 2 ? plotpath : histpath,
+			    pairs[j]);
 		goto usage_error;
 	}
 	if ((outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0) ||

@@ -768,12 +768,14 @@ expect_status 4 "$MLPTRAIN" -q -Z -r 1e300 -e 5 -l 4,8,1 "$blobs" && expect_no_s
 
 # ---- 13. signals ----
 
-# interrupt SIGNAL STATUS: a long training with -o on an existing file,
-# stopped by SIGNAL once the first epoch is reported.
+# interrupt SIGNAL STATUS: a long training with -o, --history and --plot on
+# existing files, stopped by SIGNAL once the first epoch is reported.
 interrupt() {
 	cp keep.orig o/keep.json
+	cp keep.orig o/keep.csv
+	cp keep.orig o/keep.svg
 	listing o >before.txt
-	start_job "$MLPTRAIN" -e 1000000000 -o o/keep.json "$moons"
+	start_job "$MLPTRAIN" -e 1000000000 -o o/keep.json --history o/keep.csv --plot o/keep.svg "$moons"
 	wait_for '^epoch 1/' "$tmp/job.err"
 	kill -s "$1" "$jobpid" 2>/dev/null || fail "could not signal the job"
 	end_job
@@ -782,11 +784,13 @@ interrupt() {
 		expect_no_stdout
 	fi
 	same o/keep.json keep.orig "the existing -o file"
+	same o/keep.csv keep.orig "the existing --history file"
+	same o/keep.svg keep.orig "the existing --plot file"
 	listing o >after.txt
 	same after.txt before.txt "the -o directory's files"
 }
 
-t "SIGINT during training: exit 130, the old -o file kept, no temporary file"
+t "SIGINT during training: exit 130, the old -o, --history and --plot files kept, no temporary file"
 interrupt INT 130
 
 t "SIGTERM during training: exit 143, the old -o file kept, no temporary file"
