@@ -340,7 +340,7 @@ main(int argc, char *argv[])
 	struct curves curves;
 	int ch, count = 0, quiet = 0, verbose = 0, shuffle = 1, standardize = 1, balanced = 0, st = 0;
 	int given_rate = 0, given_seed = 0, given_decay = 0, given_k = 0, given_every = 0, given_factor = 0;
-	int given_tol = 0;
+	int given_tol = 0, kind;
 	struct model *m = NULL;
 	struct dataset *d = NULL, *val = NULL;
 	struct data_opts dopts, vopts;
@@ -450,11 +450,11 @@ main(int argc, char *argv[])
 			balanced = strcmp(optarg, "balanced") == 0;
 			break;
 		case OPT_DECAY:
-			if ((ch = schedule_kind(optarg)) < 0) {
+			if ((kind = schedule_kind(optarg)) < 0) {
 				snprintf(err, sizeof err, "--decay: '%s' is not none, inverse or step", optarg);
 				goto usage_error;
 			}
-			topts.sched.kind = (enum decay)ch;
+			topts.sched.kind = (enum decay)kind;
 			given_decay = 1;
 			break;
 		case OPT_DECAY_EVERY:
