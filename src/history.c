@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,11 +79,11 @@ continue_file(struct history *h, FILE *in, const char *path, uint64_t upto, char
 		for (i = 0, p = line; i < nf; i++) {
 			errno = 0;
 			f[i] = strtod(p, &end);
-			if (end == p || errno == ERANGE || *end != (i + 1 < nf ? ',' : '\0'))
+			if (end == p || errno == ERANGE || !isfinite(f[i]) || *end != (i + 1 < nf ? ',' : '\0'))
 				break;
 			p = end + 1;
 		}
-		if (i < nf || f[0] < 1 || f[0] > 9007199254740992.0 || f[0] != (double)(uint64_t)f[0] ||
+		if (i < nf || !(f[0] >= 1 && f[0] <= 9007199254740992.0) || f[0] != (double)(uint64_t)f[0] ||
 		    (uint64_t)f[0] <= prev) {
 			snprintf(err, errlen, "%s:%zu: expected an epoch number above the last one and "
 			    "%d numbers, as mlptrain writes", path, lineno, nf - 1);

@@ -99,8 +99,12 @@ clock_text(char *buf, size_t len, double s)
 void
 progress_clear(struct progress *p)
 {
+	size_t cols;
+
 	if (p->drawn > 0) {
-		fprintf(p->fp, "\r%*s\r", (int)p->drawn, "");
+		/* no wider than the terminal is now: spaces past its edge would wrap */
+		cols = (size_t)columns(p) - 1;
+		fprintf(p->fp, "\r%*s\r", (int)(p->drawn < cols ? p->drawn : cols), "");
 		p->drawn = 0;
 	}
 }
@@ -155,7 +159,9 @@ progress_rows(struct progress *p, const struct row_progress *r)
 		fprintf(p->fp, "%s%s%s", p->utf8 ? "\u2595" : "[", cells, p->utf8 ? "\u258f" : "]");
 	fprintf(p->fp, "%.*s", (int)tw, tail);
 	hw += tw + (nb > 0 ? nb + 2 : 0);
-	if (p->drawn > hw)
+	if (p->drawn > (size_t)cols)	/* the terminal got narrower */
+		p->drawn = (size_t)cols;
+	if (p->drawn > hw)		/* the rest of a longer line before */
 		fprintf(p->fp, "%*s", (int)(p->drawn - hw), "");
 	p->drawn = hw > p->drawn ? hw : p->drawn;
 	fflush(p->fp);

@@ -150,6 +150,11 @@ cp short.csv keep.csv
 expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history short.csv small.csv &&
 	expect_err_only "mlptrain: short.csv: no row for epoch 4, where the -i model stands; give --history a new file"
 same short.csv keep.csv "short.csv"
+{ head -n 2 r10.csv; echo '2,nan,0.5,0.5,0.5,0.1,0.001'; } >odd.csv
+cp odd.csv keep.csv
+expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history odd.csv small.csv &&
+	expect_err_only "mlptrain: odd.csv:3: expected an epoch number above the last one and 6 numbers, as mlptrain writes"
+same odd.csv keep.csv "odd.csv"
 
 t "a model whose training record is unusable: mlppredict scores with it, mlptrain -i refuses it"
 sed 's/"rate":.*/"rate": -1,/' r4.json >badrate.json
