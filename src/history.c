@@ -159,8 +159,6 @@ history_add(struct history *h, const struct epoch_stats *s)
 	char a[NUMBER_BUFLEN], b[NUMBER_BUFLEN], c[NUMBER_BUFLEN], d[NUMBER_BUFLEN], r[NUMBER_BUFLEN];
 
 	add_point(h, (double)s->epoch, s->loss, s->val_loss);
-	if (s->best)
-		h->best = s->epoch;
 	if (h->out.fp == NULL)
 		return;
 	number_format(a, s->loss, 0);

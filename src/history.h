@@ -23,7 +23,6 @@ struct history {
 	size_t n;
 	uint64_t stride, count;	/* count: epochs added */
 	double last[3];		/* the last epoch added: epoch, loss, validation loss */
-	uint64_t best;		/* the best epoch, for the plot's mark; 0 for none */
 };
 
 /*

@@ -250,7 +250,7 @@ resume(const struct model *m, struct schedule *s, int given_rate, int given_deca
 {
 	if (!m->info.have)
 		return;
-	if (!given_rate)
+	if (!given_rate && m->info.rate > 0)	/* 0: the record has none */
 		s->rate = m->info.rate;
 	if (!given_decay)
 		s->kind = (enum decay)m->info.decay;
@@ -334,7 +334,7 @@ main(int argc, char *argv[])
 	const char *inpath, *inname;
 	size_t *sizes = NULL, nf, ntargets, j;
 	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
-	double holdout = 0, cw[2] = { 1, 1 }, train_start, train_seconds;
+	double holdout = 0, cw[2] = { 1, 1 }, train_seconds;
 	char title[256];
 	uint64_t split = 0;
 	struct curves curves;
@@ -714,13 +714,12 @@ main(int argc, char *argv[])
 	progress_start(&run.prog, stderr, quiet, verbose, state.epochs + 1, state.epochs + epochs, d->rows);
 	if (run.prog.tty)
 		topts.on_rows = on_rows;
-	train_start = run.prog.start;
 	if ((st = train(m, d, &topts, &state, &res, err, sizeof err)) != 0) {
 		if (st >= ST_INTERRUPTED)
 			strncat(err, "; no model written", sizeof err - strlen(err) - 1);
 		goto done;
 	}
-	train_seconds = progress_now() - train_start;
+	train_seconds = train_now() - run.prog.start;
 	if (!quiet && res.stopped)
 		fprintf(stderr, "mlptrain: stopped after epoch %" PRIu64 ": val_loss not better than %.6f (epoch %"
 		    PRIu64 ") by more than %g for %" PRIu64 " epochs; keeping epoch %" PRIu64 "\n", res.last_epoch,
@@ -805,7 +804,7 @@ main(int argc, char *argv[])
 	if (!quiet) {
 		char vtext[96] = "", btext[48] = "";
 
-		progress_plot(&run.prog, &run.hist, title);
+		progress_plot(&run.prog, &curves);
 		if (val != NULL)
 			snprintf(vtext, sizeof vtext, "  val_loss %.6f  val_accuracy %.4f",
 			    m->info.val_loss, m->info.val_accuracy);
@@ -813,7 +812,7 @@ main(int argc, char *argv[])
 			snprintf(btext, sizeof btext, "  best_epoch %" PRIu64, res.best_epoch);
 		fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
 		    "training %.0f rows/s\n", res.last_epoch, btext, m->info.loss, m->info.accuracy, vtext, d->rows,
-		    progress_now() - train_start, train_seconds > 0 ?
+		    train_now() - run.prog.start, train_seconds > 0 ?
 		    (double)d->rows * (double)(res.last_epoch - run.prog.first + 1) / train_seconds : 0.0);
 	}
 	err[0] = '\0';

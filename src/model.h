@@ -23,8 +23,8 @@
 /*
  * How the model was trained: recorded in the model file under "training".
  * The reader fills in what a resumed run (mlptrain -i) continues from:
- * epochs, updates, rate and schedule, seed and rng, shuffle, split; the
- * rest is for information.  A "training" object the reader cannot use does
+ * epochs, updates, rate and schedule, seed and rng, split; it checks
+ * shuffle (which -S decides afresh); the rest is for information.  A "training" object the reader cannot use does
  * not make the model unreadable (mlppredict does not need it): `bad` says
  * why, for mlptrain -i to refuse it.
  */
@@ -34,7 +34,7 @@ struct train_info {
 	size_t rows;
 	uint64_t epochs;	/* epochs the weights have seen, over every run */
 	uint64_t updates;	/* SGD updates they have seen */
-	double rate;		/* eta */
+	double rate;		/* eta (the reader leaves 0 when the record has none) */
 	int decay;		/* enum decay (train.h), with its parameters: */
 	double decay_k;		/* DECAY_INVERSE */
 	uint64_t decay_every;	/* DECAY_STEP */

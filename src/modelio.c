@@ -555,7 +555,6 @@ get_training(struct rd *r, const cJSON *t, struct model *m)
 		return 0;
 	if (!cJSON_IsObject(t))
 		return bad(r, "%s is %s, expected an object", "training", "not an object");
-	in->rate = 0.1;
 	in->shuffle = 1;
 	in->decay_every = 1;
 	in->decay_factor = 1;

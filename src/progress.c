@@ -7,20 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "plot.h"
 #include "progress.h"
-
-double
-progress_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 /* Whether the locale's character set is UTF-8, or is not named at all. */
 static int
@@ -67,7 +56,7 @@ progress_start(struct progress *p, FILE *fp, int quiet, int verbose, uint64_t fi
 	p->first = first;
 	p->last = last;
 	p->rows = rows;
-	p->start = progress_now();
+	p->start = train_now();
 	p->shown = p->start;
 }
 
@@ -129,7 +118,7 @@ void
 progress_rows(struct progress *p, const struct row_progress *r)
 {
 	char head[64], cells[256], tail[160], rate[32], eta[32];
-	double t = progress_now(), speed, frac;
+	double t = train_now(), speed, frac;
 	size_t left, hw, tw, nb = 0;
 	int cols;
 
@@ -182,24 +171,17 @@ progress_epoch(struct progress *p, const struct epoch_stats *s)
 		snprintf(more, sizeof more, "  rate %.6g  epoch_time %.3fs  %.0f rows/s%s", s->rate, s->seconds,
 		    s->seconds > 0 ? (double)p->rows / s->seconds : 0.0, s->best ? "  best" : "");
 	fprintf(p->fp, "epoch %" PRIu64 "/%" PRIu64 "  loss %.6f  accuracy %.4f%s%s  time %.2fs\n",
-	    s->epoch, p->last, s->loss, s->accuracy, val, more, progress_now() - p->start);
+	    s->epoch, p->last, s->loss, s->accuracy, val, more, train_now() - p->start);
 	fflush(p->fp);
 }
 
 void
-progress_plot(struct progress *p, struct history *h, const char *title)
+progress_plot(struct progress *p, const struct curves *c)
 {
-	struct curves c;
 	int cols;
 
-	if (!p->tty || !p->utf8)
+	if (!p->tty || !p->utf8 || c->n < 2)
 		return;
-	memset(&c, 0, sizeof c);
-	c.n = history_points(h, &c.epoch, &c.train, &c.val);
-	if (c.n < 2)
-		return;
-	c.best = (double)h->best;
-	c.title = title;
 	cols = columns(p) - 1;
-	plot_text(p->fp, &c, cols > 72 ? 72 : cols, 8, p->color);
+	plot_text(p->fp, c, cols > 72 ? 72 : cols, 8, p->color);
 }

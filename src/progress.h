@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "history.h"
+#include "plot.h"
 #include "train.h"
 
 struct progress {
@@ -27,8 +27,6 @@ struct progress {
 	uint64_t rows_done;	/* rows of the epochs finished in this run */
 };
 
-/* Monotonic seconds. */
-double progress_now(void);
 /* Sets p up for epochs first..last over `rows` rows and starts the clock. */
 void progress_start(struct progress *p, FILE *fp, int quiet, int verbose, uint64_t first, uint64_t last,
     size_t rows);
@@ -38,7 +36,7 @@ void progress_rows(struct progress *p, const struct row_progress *r);
 void progress_epoch(struct progress *p, const struct epoch_stats *s);
 /* Erases the bar, if any, before another message. */
 void progress_clear(struct progress *p);
-/* On a terminal, and unless quiet: the plot of h's losses, headed by title. */
-void progress_plot(struct progress *p, struct history *h, const char *title);
+/* On a terminal, and unless quiet: the plot of the loss curves c. */
+void progress_plot(struct progress *p, const struct curves *c);
 
 #endif

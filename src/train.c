@@ -79,8 +79,8 @@ schedule_rate(const struct schedule *s, uint64_t e, uint64_t t)
 	}
 }
 
-static double
-now(void)
+double
+train_now(void)
 {
 	struct timespec t;
 
@@ -125,7 +125,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	for (k = 0; k < d->rows; k++)
 		idx[k] = k;
 	for (e = state->epochs + 1; e <= last; e++) {
-		t0 = now();
+		t0 = train_now();
 		if (o->shuffle) {
 			/* from file order every time, so the order depends on the stream alone: resumable */
 			for (k = 0; k < d->rows; k++)
@@ -201,7 +201,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			}
 		} else
 			since_best++;
-		es.seconds = now() - t0;
+		es.seconds = train_now() - t0;
 		if (o->on_epoch != NULL)
 			o->on_epoch(o->ctx, &es);
 		if (o->patience > 0 && since_best >= o->patience) {

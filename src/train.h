@@ -32,6 +32,8 @@ struct schedule {
 /* "none", "inverse", "step"; and back (-1 for another name). */
 const char *schedule_name(enum decay kind);
 int schedule_kind(const char *name);
+/* Seconds on the monotonic clock: what epochs and progress are timed with. */
+double train_now(void);
 /* The rate of an update made in epoch e (from 1) after t earlier updates. */
 double schedule_rate(const struct schedule *s, uint64_t e, uint64_t t);
 
