@@ -91,155 +91,209 @@ parse_threshold(const char *opt, const char *arg, double *out, char *err, size_t
 	return -1;
 }
 
-static void
-usage(void)
+/* What the command line asks for. */
+struct options {
+	const char *model;	/* the model file */
+	char **files;		/* (nfiles) the CSV files; none: standard input */
+	int nfiles;
+	const char *out;	/* -o, or NULL */
+	const char *keep_arg;	/* -k, or NULL */
+	struct colspec keep;
+	uint64_t digits;	/* -p, or 0: the shortest exact form */
+	int delim, header;	/* -d; -H 1, -N 0, else CSV_HEADER_GUESS */
+	int threads;		/* 1 with MLPPREDICT_THREADS=1, else 2 */
+	struct score_opts score;
+	int exit_now;		/* -h or -V has been answered */
+};
+
+/* One run: the options, the model and the scorer, and why it failed. */
+struct job {
+	struct options o;
+	struct model *m;
+	struct score *s;
+	struct outfile out;
+	char err[ERRLEN];
+	int usage;		/* print the usage text after err (or alone when err is empty) */
+};
+
+/* An option; 0, or ST_USAGE with a message (none: getopt said it). */
+static int
+set_option(struct job *j, int ch, const char *arg)
 {
-	fputs(usage_text, stderr);
-	exit(ST_USAGE);
+	struct options *o = &j->o;
+
+	switch (ch) {
+	case OPT_DROP_MISSING:
+		o->score.drop_missing = 1;
+		return 0;
+	case 'e':
+		o->score.eval = 1;
+		return 0;
+	case 'k':
+		o->keep_arg = arg;
+		return 0;
+	case 'l':
+		o->score.labels = 1;
+		return 0;
+	case 't':
+		return parse_threshold("-t", arg, &o->score.threshold, j->err, sizeof j->err) != 0 ? ST_USAGE : 0;
+	case 'H':
+		o->header = 1;
+		return 0;
+	case 'N':
+		o->header = 0;
+		return 0;
+	case 'd':
+		return cli_delimiter("-d", arg, &o->delim, j->err, sizeof j->err) != 0 ? ST_USAGE : 0;
+	case 'o':
+		o->out = arg;
+		return 0;
+	case 'p':
+		return cli_uint("-p", arg, 1, 17, &o->digits, j->err, sizeof j->err) != 0 ? ST_USAGE : 0;
+	default:	/* getopt said what is wrong */
+		j->usage = 1;
+		return ST_USAGE;
+	}
 }
 
-int
-main(int argc, char *argv[])
+/* Reads the command line into j->o; -h and -V are answered here. */
+static int
+parse_options(struct job *j, int argc, char *argv[])
 {
-	static char outbuf[1 << 16];
-	char err[ERRLEN];
-	const char *outpath = NULL;
+	struct options *o = &j->o;
 	const char *threads = getenv("MLPPREDICT_THREADS");
-	struct model *m = NULL;
-	struct score *s = NULL;
-	struct outfile out;
-	struct colspec keep;
-	struct score_opts opts;
-	const char *keep_arg = NULL;
-	uint64_t digits = 0;
-	size_t dropped;
-	const char *name;
-	FILE *in;
-	int ch, i, st = 0, delim = ',', header = CSV_HEADER_GUESS;
+	int ch, st;
 
-	memset(&keep, 0, sizeof keep);
-	memset(&opts, 0, sizeof opts);
-	opts.threshold = 0.5;
+	o->score.threshold = 0.5;
+	o->delim = ',';
+	o->header = CSV_HEADER_GUESS;
+	o->threads = threads != NULL && strcmp(threads, "1") == 0 ? 1 : 2;
 	while ((ch = getopt_long(argc, argv, "HNVd:ehk:lo:p:t:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_DROP_MISSING:
-			opts.drop_missing = 1;
-			break;
-		case 'e':
-			opts.eval = 1;
-			break;
-		case 'k':
-			keep_arg = optarg;
-			break;
-		case 'l':
-			opts.labels = 1;
-			break;
-		case 't':
-			if (parse_threshold("-t", optarg, &opts.threshold, err, sizeof err) != 0) {
-				fprintf(stderr, "mlppredict: %s\n", err);
-				return ST_USAGE;
+		if (ch == 'V' || ch == 'h') {
+			if (ch == 'V')
+				puts("mlppredict " VERSION);
+			else {
+				fputs(usage_text, stdout);
+				fputs(help_text, stdout);
 			}
-			break;
-		case 'H':
-			header = 1;
-			break;
-		case 'N':
-			header = 0;
-			break;
-		case 'd':
-			if (cli_delimiter("-d", optarg, &delim, err, sizeof err) != 0) {
-				fprintf(stderr, "mlppredict: %s\n", err);
-				return ST_USAGE;
-			}
-			break;
-		case 'V':
-			puts("mlppredict " VERSION);
+			o->exit_now = 1;
 			return 0;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return 0;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'p':
-			if (cli_uint("-p", optarg, 1, 17, &digits, err, sizeof err) != 0) {
-				fprintf(stderr, "mlppredict: %s\n", err);
-				return ST_USAGE;
-			}
-			break;
-		default:
-			usage();
 		}
+		if ((st = set_option(j, ch, optarg)) != 0)
+			return st;
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		fprintf(stderr, "mlppredict: no model file given\n");
-		usage();
+		snprintf(j->err, sizeof j->err, "no model file given");
+		j->usage = 1;
+		return ST_USAGE;
 	}
-
-	if (keep_arg != NULL) {
-		if (colspec_parse("-k", keep_arg, &keep, err, sizeof err) != 0) {
-			fprintf(stderr, "mlppredict: %s\n", err);
+	if (o->keep_arg != NULL) {
+		if (colspec_parse("-k", o->keep_arg, &o->keep, j->err, sizeof j->err) != 0)
 			return ST_USAGE;
-		}
-		opts.keep = &keep;
+		o->score.keep = &o->keep;
 	}
-	opts.out_header = header == 1;
-	opts.model_name = argv[0];
+	o->score.out_header = o->header == 1;
+	o->score.model_name = argv[0];
+	o->model = argv[0];
+	o->files = argv + 1;
+	o->nfiles = argc - 1;
+	return 0;
+}
 
-	if ((st = model_load(argv[0], &m, err, sizeof err)) != 0)
-		goto done;
-	if ((s = score_new(m, (int)digits, threads != NULL && strcmp(threads, "1") == 0 ? 1 : 2)) == NULL) {
-		snprintf(err, sizeof err, "out of memory");
-		st = ST_NOMEM;
-		goto done;
+/* The scorer for the model, writing to -o's file (or standard output). */
+static int
+start_scoring(struct job *j)
+{
+	static char outbuf[1 << 16];
+	const struct options *o = &j->o;
+	int st;
+
+	if ((j->s = score_new(j->m, (int)o->digits, o->threads)) == NULL) {
+		snprintf(j->err, sizeof j->err, "out of memory");
+		return ST_NOMEM;
 	}
-	score_format(s, delim, header);
-	if ((st = score_options(s, &opts, err, sizeof err)) != 0)
-		goto done;
+	score_format(j->s, o->delim, o->header);
+	if ((st = score_options(j->s, &o->score, j->err, sizeof j->err)) != 0)
+		return st;
 	cli_catch_signals();
-	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
-		goto done;
-	setvbuf(out.fp, outbuf, _IOFBF, sizeof outbuf);
-	score_start(s, out.fp);
-	for (i = 1; st == 0 && i < (argc > 1 ? argc : 2); i++) {
-		const char *path = i < argc ? argv[i] : "-";
+	if ((st = outfile_open(&j->out, o->out, j->err, sizeof j->err)) != 0)
+		return st;
+	setvbuf(j->out.fp, outbuf, _IOFBF, sizeof outbuf);
+	score_start(j->s, j->out.fp);
+	return 0;
+}
 
+/* Scores every file in turn (standard input when none, or for -); the output is committed only whole. */
+static int
+score_files(struct job *j)
+{
+	const char *path, *name;
+	FILE *in;
+	int i, st = 0;
+
+	for (i = 0; st == 0 && i < (j->o.nfiles > 0 ? j->o.nfiles : 1); i++) {
+		path = i < j->o.nfiles ? j->o.files[i] : "-";
 		if (strcmp(path, "-") == 0) {
 			in = stdin;
 			name = "standard input";
 		} else if ((in = fopen(path, "rb")) == NULL) {
-			snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+			snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
 			st = ST_IO;
 			break;
 		} else
 			name = path;
-		st = score_file(s, in, name, &cli_stop, err, sizeof err);
+		st = score_file(j->s, in, name, &cli_stop, j->err, sizeof j->err);
 		if (in != stdin)
 			fclose(in);
 		else
 			clearerr(stdin);
 	}
-	st = score_end(s, st, &cli_stop, err, sizeof err);
+	st = score_end(j->s, st, &cli_stop, j->err, sizeof j->err);
 	if (st == 0)
-		st = outfile_commit(&out, err, sizeof err);
-	else
-		outfile_abort(&out);
-	if (st == 0 && (dropped = score_dropped(s)) > 0)
+		return outfile_commit(&j->out, j->err, sizeof j->err);
+	outfile_abort(&j->out);
+	return st;
+}
+
+/* What goes to standard error after a success: rows skipped, and --eval's metrics. */
+static int
+report(struct job *j)
+{
+	size_t dropped;
+
+	if ((dropped = score_dropped(j->s)) > 0)
 		fprintf(stderr, "mlppredict: skipped %zu row%s with missing values\n", dropped, dropped == 1 ? "" : "s");
-	if (st == 0 && opts.eval && score_report(s, stderr) != 0) {
-		snprintf(err, sizeof err, "standard error: write error: %s", strerror(errno));
-		st = ST_IO;
+	if (j->o.score.eval && score_report(j->s, stderr) != 0) {
+		snprintf(j->err, sizeof j->err, "standard error: write error: %s", strerror(errno));
+		return ST_IO;
 	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct job job;
+	struct job *j = &job;
+	int st;
+
+	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
+	    (st = model_load(j->o.model, &j->m, j->err, sizeof j->err)) != 0 ||
+	    (st = start_scoring(j)) != 0 ||
+	    (st = score_files(j)) != 0)
+		goto done;
+	st = report(j);
 done:
 	if (st >= ST_INTERRUPTED)
-		fprintf(stderr, "mlppredict: interrupted%s\n", outpath ? "; output file left as it was" : "");
-	else if (st != 0)
-		fprintf(stderr, "mlppredict: %s\n", err);
-	score_free(s);
-	model_free(m);
-	colspec_free(&keep);
+		fprintf(stderr, "mlppredict: interrupted%s\n", j->o.out ? "; output file left as it was" : "");
+	else if (st != 0 && j->err[0] != '\0')
+		fprintf(stderr, "mlppredict: %s\n", j->err);
+	if (st == ST_USAGE && j->usage)
+		fputs(usage_text, stderr);
+	score_free(j->s);
+	model_free(j->m);
+	colspec_free(&j->o.keep);
 	return st;
 }

@@ -145,10 +145,46 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* What the command line asks for: parse_options fills it, check_options checks it. */
+struct options {
+	const char *in, *inname;	/* the data file ("-": standard input), and its name in messages */
+	const char *out, *init, *validate, *history, *plot;	/* -o, -i, --validate, --history, --plot */
+	size_t *sizes;		/* -l: count layer sizes, or NULL */
+	int count;
+	uint64_t epochs, seed;
+	double holdout;		/* --holdout, or 0 */
+	int quiet, verbose, shuffle, standardize, balanced;
+	struct colspec target, ignore, weight;	/* -t, -x, -w */
+	struct data_opts data;	/* how to read the data: -d, -H, -N, the lists above, --drop-missing, --positive */
+	struct train_opts train;	/* the schedule, --patience, --tol */
+	struct {
+		int rate, seed, decay, k, every, factor, tol;
+	} given;		/* which were given: with -i, the others continue the model's */
+	int exit_now;		/* -h or -V has been answered */
+};
+
 /* What the epoch callbacks feed: the progress display and the history. */
 struct run {
 	struct progress prog;
 	struct history hist;
+};
+
+/* One run of the program: the options, what is read, built and written, and why it failed. */
+struct job {
+	struct options o;
+	struct model *m;
+	struct dataset *d, *val;	/* the training rows, the validation rows or NULL */
+	uint64_t split;		/* the state the holdout split was drawn from */
+	double cw[2];		/* class weights of targets 0 and 1 */
+	struct train_state state;
+	struct train_result res;
+	double seconds;		/* training time */
+	struct run run;
+	char title[256];
+	struct curves curves;	/* the loss curves, for --plot and the terminal */
+	struct outfile out, plot;
+	char err[ERRLEN];	/* the message of a failure */
+	int usage;		/* print the usage text after it */
 };
 
 /* Whether two output paths name the same file (the same text, or the same existing file). */
@@ -186,32 +222,6 @@ on_rows(void *ctx, const struct row_progress *rp)
 	progress_rows(&((struct run *)ctx)->prog, rp);
 }
 
-/*
- * Reads the CSV file at path ("-": standard input) as o says; prints how
- * many rows were skipped unless quiet.  Returns 0 or a status with err set.
- */
-static int
-read_csv(const char *path, const struct data_opts *o, int quiet, struct dataset **d, char *err, size_t errlen)
-{
-	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	int st;
-
-	if (in == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ST_IO;
-	}
-	st = data_read(in, name, o, d, &cli_stop, err, errlen);
-	if (in != stdin)
-		fclose(in);
-	if (st >= ST_INTERRUPTED)
-		strncat(err, "; no model written", errlen - strlen(err) - 1);
-	if (st == 0 && (*d)->dropped > 0 && !quiet)
-		fprintf(stderr, "mlptrain: %s: skipped %zu row%s with missing values\n", name, (*d)->dropped,
-		    (*d)->dropped == 1 ? "" : "s");
-	return st;
-}
-
 /* Copies names[0..n-1] (or leaves *out NULL when names is NULL). */
 static int
 copy_names(char **names, size_t n, char ***out)
@@ -228,6 +238,15 @@ copy_names(char **names, size_t n, char ***out)
 	return 0;
 }
 
+/* Copies s into *out (NULL stays NULL); -1 when out of memory. */
+static int
+copy_str(const char *s, char **out)
+{
+	if (s != NULL && (*out = strdup(s)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* A sizes list as text, "4,8,1", with the first entry replaced by first. */
 static void
 sizes_text(char *buf, size_t len, const size_t *n, int count, size_t first)
@@ -239,29 +258,417 @@ sizes_text(char *buf, size_t len, const size_t *n, int count, size_t first)
 		used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "," : "", l ? n[l] : first);
 }
 
+/* ---- the command line ---- */
+
+static void
+options_init(struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->epochs = DEFAULT_EPOCHS;
+	o->seed = DEFAULT_SEED;
+	o->shuffle = 1;
+	o->standardize = 1;
+	o->data.ntargets = 1;
+	o->data.delim = ',';
+	o->data.header = DATA_HEADER_GUESS;
+	o->train.sched.kind = DECAY_NONE;
+	o->train.sched.rate = DEFAULT_RATE;
+	o->train.sched.every = DEFAULT_DECAY_EVERY;
+	o->train.sched.factor = DEFAULT_DECAY_FACTOR;
+	o->train.tol = DEFAULT_TOL;
+}
+
+/* Replaces the column list *cs by opt's arg; 0, or -1 with a message. */
+static int
+set_columns(struct colspec *cs, const struct colspec **slot, const char *opt, const char *arg, char *err,
+    size_t errlen)
+{
+	colspec_free(cs);
+	if (colspec_parse(opt, arg, cs, err, errlen) != 0)
+		return -1;
+	*slot = cs;
+	return 0;
+}
+
+/* A long option without a letter; 0, or -1 with a message. */
+static int
+set_long_option(struct options *o, int ch, const char *arg, char *err, size_t errlen)
+{
+	int kind;
+
+	switch (ch) {
+	case OPT_CLASS_WEIGHT:
+		if (strcmp(arg, "balanced") != 0 && strcmp(arg, "none") != 0) {
+			snprintf(err, errlen, "--class-weight: '%s' is not balanced or none", arg);
+			return -1;
+		}
+		o->balanced = strcmp(arg, "balanced") == 0;
+		return 0;
+	case OPT_DECAY:
+		if ((kind = schedule_kind(arg)) < 0) {
+			snprintf(err, errlen, "--decay: '%s' is not none, inverse or step", arg);
+			return -1;
+		}
+		o->train.sched.kind = (enum decay)kind;
+		o->given.decay = 1;
+		return 0;
+	case OPT_DECAY_EVERY:
+		o->given.every = 1;
+		return cli_uint("--decay-every", arg, 1, 1000000000, &o->train.sched.every, err, errlen);
+	case OPT_DECAY_FACTOR:
+		o->given.factor = 1;
+		return cli_fraction("--decay-factor", arg, 0, &o->train.sched.factor, err, errlen);
+	case OPT_DECAY_K:
+		o->given.k = 1;
+		return cli_nonneg("--decay-k", arg, &o->train.sched.k, err, errlen);
+	case OPT_DROP_MISSING:
+		o->data.drop_missing = 1;
+		return 0;
+	case OPT_HISTORY:
+		o->history = arg;
+		return 0;
+	case OPT_HOLDOUT:
+		return cli_fraction("--holdout", arg, 0, &o->holdout, err, errlen);
+	case OPT_PATIENCE:
+		return cli_uint("--patience", arg, 1, 1000000000, &o->train.patience, err, errlen);
+	case OPT_PLOT:
+		o->plot = arg;
+		return 0;
+	case OPT_POSITIVE:
+		o->data.positive = arg;
+		return 0;
+	case OPT_TOL:
+		o->given.tol = 1;
+		return cli_nonneg("--tol", arg, &o->train.tol, err, errlen);
+	default:	/* OPT_VALIDATE */
+		o->validate = arg;
+		return 0;
+	}
+}
+
+/* An option with a letter (or a long one, passed on); 0, or -1 with a message. */
+static int
+set_option(struct options *o, int ch, const char *arg, char *err, size_t errlen)
+{
+	switch (ch) {
+	case 'H':
+		o->data.header = 1;
+		return 0;
+	case 'N':
+		o->data.header = 0;
+		return 0;
+	case 'S':
+		o->shuffle = 0;
+		return 0;
+	case 'Z':
+		o->standardize = 0;
+		return 0;
+	case 'd':
+		return cli_delimiter("-d", arg, &o->data.delim, err, errlen);
+	case 'e':
+		return cli_uint("-e", arg, 0, 1000000000, &o->epochs, err, errlen);
+	case 'i':
+		o->init = arg;
+		return 0;
+	case 'l':
+		free(o->sizes);
+		o->sizes = NULL;
+		return cli_layers(arg, &o->sizes, &o->count, err, errlen);
+	case 'o':
+		o->out = arg;
+		return 0;
+	case 'q':
+		o->quiet = 1;
+		return 0;
+	case 'r':
+		o->given.rate = 1;
+		return cli_positive("-r", arg, &o->train.sched.rate, err, errlen);
+	case 's':
+		o->given.seed = 1;
+		return cli_uint("-s", arg, 0, UINT64_MAX, &o->seed, err, errlen);
+	case 't':
+		return set_columns(&o->target, &o->data.target, "-t", arg, err, errlen);
+	case 'v':
+		o->verbose = 1;
+		return 0;
+	case 'w':
+		return set_columns(&o->weight, &o->data.weight, "-w", arg, err, errlen);
+	case 'x':
+		return set_columns(&o->ignore, &o->data.ignore, "-x", arg, err, errlen);
+	default:
+		return set_long_option(o, ch, arg, err, errlen);
+	}
+}
+
+/* Reads the command line into j->o; -h and -V are answered here. */
+static int
+parse_options(struct job *j, int argc, char *argv[])
+{
+	struct options *o = &j->o;
+	int ch;
+
+	options_init(o);
+	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
+		if (ch == 'V' || ch == 'h') {
+			if (ch == 'V')
+				puts("mlptrain " VERSION);
+			else {
+				fputs(usage_text, stdout);
+				fputs(help_text, stdout);
+			}
+			o->exit_now = 1;
+			return 0;
+		}
+		if (ch == '?' || ch == ':') {	/* getopt said what is wrong */
+			j->usage = 1;
+			return ST_USAGE;
+		}
+		if (set_option(o, ch, optarg, j->err, sizeof j->err) != 0)
+			return ST_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		snprintf(j->err, sizeof j->err, "one data file at most, got %d", argc);
+		j->usage = 1;
+		return ST_USAGE;
+	}
+	o->in = argc == 1 ? argv[0] : "-";
+	o->inname = strcmp(o->in, "-") == 0 ? "standard input" : o->in;
+	return 0;
+}
+
+/* The combinations of options, and the outputs: everything that can be checked before any reading. */
+static int
+check_options(struct job *j)
+{
+	static const char *const pairs[] = { "", "--history and the model", "--plot and the model",
+		"--history and --plot" };
+	const struct options *o = &j->o;
+	char *err = j->err;
+	size_t errlen = sizeof j->err, k;
+	int st;
+
+	if (o->holdout > 0 && o->validate != NULL)
+		snprintf(err, errlen, "--holdout and --validate: choose one way to validate");
+	else if (o->validate != NULL && strcmp(o->validate, "-") == 0 && strcmp(o->in, "-") == 0)
+		snprintf(err, errlen, "--validate -: standard input is already the training data");
+	else if (o->train.patience > 0 && o->holdout == 0 && o->validate == NULL)
+		snprintf(err, errlen, "--patience watches the validation loss: add --holdout or --validate");
+	else if (o->given.tol && o->train.patience == 0)
+		snprintf(err, errlen, "--tol goes with --patience");
+	else if ((k = shared_output(o->out != NULL ? o->out : "-", o->history, o->plot)) > 0) {
+		if (k < 3 && o->out == NULL)
+			snprintf(err, errlen, "%s -: standard output already takes the model; write the model "
+			    "to a file with -o", k == 1 ? "--history" : "--plot");
+		else
+			snprintf(err, errlen, "%s: named for two outputs (%s)", k == 2 ? o->plot : o->history,
+			    pairs[k]);
+	} else {
+		if ((o->out != NULL && (st = outfile_check(o->out, err, errlen)) != 0) ||
+		    (o->history != NULL && (st = outfile_check(o->history, err, errlen)) != 0) ||
+		    (o->plot != NULL && (st = outfile_check(o->plot, err, errlen)) != 0))
+			return st;
+		return 0;
+	}
+	return ST_USAGE;
+}
+
 /*
  * With -i: the rate and schedule continue from the model's record unless
  * given; the parameters of the model's schedule carry over when the kind
  * stays.  The record's absence (a model written by hand) changes nothing.
  */
 static void
-resume(const struct model *m, struct schedule *s, int given_rate, int given_decay, int given_k,
-    int given_every, int given_factor)
+resume_schedule(struct options *o, const struct train_info *in)
 {
-	if (!m->info.have)
+	struct schedule *s = &o->train.sched;
+
+	if (!in->have)
 		return;
-	if (!given_rate && m->info.rate > 0)	/* 0: the record has none */
-		s->rate = m->info.rate;
-	if (!given_decay)
-		s->kind = (enum decay)m->info.decay;
-	if ((int)s->kind != m->info.decay)
+	if (!o->given.rate && in->sched.rate > 0)	/* 0: the record has none */
+		s->rate = in->sched.rate;
+	if (!o->given.decay)
+		s->kind = in->sched.kind;
+	if (s->kind != in->sched.kind)
 		return;
-	if (!given_k)
-		s->k = m->info.decay_k;
-	if (!given_every)
-		s->every = m->info.decay_every;
-	if (!given_factor)
-		s->factor = m->info.decay_factor;
+	if (!o->given.k)
+		s->k = in->sched.k;
+	if (!o->given.every)
+		s->every = in->sched.every;
+	if (!o->given.factor)
+		s->factor = in->sched.factor;
+	o->given.k |= s->kind == DECAY_INVERSE;	/* the model's k, not the default */
+}
+
+/*
+ * -i MODEL: loads it and checks it against the options (-l, -Z,
+ * --positive); the targets must then be its classes (or numbers), and the
+ * schedule continues its record.
+ */
+static int
+load_or_resume(struct job *j)
+{
+	struct options *o = &j->o;
+	char want[96], have[96];
+	struct model *m;
+	int st;
+
+	if (o->init == NULL)
+		return 0;
+	if ((st = model_load(o->init, &j->m, j->err, sizeof j->err)) != 0)
+		return st;
+	m = j->m;
+	if (m->info.bad != NULL) {	/* what to resume from is unreadable */
+		snprintf(j->err, sizeof j->err, "%s", m->info.bad);
+		return ST_DATA;
+	}
+	if (o->sizes != NULL && (o->count != m->L + 1 || memcmp(o->sizes, m->n, (size_t)o->count * sizeof *o->sizes) != 0)) {
+		sizes_text(want, sizeof want, o->sizes, o->count, o->sizes[0]);
+		sizes_text(have, sizeof have, m->n, m->L + 1, m->n[0]);
+		snprintf(j->err, sizeof j->err, "-l %s disagrees with the layers %s of %s", want, have, o->init);
+		return ST_USAGE;
+	}
+	if (!o->standardize && m->mean != NULL) {
+		snprintf(j->err, sizeof j->err, "-Z: %s standardises its inputs; its statistics are kept with -i",
+		    o->init);
+		return ST_USAGE;
+	}
+	if (m->classes != NULL) {
+		if (o->data.positive != NULL && strcmp(o->data.positive, m->classes[1]) != 0) {
+			snprintf(j->err, sizeof j->err, "--positive '%s': the positive class of %s is '%s'",
+			    o->data.positive, o->init, m->classes[1]);
+			return ST_USAGE;
+		}
+		o->data.classes = m->classes;
+		o->data.classes_from = o->init;
+	} else if (m->n[m->L] == 1 && m->info.have)
+		o->data.numbers_only = o->data.positive == NULL;
+	resume_schedule(o, &m->info);
+	return 0;
+}
+
+/* The options that depend on the schedule and the outputs, once -i's model is known. */
+static int
+check_schedule(struct job *j)
+{
+	struct options *o = &j->o;
+	size_t ntargets;
+
+	if (o->given.k && o->train.sched.kind != DECAY_INVERSE) {
+		snprintf(j->err, sizeof j->err, "--decay-k goes with --decay inverse");
+		return ST_USAGE;
+	}
+	if ((o->given.every || o->given.factor) && o->train.sched.kind != DECAY_STEP) {
+		snprintf(j->err, sizeof j->err, "--decay-%s goes with --decay step", o->given.every ? "every" : "factor");
+		return ST_USAGE;
+	}
+	ntargets = j->m != NULL ? j->m->n[j->m->L] : o->sizes != NULL ? o->sizes[o->count - 1] : 1;
+	if (o->data.positive != NULL && o->data.target == NULL && ntargets > 1) {
+		snprintf(j->err, sizeof j->err, "--positive needs one target column of class labels; there are %zu outputs",
+		    ntargets);
+		return ST_USAGE;
+	}
+	o->data.ntargets = ntargets;
+	return 0;
+}
+
+/*
+ * Reads the CSV file at path ("-": standard input) as opts says; prints how
+ * many rows were skipped unless quiet.  Returns 0 or a status with err set.
+ */
+static int
+read_csv(struct job *j, const char *path, const struct data_opts *opts, struct dataset **d)
+{
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int st;
+
+	if (in == NULL) {
+		snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
+		return ST_IO;
+	}
+	st = data_read(in, name, opts, d, &cli_stop, j->err, sizeof j->err);
+	if (in != stdin)
+		fclose(in);
+	if (st >= ST_INTERRUPTED)
+		strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
+	if (st == 0 && (*d)->dropped > 0 && !j->o.quiet)
+		fprintf(stderr, "mlptrain: %s: skipped %zu row%s with missing values\n", name, (*d)->dropped,
+		    (*d)->dropped == 1 ? "" : "s");
+	return st;
+}
+
+/* The training file's columns against -l, -t and the -i model: sizes, feature names, class labels. */
+static int
+check_data(struct job *j)
+{
+	const struct options *o = &j->o;
+	const struct dataset *d = j->d;
+	const struct model *m = j->m;
+	size_t nf = data_nfeatures(d), nt = o->data.ntargets, k;
+	char want[96], have[96], *err = j->err;
+	size_t errlen = sizeof j->err;
+
+	if (o->data.target != NULL && d->ntargets != nt && (m != NULL || o->sizes != NULL)) {
+		snprintf(err, errlen, "-t names %zu target column%s, but %s %zu output%s",
+		    d->ntargets, d->ntargets == 1 ? "" : "s", m != NULL ? o->init : "-l has", nt, nt == 1 ? "" : "s");
+		return ST_USAGE;
+	}
+	nt = d->ntargets;
+	if (m != NULL && m->n[0] != nf) {
+		snprintf(err, errlen, "%s has %zu feature columns (and %zu target%s), but %s takes %zu inputs",
+		    o->inname, nf, nt, nt == 1 ? "" : "s", o->init, m->n[0]);
+		return ST_DATA;
+	}
+	if (m == NULL && o->sizes != NULL && o->sizes[0] != nf) {
+		sizes_text(want, sizeof want, o->sizes, o->count, o->sizes[0]);
+		sizes_text(have, sizeof have, o->sizes, o->count, nf);
+		snprintf(err, errlen, "%s has %zu columns: %zu feature%s and %zu target%s, "
+		    "but -l %s expects %zu feature%s; try -l %s", o->inname, d->cols, nf, nf == 1 ? "" : "s",
+		    nt, nt == 1 ? "" : "s", want, o->sizes[0], o->sizes[0] == 1 ? "" : "s", have);
+		return ST_DATA;
+	}
+	if (m != NULL && m->features != NULL && d->names != NULL)
+		for (k = 0; k < nf; k++)
+			if (strcmp(m->features[k], d->names[k]) != 0) {
+				snprintf(err, errlen, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
+				    o->inname, k + 1, d->names[k], k + 1, o->init, m->features[k]);
+				return ST_DATA;
+			}
+	if (m != NULL && m->classes == NULL && d->classes != NULL) {
+		snprintf(err, errlen, "%s: the targets are the labels '%s' and '%s', but %s was trained on numbers",
+		    o->inname, d->classes[0], d->classes[1], o->init);
+		return ST_DATA;
+	}
+	return 0;
+}
+
+/* Validation rows: from --validate's file, or --holdout's share of the training rows. */
+static int
+read_validation(struct job *j)
+{
+	const struct options *o = &j->o;
+	const struct model *m = j->m;
+	struct data_opts vopts;
+	struct rng r;
+
+	if (o->validate != NULL) {
+		vopts = o->data;
+		vopts.like = j->d;
+		vopts.positive = NULL;
+		vopts.classes = j->d->classes;
+		vopts.numbers_only = j->d->classes == NULL;
+		vopts.classes_from = "the training set";
+		return read_csv(j, o->validate, &vopts, &j->val);
+	}
+	if (o->holdout == 0)
+		return 0;
+	rng_seed(&r, o->seed ^ HOLDOUT_STREAM);	/* not the stream of the weights */
+	if (m != NULL && !o->given.seed && m->info.have_split)
+		r = (struct rng){ m->info.split };	/* the split the model was trained with */
+	j->split = r.state;
+	return data_holdout(j->d, o->holdout, &r, &j->val, j->err, sizeof j->err);
 }
 
 /* SGD updates an epoch makes: the rows of positive weight. */
@@ -277,572 +684,282 @@ updates_per_epoch(const struct dataset *d)
 	return n;
 }
 
+/* A new model: -l's sizes or F,8,T, with Glorot's initial weights from the seed's stream. */
+static int
+new_model(struct job *j)
+{
+	struct options *o = &j->o;
+	size_t w = 0;
+	int l;
+
+	if (o->sizes == NULL) {
+		o->count = 3;
+		if ((o->sizes = malloc(3 * sizeof *o->sizes)) == NULL)
+			return ST_NOMEM;
+		o->sizes[0] = data_nfeatures(j->d);
+		o->sizes[1] = DEFAULT_HIDDEN;
+		o->sizes[2] = j->d->ntargets;
+	}
+	if ((j->m = model_new(o->sizes, o->count - 1)) == NULL) {
+		for (l = 1; l < o->count; l++)
+			w += o->sizes[l] * (o->sizes[l - 1] + 1);
+		snprintf(j->err, sizeof j->err, "out of memory for a model of %zu weights (%zu MiB)",
+		    w, w * sizeof(double) >> 20);
+		return ST_NOMEM;
+	}
+	model_init_glorot(j->m, &j->state.rng);
+	return 0;
+}
+
+/*
+ * The model to train and where training stands: class weights, the
+ * schedule's k, the state (the seed's, or the -i model's), the model (new
+ * or resumed) with the data's names and classes, standardised rows.
+ */
+static int
+build(struct job *j)
+{
+	const struct options *o = &j->o;
+	struct dataset *d = j->d;
+	size_t nf = data_nfeatures(d);
+	int st;
+
+	j->cw[0] = j->cw[1] = 1;
+	if (o->balanced && (st = data_balance(d, j->cw, o->inname, j->err, sizeof j->err)) != 0)
+		return st;
+	if (o->train.sched.kind == DECAY_INVERSE && !o->given.k)
+		j->o.train.sched.k = 1 / (double)(updates_per_epoch(d) > 0 ? updates_per_epoch(d) : 1);
+	snprintf(j->err, sizeof j->err, "out of memory");
+	rng_seed(&j->state.rng, o->seed);
+	if (j->m != NULL && j->m->info.have) {
+		j->state.epochs = j->m->info.epochs;
+		j->state.updates = j->m->info.updates;
+		if (!o->given.seed && j->m->info.have_rng)
+			j->state.rng.state = j->m->info.rng;	/* the order continues the model's stream */
+	}
+	if (j->m == NULL && (st = new_model(j)) != 0)
+		return st;
+	if (d->names != NULL && j->m->features == NULL &&
+	    (copy_names(d->names, nf, &j->m->features) != 0 ||
+	    copy_names(d->names + nf, d->ntargets, &j->m->targets) != 0))
+		return ST_NOMEM;
+	if (d->classes != NULL && j->m->classes == NULL && copy_names(d->classes, 2, &j->m->classes) != 0)
+		return ST_NOMEM;
+	if (train_prepare(j->m, d, o->standardize) != 0 || (j->val != NULL && train_prepare(j->m, j->val, 0) != 0))
+		return ST_NOMEM;
+	return 0;
+}
+
 /* -v: what is about to be trained, on one line. */
 static void
-describe(const struct dataset *d, const struct dataset *val, const struct model *m, const struct schedule *s,
-    const char *inname, double holdout, uint64_t done, uint64_t epochs)
+describe(const struct job *j, uint64_t done)
 {
+	const struct schedule *s = &j->o.train.sched;
 	char sizes[96], sched[96], vtext[96] = "";
 
-	sizes_text(sizes, sizeof sizes, m->n, m->L + 1, m->n[0]);
+	sizes_text(sizes, sizeof sizes, j->m->n, j->m->L + 1, j->m->n[0]);
 	if (s->kind == DECAY_INVERSE)
 		snprintf(sched, sizeof sched, "inverse, k %g", s->k);
 	else if (s->kind == DECAY_STEP)
 		snprintf(sched, sizeof sched, "step, every %" PRIu64 " epochs by %g", s->every, s->factor);
 	else
 		snprintf(sched, sizeof sched, "none");
-	if (val != NULL)
-		snprintf(vtext, sizeof vtext, "; %zu validation rows%s", val->rows, holdout > 0 ? " held out" : "");
+	if (j->val != NULL)
+		snprintf(vtext, sizeof vtext, "; %zu validation rows%s", j->val->rows, j->o.holdout > 0 ? " held out" : "");
 	fprintf(stderr, "mlptrain: %s: %zu training rows%s; layers %s (%zu weights); rate %g, decay %s; "
-	    "epochs %" PRIu64 " to %" PRIu64 "\n", inname, d->rows, vtext, sizes, m->nweights, s->rate, sched,
-	    done + 1, done + epochs);
+	    "epochs %" PRIu64 " to %" PRIu64 "\n", j->o.inname, j->d->rows, vtext, sizes, j->m->nweights, s->rate,
+	    sched, done + 1, done + j->o.epochs);
 }
 
-/* The plot's heading: the data and the layers. */
-static void
-plot_title(char *buf, size_t len, const char *inname, const struct model *m)
+/* Trains, with the progress display and the history watching; says where early stopping left off. */
+static int
+run_training(struct job *j)
+{
+	struct options *o = &j->o;
+	const struct train_result *res = &j->res;
+	int st;
+
+	if ((st = history_open(&j->run.hist, o->history, j->val != NULL, o->init != NULL ? j->state.epochs : 0,
+	    j->err, sizeof j->err)) != 0)
+		return st;
+	if (o->verbose && !o->quiet)
+		describe(j, j->state.epochs);
+	o->train.epochs = o->epochs;
+	o->train.shuffle = o->shuffle;
+	o->train.val = j->val;
+	o->train.stop = &cli_stop;
+	o->train.on_epoch = on_epoch;
+	o->train.ctx = &j->run;
+	progress_start(&j->run.prog, stderr, o->quiet, o->verbose, j->state.epochs + 1, j->state.epochs + o->epochs,
+	    j->d->rows);
+	if (j->run.prog.tty)
+		o->train.on_rows = on_rows;
+	if ((st = train(j->m, j->d, &o->train, &j->state, &j->res, j->err, sizeof j->err)) != 0) {
+		if (st >= ST_INTERRUPTED)
+			strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
+		return st;
+	}
+	j->seconds = train_now() - j->run.prog.start;
+	if (!o->quiet && res->stopped)
+		fprintf(stderr, "mlptrain: stopped after epoch %" PRIu64 ": val_loss not better than %.6f (epoch %"
+		    PRIu64 ") by more than %g for %" PRIu64 " epochs; keeping epoch %" PRIu64 "\n", res->last_epoch,
+		    res->best_loss, res->best_epoch, o->train.tol, o->train.patience, res->best_epoch);
+	else if (!o->quiet && o->train.patience > 0 && res->best_epoch > 0 && res->best_epoch != res->last_epoch)
+		fprintf(stderr, "mlptrain: the epochs ran out at %" PRIu64 "; keeping epoch %" PRIu64
+		    ", the best (val_loss %.6f)\n", res->last_epoch, res->best_epoch, res->best_loss);
+	return 0;
+}
+
+/* The model's "training" record: where training stands and how it was done, with the final losses. */
+static int
+record(struct job *j)
+{
+	const struct options *o = &j->o;
+	struct train_info *in = &j->m->info;
+
+	snprintf(j->err, sizeof j->err, "out of memory");
+	in->have = 1;
+	in->rows = j->d->rows;
+	in->epochs = j->state.epochs;
+	in->updates = j->state.updates;
+	in->sched = o->train.sched;
+	if (o->given.seed || o->init == NULL) {	/* else the model's, when it says */
+		in->have_seed = 1;
+		in->seed = o->seed;
+	}
+	in->have_rng = 1;
+	in->rng = j->state.rng.state;
+	in->shuffle = o->shuffle;
+	in->from_model = o->init != NULL;
+	in->dropped = j->d->dropped;
+	in->balanced = o->balanced;
+	in->class_weight[0] = j->cw[0];
+	in->class_weight[1] = j->cw[1];
+	in->patience = o->train.patience;
+	in->tol = o->train.tol;
+	in->best_epoch = j->res.best_epoch;
+	in->last_epoch = j->res.last_epoch;
+	in->stopped = j->res.stopped;
+	free(in->weight_column);
+	in->weight_column = NULL;
+	if (o->data.weight != NULL && copy_str(j->d->weight_name != NULL ? j->d->weight_name : o->weight.arg,
+	    &in->weight_column) != 0)
+		return ST_NOMEM;
+	if (train_evaluate(j->m, j->d, &in->loss, &in->accuracy) != 0)
+		return ST_NOMEM;
+	free(in->val_file);
+	in->val_file = NULL;
+	in->have_val = j->val != NULL;
+	in->have_split = j->val != NULL && o->holdout > 0;
+	in->split = j->split;
+	if (j->val != NULL) {
+		in->val_rows = j->val->rows;
+		in->holdout = o->holdout;
+		if (copy_str(o->validate, &in->val_file) != 0 ||
+		    train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy) != 0)
+			return ST_NOMEM;
+	}
+	return 0;
+}
+
+/* The files: the model (-o), --plot and --history, each complete or left as it was. */
+static int
+write_outputs(struct job *j)
 {
 	char sizes[96];
+	int st;
 
-	sizes_text(sizes, sizeof sizes, m->n, m->L + 1, m->n[0]);
-	snprintf(buf, len, "mlptrain %s, layers %s", inname, sizes);
-}
-
-/* Prints "mlptrain: msg" unless msg is empty; returns st. */
-static int
-report(int st, const char *msg)
-{
-	if (msg[0] != '\0')
-		fprintf(stderr, "mlptrain: %s\n", msg);
-	return st;
-}
-
-/* Copies s into *out (NULL stays NULL); -1 when out of memory. */
-static int
-copy_str(const char *s, char **out)
-{
-	if (s != NULL && (*out = strdup(s)) == NULL)
-		return -1;
+	sizes_text(sizes, sizeof sizes, j->m->n, j->m->L + 1, j->m->n[0]);
+	snprintf(j->title, sizeof j->title, "mlptrain %s, layers %s", j->o.inname, sizes);
+	j->curves.n = history_points(&j->run.hist, &j->curves.epoch, &j->curves.train, &j->curves.val);
+	j->curves.best = (double)j->res.best_epoch;
+	j->curves.title = j->title;
+	if ((st = outfile_open(&j->out, j->o.out, j->err, sizeof j->err)) != 0)
+		return st;
+	if ((st = model_write(j->out.fp, j->m)) != 0) {
+		snprintf(j->err, sizeof j->err, "%s: %s", j->out.name, st == ST_NOMEM ? "out of memory" : "write error");
+		return st;
+	}
+	if (j->o.plot != NULL) {
+		if ((st = outfile_open(&j->plot, j->o.plot, j->err, sizeof j->err)) != 0)
+			return st;
+		if (plot_svg(j->plot.fp, &j->curves) != 0) {
+			snprintf(j->err, sizeof j->err, "%s: write error", j->plot.name);
+			return ST_IO;
+		}
+	}
+	if ((st = outfile_commit(&j->out, j->err, sizeof j->err)) != 0 ||
+	    (st = history_close(&j->run.hist, 1, j->err, sizeof j->err)) != 0 ||
+	    (j->o.plot != NULL && (st = outfile_commit(&j->plot, j->err, sizeof j->err)) != 0))
+		return st;
 	return 0;
+}
+
+/* The end of a run, unless quiet: the plot on a terminal, and the final line. */
+static void
+summarize(struct job *j)
+{
+	const struct train_info *in = &j->m->info;
+	char vtext[96] = "", btext[48] = "";
+	double rows = (double)j->d->rows * (double)(j->res.last_epoch - j->run.prog.first + 1);
+
+	if (j->o.quiet)
+		return;
+	progress_plot(&j->run.prog, &j->curves);
+	if (j->val != NULL)
+		snprintf(vtext, sizeof vtext, "  val_loss %.6f  val_accuracy %.4f", in->val_loss, in->val_accuracy);
+	if (j->res.best_epoch > 0)
+		snprintf(btext, sizeof btext, "  best_epoch %" PRIu64, j->res.best_epoch);
+	fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
+	    "training %.0f rows/s\n", j->res.last_epoch, btext, in->loss, in->accuracy, vtext, j->d->rows,
+	    train_now() - j->run.prog.start, j->seconds > 0 ? rows / j->seconds : 0.0);
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j->out.fp != NULL)
+		outfile_abort(&j->out);
+	if (j->plot.fp != NULL)
+		outfile_abort(&j->plot);
+	history_free(&j->run.hist);
+	progress_clear(&j->run.prog);
+	model_free(j->m);
+	data_free(j->d);
+	data_free(j->val);
+	free(j->o.sizes);
+	colspec_free(&j->o.target);
+	colspec_free(&j->o.ignore);
+	colspec_free(&j->o.weight);
 }
 
 int
 main(int argc, char *argv[])
 {
-	char err[ERRLEN] = "", want[96], have[96];
-	const char *outpath = NULL, *initpath = NULL, *valpath = NULL, *histpath = NULL, *plotpath = NULL;
-	const char *inpath, *inname;
-	size_t *sizes = NULL, nf, ntargets, j;
-	uint64_t epochs = DEFAULT_EPOCHS, seed = DEFAULT_SEED;
-	double holdout = 0, cw[2] = { 1, 1 }, train_seconds;
-	char title[256];
-	uint64_t split = 0;
-	struct curves curves;
-	int ch, count = 0, quiet = 0, verbose = 0, shuffle = 1, standardize = 1, balanced = 0, st = 0;
-	int given_rate = 0, given_seed = 0, given_decay = 0, given_k = 0, given_every = 0, given_factor = 0;
-	int given_tol = 0, kind;
-	struct model *m = NULL;
-	struct dataset *d = NULL, *val = NULL;
-	struct data_opts dopts, vopts;
-	struct colspec target, ignore, weight;
-	struct run run;
-	struct train_opts topts;
-	struct train_state state;
-	struct train_result res;
-	struct outfile out, plot;
-	struct rng hrng;
+	static struct job job;
+	struct job *j = &job;
+	int st;
 
-	memset(&dopts, 0, sizeof dopts);
-	memset(&topts, 0, sizeof topts);
-	memset(&run, 0, sizeof run);
-	memset(&out, 0, sizeof out);
-	memset(&plot, 0, sizeof plot);
-	topts.sched.kind = DECAY_NONE;
-	topts.sched.rate = DEFAULT_RATE;
-	topts.sched.every = DEFAULT_DECAY_EVERY;
-	topts.sched.factor = DEFAULT_DECAY_FACTOR;
-	topts.tol = DEFAULT_TOL;
-	memset(&target, 0, sizeof target);
-	memset(&ignore, 0, sizeof ignore);
-	memset(&weight, 0, sizeof weight);
-	dopts.ntargets = 1;
-	dopts.delim = ',';
-	dopts.header = DATA_HEADER_GUESS;
-	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			dopts.header = 1;
-			break;
-		case 'N':
-			dopts.header = 0;
-			break;
-		case 'S':
-			shuffle = 0;
-			break;
-		case 'V':
-			puts("mlptrain " VERSION);
-			goto done;
-		case 'Z':
-			standardize = 0;
-			break;
-		case 'd':
-			if (cli_delimiter("-d", optarg, &dopts.delim, err, sizeof err) != 0)
-				goto usage_error;
-			break;
-		case 'e':
-			if (cli_uint("-e", optarg, 0, 1000000000, &epochs, err, sizeof err) != 0)
-				goto usage_error;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			goto done;
-		case 'i':
-			initpath = optarg;
-			break;
-		case 'l':
-			free(sizes);
-			if (cli_layers(optarg, &sizes, &count, err, sizeof err) != 0)
-				goto usage_error;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'r':
-			if (cli_positive("-r", optarg, &topts.sched.rate, err, sizeof err) != 0)
-				goto usage_error;
-			given_rate = 1;
-			break;
-		case 's':
-			if (cli_uint("-s", optarg, 0, UINT64_MAX, &seed, err, sizeof err) != 0)
-				goto usage_error;
-			given_seed = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 't':
-			colspec_free(&target);
-			if (colspec_parse("-t", optarg, &target, err, sizeof err) != 0)
-				goto usage_error;
-			dopts.target = &target;
-			break;
-		case 'w':
-			colspec_free(&weight);
-			if (colspec_parse("-w", optarg, &weight, err, sizeof err) != 0)
-				goto usage_error;
-			dopts.weight = &weight;
-			break;
-		case 'x':
-			colspec_free(&ignore);
-			if (colspec_parse("-x", optarg, &ignore, err, sizeof err) != 0)
-				goto usage_error;
-			dopts.ignore = &ignore;
-			break;
-		case OPT_CLASS_WEIGHT:
-			if (strcmp(optarg, "balanced") != 0 && strcmp(optarg, "none") != 0) {
-				snprintf(err, sizeof err, "--class-weight: '%s' is not balanced or none", optarg);
-				goto usage_error;
-			}
-			balanced = strcmp(optarg, "balanced") == 0;
-			break;
-		case OPT_DECAY:
-			if ((kind = schedule_kind(optarg)) < 0) {
-				snprintf(err, sizeof err, "--decay: '%s' is not none, inverse or step", optarg);
-				goto usage_error;
-			}
-			topts.sched.kind = (enum decay)kind;
-			given_decay = 1;
-			break;
-		case OPT_DECAY_EVERY:
-			if (cli_uint("--decay-every", optarg, 1, 1000000000, &topts.sched.every, err, sizeof err) != 0)
-				goto usage_error;
-			given_every = 1;
-			break;
-		case OPT_DECAY_FACTOR:
-			if (cli_fraction("--decay-factor", optarg, 0, &topts.sched.factor, err, sizeof err) != 0)
-				goto usage_error;
-			given_factor = 1;
-			break;
-		case OPT_DECAY_K:
-			if (cli_nonneg("--decay-k", optarg, &topts.sched.k, err, sizeof err) != 0)
-				goto usage_error;
-			given_k = 1;
-			break;
-		case OPT_HISTORY:
-			histpath = optarg;
-			break;
-		case OPT_PATIENCE:
-			if (cli_uint("--patience", optarg, 1, 1000000000, &topts.patience, err, sizeof err) != 0)
-				goto usage_error;
-			break;
-		case OPT_PLOT:
-			plotpath = optarg;
-			break;
-		case OPT_TOL:
-			if (cli_nonneg("--tol", optarg, &topts.tol, err, sizeof err) != 0)
-				goto usage_error;
-			given_tol = 1;
-			break;
-		case OPT_DROP_MISSING:
-			dopts.drop_missing = 1;
-			break;
-		case OPT_HOLDOUT:
-			if (cli_fraction("--holdout", optarg, 0, &holdout, err, sizeof err) != 0)
-				goto usage_error;
-			break;
-		case OPT_POSITIVE:
-			dopts.positive = optarg;
-			break;
-		case OPT_VALIDATE:
-			valpath = optarg;
-			break;
-		default:
-			st = ST_USAGE;
-			goto done;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1) {
-		snprintf(err, sizeof err, "one data file at most, got %d", argc);
-		st = ST_USAGE;
+	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
+	    (st = check_options(j)) != 0 ||
+	    (st = load_or_resume(j)) != 0 ||
+	    (st = check_schedule(j)) != 0)
 		goto done;
-	}
-	inpath = argc == 1 ? argv[0] : "-";
-	inname = strcmp(inpath, "-") == 0 ? "standard input" : inpath;
-
-	/* Everything that can be checked before the data is read and trained on. */
-	if (holdout > 0 && valpath != NULL) {
-		snprintf(err, sizeof err, "--holdout and --validate: choose one way to validate");
-		goto usage_error;
-	}
-	if (valpath != NULL && strcmp(valpath, "-") == 0 && strcmp(inpath, "-") == 0) {
-		snprintf(err, sizeof err, "--validate -: standard input is already the training data");
-		goto usage_error;
-	}
-	if (topts.patience > 0 && holdout == 0 && valpath == NULL) {
-		snprintf(err, sizeof err, "--patience watches the validation loss: add --holdout or --validate");
-		goto usage_error;
-	}
-	if (given_tol && topts.patience == 0) {
-		snprintf(err, sizeof err, "--tol goes with --patience");
-		goto usage_error;
-	}
-	if ((j = shared_output(outpath != NULL ? outpath : "-", histpath, plotpath)) > 0) {
-		static const char *const pairs[] = { "", "--history and the model", "--plot and the model",
-			"--history and --plot" };
-
-		if (j < 3 && outpath == NULL)
-			snprintf(err, sizeof err, "%s -: standard output already takes the model; write the model "
-			    "to a file with -o", j == 1 ? "--history" : "--plot");
-		else
-			snprintf(err, sizeof err, "%s: named for two outputs (%s)", j == 2 ? plotpath : histpath,
-			    pairs[j]);
-		goto usage_error;
-	}
-	if ((outpath != NULL && (st = outfile_check(outpath, err, sizeof err)) != 0) ||
-	    (histpath != NULL && (st = outfile_check(histpath, err, sizeof err)) != 0) ||
-	    (plotpath != NULL && (st = outfile_check(plotpath, err, sizeof err)) != 0))
-		goto done;
-	if (initpath != NULL) {
-		if ((st = model_load(initpath, &m, err, sizeof err)) != 0)
-			goto done;
-		if (m->info.bad != NULL) {	/* what to resume from is unreadable */
-			snprintf(err, sizeof err, "%s", m->info.bad);
-			st = ST_DATA;
-			goto done;
-		}
-		if (sizes != NULL && (count != m->L + 1 || memcmp(sizes, m->n, (size_t)count * sizeof *sizes) != 0)) {
-			sizes_text(want, sizeof want, sizes, count, sizes[0]);
-			sizes_text(have, sizeof have, m->n, m->L + 1, m->n[0]);
-			snprintf(err, sizeof err, "-l %s disagrees with the layers %s of %s", want, have, initpath);
-			goto usage_error;
-		}
-		if (!standardize && m->mean != NULL) {
-			snprintf(err, sizeof err, "-Z: %s standardises its inputs; its statistics are kept with -i", initpath);
-			goto usage_error;
-		}
-		if (m->classes != NULL) {
-			if (dopts.positive != NULL && strcmp(dopts.positive, m->classes[1]) != 0) {
-				snprintf(err, sizeof err, "--positive '%s': the positive class of %s is '%s'",
-				    dopts.positive, initpath, m->classes[1]);
-				goto usage_error;
-			}
-			dopts.classes = m->classes;
-			dopts.classes_from = initpath;
-		} else if (m->n[m->L] == 1 && m->info.have)
-			dopts.numbers_only = dopts.positive == NULL;
-		resume(m, &topts.sched, given_rate, given_decay, given_k, given_every, given_factor);
-		given_k |= topts.sched.kind == DECAY_INVERSE && m->info.have && m->info.decay == DECAY_INVERSE;
-	}
-	if (given_k && topts.sched.kind != DECAY_INVERSE) {
-		snprintf(err, sizeof err, "--decay-k goes with --decay inverse");
-		goto usage_error;
-	}
-	if ((given_every || given_factor) && topts.sched.kind != DECAY_STEP) {
-		snprintf(err, sizeof err, "--decay-%s goes with --decay step", given_every ? "every" : "factor");
-		goto usage_error;
-	}
-	ntargets = m != NULL ? m->n[m->L] : sizes != NULL ? sizes[count - 1] : 1;
-	if (dopts.positive != NULL && dopts.target == NULL && ntargets > 1) {
-		snprintf(err, sizeof err, "--positive needs one target column of class labels; there are %zu outputs",
-		    ntargets);
-		goto usage_error;
-	}
-	dopts.ntargets = ntargets;
-
 	cli_catch_signals();
-	if ((st = read_csv(inpath, &dopts, quiet, &d, err, sizeof err)) != 0)
+	if ((st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0 ||
+	    (st = check_data(j)) != 0 ||
+	    (st = read_validation(j)) != 0 ||
+	    (st = build(j)) != 0 ||
+	    (st = run_training(j)) != 0 ||
+	    (st = record(j)) != 0 ||
+	    (st = write_outputs(j)) != 0)
 		goto done;
-	nf = data_nfeatures(d);
-
-	/* The layer sizes against the file. */
-	st = ST_DATA;
-	if (dopts.target != NULL && d->ntargets != ntargets && (m != NULL || sizes != NULL)) {
-		snprintf(err, sizeof err, "-t names %zu target column%s, but %s %zu output%s",
-		    d->ntargets, d->ntargets == 1 ? "" : "s", m != NULL ? initpath : "-l has",
-		    ntargets, ntargets == 1 ? "" : "s");
-		st = ST_USAGE;
-		goto done;
-	}
-	ntargets = d->ntargets;
-	if (m != NULL && m->n[0] != nf) {
-		snprintf(err, sizeof err, "%s has %zu feature columns (and %zu target%s), but %s takes %zu inputs",
-		    inname, nf, ntargets, ntargets == 1 ? "" : "s", initpath, m->n[0]);
-		goto done;
-	}
-	if (m == NULL && sizes != NULL && sizes[0] != nf) {
-		sizes_text(want, sizeof want, sizes, count, sizes[0]);
-		sizes_text(have, sizeof have, sizes, count, nf);
-		snprintf(err, sizeof err, "%s has %zu columns: %zu feature%s and %zu target%s, "
-		    "but -l %s expects %zu feature%s; try -l %s", inname, d->cols, nf, nf == 1 ? "" : "s",
-		    ntargets, ntargets == 1 ? "" : "s", want, sizes[0], sizes[0] == 1 ? "" : "s", have);
-		goto done;
-	}
-	if (m != NULL && m->features != NULL && d->names != NULL)
-		for (j = 0; j < nf; j++)
-			if (strcmp(m->features[j], d->names[j]) != 0) {
-				snprintf(err, sizeof err, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
-				    inname, j + 1, d->names[j], j + 1, initpath, m->features[j]);
-				goto done;
-			}
-	if (m != NULL && m->classes == NULL && d->classes != NULL) {
-		snprintf(err, sizeof err, "%s: the targets are the labels '%s' and '%s', but %s was trained on numbers",
-		    inname, d->classes[0], d->classes[1], initpath);
-		goto done;
-	}
-
-	/* Validation rows: from a file, or held out of the training rows. */
-	if (valpath != NULL) {
-		vopts = dopts;
-		vopts.like = d;
-		vopts.positive = NULL;
-		vopts.classes = d->classes;
-		vopts.numbers_only = d->classes == NULL;
-		vopts.classes_from = "the training set";
-		if ((st = read_csv(valpath, &vopts, quiet, &val, err, sizeof err)) != 0)
-			goto done;
-	} else if (holdout > 0) {
-		rng_seed(&hrng, seed ^ HOLDOUT_STREAM);	/* not the stream of the weights */
-		if (m != NULL && !given_seed && m->info.have_split)
-			hrng = (struct rng){ m->info.split };	/* the split the model was trained with */
-		split = hrng.state;
-		if ((st = data_holdout(d, holdout, &hrng, &val, err, sizeof err)) != 0)
-			goto done;
-	}
-	if (balanced && (st = data_balance(d, cw, inname, err, sizeof err)) != 0)
-		goto done;
-	if (topts.sched.kind == DECAY_INVERSE && !given_k)
-		topts.sched.k = 1 / (double)(updates_per_epoch(d) > 0 ? updates_per_epoch(d) : 1);
-
-	st = ST_NOMEM;
-	snprintf(err, sizeof err, "out of memory");
-	memset(&state, 0, sizeof state);
-	rng_seed(&state.rng, seed);
-	if (m != NULL && m->info.have) {
-		state.epochs = m->info.epochs;
-		state.updates = m->info.updates;
-		if (!given_seed && m->info.have_rng)
-			state.rng.state = m->info.rng;	/* the order continues the model's stream */
-	}
-	if (m == NULL) {
-		if (sizes == NULL) {
-			count = 3;
-			if ((sizes = malloc(3 * sizeof *sizes)) == NULL)
-				goto done;
-			sizes[0] = nf;
-			sizes[1] = DEFAULT_HIDDEN;
-			sizes[2] = ntargets;
-		}
-		if ((m = model_new(sizes, count - 1)) == NULL) {
-			size_t w = 0;
-			int l;
-
-			for (l = 1; l < count; l++)
-				w += sizes[l] * (sizes[l - 1] + 1);
-			snprintf(err, sizeof err, "out of memory for a model of %zu weights (%zu MiB)",
-			    w, w * sizeof(double) >> 20);
-			goto done;
-		}
-		model_init_glorot(m, &state.rng);
-	}
-	if (d->names != NULL && m->features == NULL &&
-	    (copy_names(d->names, nf, &m->features) != 0 ||
-	    copy_names(d->names + nf, ntargets, &m->targets) != 0))
-		goto done;
-	if (d->classes != NULL && m->classes == NULL && copy_names(d->classes, 2, &m->classes) != 0)
-		goto done;
-	if (train_prepare(m, d, standardize) != 0 || (val != NULL && train_prepare(m, val, 0) != 0))
-		goto done;
-
-	if ((st = history_open(&run.hist, histpath, val != NULL, initpath != NULL ? state.epochs : 0,
-	    err, sizeof err)) != 0)
-		goto done;
-	if (verbose && !quiet)
-		describe(d, val, m, &topts.sched, inname, holdout, state.epochs, epochs);
-
-	topts.epochs = epochs;
-	topts.shuffle = shuffle;
-	topts.val = val;
-	topts.stop = &cli_stop;
-	topts.on_epoch = on_epoch;
-	topts.ctx = &run;
-	progress_start(&run.prog, stderr, quiet, verbose, state.epochs + 1, state.epochs + epochs, d->rows);
-	if (run.prog.tty)
-		topts.on_rows = on_rows;
-	if ((st = train(m, d, &topts, &state, &res, err, sizeof err)) != 0) {
-		if (st >= ST_INTERRUPTED)
-			strncat(err, "; no model written", sizeof err - strlen(err) - 1);
-		goto done;
-	}
-	train_seconds = train_now() - run.prog.start;
-	if (!quiet && res.stopped)
-		fprintf(stderr, "mlptrain: stopped after epoch %" PRIu64 ": val_loss not better than %.6f (epoch %"
-		    PRIu64 ") by more than %g for %" PRIu64 " epochs; keeping epoch %" PRIu64 "\n", res.last_epoch,
-		    res.best_loss, res.best_epoch, topts.tol, topts.patience, res.best_epoch);
-	else if (!quiet && topts.patience > 0 && res.best_epoch > 0 && res.best_epoch != res.last_epoch)
-		fprintf(stderr, "mlptrain: the epochs ran out at %" PRIu64 "; keeping epoch %" PRIu64
-		    ", the best (val_loss %.6f)\n", res.last_epoch, res.best_epoch, res.best_loss);
-
-	st = ST_NOMEM;
-	snprintf(err, sizeof err, "out of memory");
-	m->info.have = 1;
-	m->info.rows = d->rows;
-	m->info.epochs = state.epochs;
-	m->info.updates = state.updates;
-	m->info.rate = topts.sched.rate;
-	m->info.decay = topts.sched.kind;
-	m->info.decay_k = topts.sched.k;
-	m->info.decay_every = topts.sched.every;
-	m->info.decay_factor = topts.sched.factor;
-	if (given_seed || initpath == NULL) {	/* else the model's, when it says */
-		m->info.have_seed = 1;
-		m->info.seed = seed;
-	}
-	m->info.have_rng = 1;
-	m->info.rng = state.rng.state;
-	m->info.shuffle = shuffle;
-	m->info.from_model = initpath != NULL;
-	m->info.dropped = d->dropped;
-	m->info.balanced = balanced;
-	m->info.class_weight[0] = cw[0];
-	m->info.class_weight[1] = cw[1];
-	m->info.patience = topts.patience;
-	m->info.tol = topts.tol;
-	m->info.best_epoch = res.best_epoch;
-	m->info.last_epoch = res.last_epoch;
-	m->info.stopped = res.stopped;
-	free(m->info.weight_column);
-	m->info.weight_column = NULL;
-	if (dopts.weight != NULL && copy_str(d->weight_name != NULL ? d->weight_name : weight.arg,
-	    &m->info.weight_column) != 0)
-		goto done;
-	if (train_evaluate(m, d, &m->info.loss, &m->info.accuracy) != 0)
-		goto done;
-	free(m->info.val_file);
-	m->info.val_file = NULL;
-	m->info.have_val = val != NULL;
-	m->info.have_split = val != NULL && holdout > 0;
-	m->info.split = split;
-	if (val != NULL) {
-		m->info.val_rows = val->rows;
-		m->info.holdout = holdout;
-		if (copy_str(valpath, &m->info.val_file) != 0 ||
-		    train_evaluate(m, val, &m->info.val_loss, &m->info.val_accuracy) != 0)
-			goto done;
-	}
-
-	/* The files: each is complete or left as it was. */
-	plot_title(title, sizeof title, inname, m);
-	memset(&curves, 0, sizeof curves);
-	curves.n = history_points(&run.hist, &curves.epoch, &curves.train, &curves.val);
-	curves.best = (double)res.best_epoch;
-	curves.title = title;
-	if ((st = outfile_open(&out, outpath, err, sizeof err)) != 0)
-		goto done;
-	if ((st = model_write(out.fp, m)) != 0) {
-		snprintf(err, sizeof err, "%s: %s", out.name, st == ST_NOMEM ? "out of memory" : "write error");
-		goto done;
-	}
-	if (plotpath != NULL) {
-		if ((st = outfile_open(&plot, plotpath, err, sizeof err)) != 0)
-			goto done;
-		if (plot_svg(plot.fp, &curves) != 0) {
-			snprintf(err, sizeof err, "%s: write error", plot.name);
-			st = ST_IO;
-			goto done;
-		}
-	}
-	if ((st = outfile_commit(&out, err, sizeof err)) != 0 ||
-	    (st = history_close(&run.hist, 1, err, sizeof err)) != 0 ||
-	    (plotpath != NULL && (st = outfile_commit(&plot, err, sizeof err)) != 0))
-		goto done;
-	if (!quiet) {
-		char vtext[96] = "", btext[48] = "";
-
-		progress_plot(&run.prog, &curves);
-		if (val != NULL)
-			snprintf(vtext, sizeof vtext, "  val_loss %.6f  val_accuracy %.4f",
-			    m->info.val_loss, m->info.val_accuracy);
-		if (res.best_epoch > 0)
-			snprintf(btext, sizeof btext, "  best_epoch %" PRIu64, res.best_epoch);
-		fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
-		    "training %.0f rows/s\n", res.last_epoch, btext, m->info.loss, m->info.accuracy, vtext, d->rows,
-		    train_now() - run.prog.start, train_seconds > 0 ?
-		    (double)d->rows * (double)(res.last_epoch - run.prog.first + 1) / train_seconds : 0.0);
-	}
-	err[0] = '\0';
-	st = 0;
-	goto done;
-
-usage_error:
-	st = ST_USAGE;
+	summarize(j);
 done:
-	if (out.fp != NULL)
-		outfile_abort(&out);
-	if (plot.fp != NULL)
-		outfile_abort(&plot);
-	history_free(&run.hist);
-	progress_clear(&run.prog);
-	model_free(m);
-	data_free(d);
-	data_free(val);
-	free(sizes);
-	colspec_free(&target);
-	colspec_free(&ignore);
-	colspec_free(&weight);
-	if (st == ST_USAGE && err[0] == '\0') {
+	job_free(j);
+	if (st != 0 && j->err[0] != '\0')
+		fprintf(stderr, "mlptrain: %s\n", j->err);
+	if (st == ST_USAGE && j->usage)
 		fputs(usage_text, stderr);
-		return st;
-	}
-	if (st == ST_USAGE && strncmp(err, "one data file", 13) == 0) {
-		fprintf(stderr, "mlptrain: %s\n", err);
-		fputs(usage_text, stderr);
-		return st;
-	}
-	return report(st, err);
+	return st;
 }

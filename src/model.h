@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "schedule.h"
 
 #define MODEL_MAX_UNITS 1000000		/* largest N_l accepted */
 #define MODEL_MAX_LAYERS 1000		/* largest L accepted */
@@ -34,11 +35,7 @@ struct train_info {
 	size_t rows;
 	uint64_t epochs;	/* epochs the weights have seen, over every run */
 	uint64_t updates;	/* SGD updates they have seen */
-	double rate;		/* eta (the reader leaves 0 when the record has none) */
-	int decay;		/* enum decay (train.h), with its parameters: */
-	double decay_k;		/* DECAY_INVERSE */
-	uint64_t decay_every;	/* DECAY_STEP */
-	double decay_factor;	/* DECAY_STEP */
+	struct schedule sched;	/* the rate and its schedule (sched.rate 0: the record has none) */
 	int have_seed;		/* 1 when seed is known (the reader: when it is below 2^53) */
 	uint64_t seed;
 	int have_rng;		/* 1 when rng holds the state the next epoch's order starts from */

@@ -14,7 +14,7 @@
 #include "modelio.h"
 #include "number.h"
 #include "status.h"
-#include "train.h"
+#include "schedule.h"
 
 /* ---- writing ---- */
 
@@ -134,11 +134,11 @@ training_object(const struct train_info *in)
 	    !add(t, "rows", integer(in->rows)) ||
 	    !add(t, "epochs", integer(in->epochs)) ||
 	    !add(t, "updates", integer(in->updates)) ||
-	    !add(t, "rate", exact_number(in->rate)) ||
-	    !add(t, "decay", cJSON_CreateString(schedule_name((enum decay)in->decay))) ||
-	    (in->decay == DECAY_INVERSE && !add(t, "decay_k", exact_number(in->decay_k))) ||
-	    (in->decay == DECAY_STEP && (!add(t, "decay_every", integer(in->decay_every)) ||
-	    !add(t, "decay_factor", exact_number(in->decay_factor)))) ||
+	    !add(t, "rate", exact_number(in->sched.rate)) ||
+	    !add(t, "decay", cJSON_CreateString(schedule_name(in->sched.kind))) ||
+	    (in->sched.kind == DECAY_INVERSE && !add(t, "decay_k", exact_number(in->sched.k))) ||
+	    (in->sched.kind == DECAY_STEP && (!add(t, "decay_every", integer(in->sched.every)) ||
+	    !add(t, "decay_factor", exact_number(in->sched.factor)))) ||
 	    (in->have_seed && !add(t, "seed", integer(in->seed))) ||
 	    (in->have_rng && !add(t, "rng", hex(in->rng))) ||
 	    !add(t, "shuffle", cJSON_CreateBool(in->shuffle)) ||
@@ -556,18 +556,18 @@ get_training(struct rd *r, const cJSON *t, struct model *m)
 	if (!cJSON_IsObject(t))
 		return bad(r, "%s is %s, expected an object", "training", "not an object");
 	in->shuffle = 1;
-	in->decay_every = 1;
-	in->decay_factor = 1;
+	in->sched.every = 1;
+	in->sched.factor = 1;
 	if ((st = get_count(r, t, "training", "epochs", max, &in->epochs)) != 0 ||
 	    (st = get_count(r, t, "training", "updates", max, &in->updates)) != 0 ||
-	    (st = get_in(r, t, "training", "rate", 0, 1, HUGE_VAL, &in->rate)) != 0 ||
-	    (st = get_in(r, t, "training", "decay_k", 0, 0, HUGE_VAL, &in->decay_k)) != 0 ||
-	    (st = get_count(r, t, "training", "decay_every", max, &in->decay_every)) != 0 ||
-	    (st = get_in(r, t, "training", "decay_factor", 0, 1, 1, &in->decay_factor)) != 0 ||
+	    (st = get_in(r, t, "training", "rate", 0, 1, HUGE_VAL, &in->sched.rate)) != 0 ||
+	    (st = get_in(r, t, "training", "decay_k", 0, 0, HUGE_VAL, &in->sched.k)) != 0 ||
+	    (st = get_count(r, t, "training", "decay_every", max, &in->sched.every)) != 0 ||
+	    (st = get_in(r, t, "training", "decay_factor", 0, 1, 1, &in->sched.factor)) != 0 ||
 	    (st = get_in(r, t, "training", "seed", 0, 0, HUGE_VAL, &seed)) != 0 ||
 	    (st = get_hex(r, t, "training", "rng", &in->rng, &in->have_rng)) != 0)
 		return st;
-	if (in->decay_every == 0)
+	if (in->sched.every == 0)
 		return bad(r, "%s is %s, expected a whole number from 1", "training.decay_every", "0");
 	in->have_seed = seed >= 0 && seed < max && seed == floor(seed);
 	in->seed = in->have_seed ? (uint64_t)seed : 0;
@@ -575,7 +575,7 @@ get_training(struct rd *r, const cJSON *t, struct model *m)
 		if (!cJSON_IsString(v) || (kind = schedule_kind(v->valuestring)) < 0)
 			return bad(r, "%s is %s, expected \"none\", \"inverse\" or \"step\"", "training.decay",
 			    "something else");
-		in->decay = kind;
+		in->sched.kind = (enum decay)kind;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(t, "shuffle")) != NULL) {
 		if (!cJSON_IsBool(v))

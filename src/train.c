@@ -44,41 +44,6 @@ train_prepare(struct model *m, struct dataset *d, int standardize)
 	return 0;
 }
 
-static const char *const decay_names[] = { "none", "inverse", "step" };
-
-const char *
-schedule_name(enum decay kind)
-{
-	return decay_names[kind];
-}
-
-int
-schedule_kind(const char *name)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (strcmp(name, decay_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-double
-schedule_rate(const struct schedule *s, uint64_t e, uint64_t t)
-{
-	uint64_t steps;
-
-	switch (s->kind) {
-	case DECAY_INVERSE:
-		return s->rate / (1 + s->k * (double)t);
-	case DECAY_STEP:
-		steps = (e - 1) / s->every;	/* floor((e - 1) / n) */
-		return s->rate * pow(s->factor, (double)steps);
-	default:
-		return s->rate;
-	}
-}
-
 double
 train_now(void)
 {

@@ -13,29 +13,10 @@
 #include "data.h"
 #include "model.h"
 #include "rng.h"
+#include "schedule.h"
 
-/* Learning-rate schedules (mlptrain(1), LEARNING RATE). */
-enum decay {
-	DECAY_NONE,		/* eta_t = eta */
-	DECAY_INVERSE,		/* eta_t = eta / (1 + k t), t = updates made before this one */
-	DECAY_STEP		/* eta_t = eta * factor^floor((e - 1) / every), e = the epoch, from 1 */
-};
-
-struct schedule {
-	enum decay kind;
-	double rate;		/* eta */
-	double k;		/* DECAY_INVERSE */
-	uint64_t every;		/* DECAY_STEP: epochs per step (>= 1) */
-	double factor;		/* DECAY_STEP: in (0, 1] */
-};
-
-/* "none", "inverse", "step"; and back (-1 for another name). */
-const char *schedule_name(enum decay kind);
-int schedule_kind(const char *name);
 /* Seconds on the monotonic clock: what epochs and progress are timed with. */
 double train_now(void);
-/* The rate of an update made in epoch e (from 1) after t earlier updates. */
-double schedule_rate(const struct schedule *s, uint64_t e, uint64_t t);
 
 /* Where training stands: what the model's weights have seen. */
 struct train_state {

@@ -254,10 +254,10 @@ training_read_back(void)
 	m->info.have = 1;
 	m->info.epochs = 46;
 	m->info.updates = 13800;
-	m->info.rate = 0.3;
-	m->info.decay = DECAY_STEP;
-	m->info.decay_every = 7;
-	m->info.decay_factor = 0.25;
+	m->info.sched.rate = 0.3;
+	m->info.sched.kind = DECAY_STEP;
+	m->info.sched.every = 7;
+	m->info.sched.factor = 0.25;
 	m->info.have_seed = 1;
 	m->info.seed = UINT64_C(9007199254740991);
 	m->info.have_rng = 1;
@@ -276,8 +276,8 @@ training_read_back(void)
 	back = round_trip(m, &text);
 	CHECK(back != NULL && back->info.have);
 	if (back != NULL) {
-		CHECK(back->info.epochs == 46 && back->info.updates == 13800 && back->info.rate == 0.3);
-		CHECK(back->info.decay == DECAY_STEP && back->info.decay_every == 7 && back->info.decay_factor == 0.25);
+		CHECK(back->info.epochs == 46 && back->info.updates == 13800 && back->info.sched.rate == 0.3);
+		CHECK(back->info.sched.kind == DECAY_STEP && back->info.sched.every == 7 && back->info.sched.factor == 0.25);
 		CHECK(back->info.have_seed && back->info.seed == UINT64_C(9007199254740991));
 		CHECK(back->info.have_rng && back->info.rng == UINT64_C(0xfedcba9876543210));
 		CHECK(back->info.shuffle == 0);
@@ -290,12 +290,12 @@ training_read_back(void)
 	free(text);
 	/* a seed beyond 2^53 is written, but not read back as known */
 	m->info.seed = UINT64_MAX;
-	m->info.decay = DECAY_INVERSE;
-	m->info.decay_k = 0.001;
+	m->info.sched.kind = DECAY_INVERSE;
+	m->info.sched.k = 0.001;
 	text = NULL;
 	back = round_trip(m, &text);
-	CHECK(back != NULL && !back->info.have_seed && back->info.decay == DECAY_INVERSE &&
-	    back->info.decay_k == 0.001);
+	CHECK(back != NULL && !back->info.have_seed && back->info.sched.kind == DECAY_INVERSE &&
+	    back->info.sched.k == 0.001);
 	CHECK(text != NULL && strstr(text, "18446744073709551615") != NULL);
 	model_free(back);
 	free(text);
