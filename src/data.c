@@ -15,14 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "colmap.h"
 #include "data.h"
 #include "number.h"
 #include "status.h"
+#include "target.h"
 
-#define NOCOL SIZE_MAX
+#define NOCOL COLMAP_NONE
 #define MAX_LABELS 3		/* distinct target texts remembered: two classes and a third */
-
-enum role { FEATURE, TARGET, IGNORED, WEIGHT };
 
 struct loader {
 	struct dataset *d;
@@ -78,145 +78,51 @@ copy_texts(const struct csv_row *row)
 	return t;
 }
 
-/* Resolves one option's list; -1 with a message on failure. */
-static int
-resolve(const struct loader *ld, const struct colspec *cs, size_t **idx, size_t *n, char *err, size_t errlen)
-{
-	*idx = NULL;
-	*n = 0;
-	if (cs == NULL)
-		return 0;
-	return colspec_resolve(cs, ld->hnames, ld->ncols, ld->name, idx, n, err, errlen);
-}
-
-/*
- * Marks the columns of a -t/-x/-w list with `r`, refusing one already taken
- * by another option.
- */
-static int
-mark(const struct loader *ld, unsigned char *role, const size_t *idx, size_t n, enum role r,
-    const char *opt, char *err, size_t errlen)
-{
-	static const char *const optof[] = { "", "-t", "-x", "-w" };
-	char desc[CSV_SHOW_LEN + 16];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (role[idx[i]] != FEATURE) {
-			snprintf(err, errlen, "%s and %s both name %s", optof[role[idx[i]]], opt,
-			    column_desc(desc, sizeof desc, ld->hnames, idx[i]));
-			return -1;
-		}
-		role[idx[i]] = (unsigned char)r;
-	}
-	return 0;
-}
-
-/* Columns found by name, those of the training set (validation rows). */
-static int
-settle_like(struct loader *ld, const struct csv_row *row, char *err, size_t errlen)
-{
-	const struct dataset *like = ld->o->like;
-	size_t k, c, nf = data_nfeatures(like);
-
-	for (k = 0; k < like->cols; k++) {
-		for (c = 0; c < ld->ncols && strcmp(ld->hnames[c], like->names[k]) != 0; c++)
-			;
-		if (c == ld->ncols) {
-			snprintf(err, errlen, "%s:%ld: no column '%s' (%s %zu of the training set)", ld->name,
-			    row->line[0], like->names[k], k < nf ? "feature" : "target", k < nf ? k + 1 : k + 1 - nf);
-			return ST_DATA;
-		}
-		ld->src[k] = c;
-		ld->used[c] = 1;
-	}
-	ld->d->cols = like->cols;
-	ld->d->ntargets = like->ntargets;
-	return 0;
-}
-
-/* Settles the columns, given the first row and whether it is a header. */
+/* Settles the columns (colmap.c), given the first row and whether it is a header. */
 static int
 settle(struct loader *ld, const struct csv_row *row, int header, char *err, size_t errlen)
 {
 	const struct data_opts *o = ld->o;
+	const struct dataset *like = o->like;
 	struct dataset *d = ld->d;
-	size_t *ti = NULL, *xi = NULL, *wi = NULL, nt = 0, nx = 0, nw = 0, nf = 0, c, k, want;
-	unsigned char *role = NULL;
-	int st = ST_USAGE;
+	struct colroles roles = { o->target, o->ignore, o->weight, o->ntargets };
+	struct colfile f;
+	struct colmap cm;
+	size_t k;
+	int st;
 
+	memset(&cm, 0, sizeof cm);
 	ld->ncols = row->n;
 	ld->width_line = row->line[0];
 	ld->wcol = NOCOL;
 	if (header && (ld->hnames = copy_texts(row)) == NULL)
 		return nomem(ld, err, errlen);
-	if ((ld->used = calloc(row->n, 1)) == NULL || (role = calloc(row->n, 1)) == NULL ||
-	    (ld->src = calloc(row->n, sizeof *ld->src)) == NULL) {
-		free(role);
+	if ((ld->used = calloc(row->n, 1)) == NULL || (ld->src = calloc(row->n, sizeof *ld->src)) == NULL)
 		return nomem(ld, err, errlen);
-	}
-	if (o->like != NULL && o->like->names != NULL && header) {
-		free(role);
-		return settle_like(ld, row, err, errlen);
-	}
-	if (resolve(ld, o->ignore, &xi, &nx, err, errlen) != 0 ||
-	    mark(ld, role, xi, nx, IGNORED, "-x", err, errlen) != 0 ||
-	    resolve(ld, o->weight, &wi, &nw, err, errlen) != 0)
-		goto done;
-	if (nw > 1) {
-		snprintf(err, errlen, "-w: '%s' names %zu columns; the weight is one column", o->weight->arg, nw);
-		goto done;
-	}
-	if (mark(ld, role, wi, nw, WEIGHT, "-w", err, errlen) != 0 ||
-	    resolve(ld, o->target, &ti, &nt, err, errlen) != 0 ||
-	    mark(ld, role, ti, nt, TARGET, "-t", err, errlen) != 0)
-		goto done;
-	if (nw == 1 && o->like == NULL)
-		ld->wcol = wi[0];
-	st = ST_DATA;
-	want = o->target != NULL ? nt : o->ntargets;
-	for (c = 0; c < row->n; c++)
-		nf += role[c] == FEATURE;
-	if (nf < (o->target == NULL ? want + 1 : 1)) {
-		snprintf(err, errlen, "%s:%ld: %zu column%s%s: too few for %zu target%s and at least one feature",
-		    ld->name, row->line[0], row->n, row->n == 1 ? "" : "s",
-		    nx + nw > 0 ? " (some skipped by -x or -w)" : "", want, want == 1 ? "" : "s");
-		goto done;
-	}
-	/* without -t, the targets are the last columns left */
-	for (c = row->n; o->target == NULL && nt < want; c--)
-		if (role[c - 1] == FEATURE) {
-			role[c - 1] = TARGET;
-			nt++;
-		}
-	d->ntargets = nt;
-	d->cols = o->target == NULL ? nf : nf + nt;
-	if (o->like != NULL && (d->cols != o->like->cols || nt != o->like->ntargets)) {
+	f.name = ld->name;
+	f.line = row->line[0];
+	f.ncols = row->n;
+	f.head = ld->hnames;
+	if (like != NULL && like->names != NULL && header)
+		st = colmap_names(&cm, &f, like->names, data_nfeatures(like), like->names + data_nfeatures(like),
+		    like->ntargets, "the training set", NULL, err, errlen);
+	else if ((st = colmap_roles(&cm, &f, &roles, err, errlen)) == 0 && like != NULL &&
+	    (cm.nf + cm.nt != like->cols || cm.nt != like->ntargets)) {
 		snprintf(err, errlen, "%s:%ld: %zu features and %zu target%s, but the training set has %zu and %zu",
-		    ld->name, row->line[0], d->cols - nt, nt, nt == 1 ? "" : "s",
-		    data_nfeatures(o->like), o->like->ntargets);
-		goto done;
+		    ld->name, row->line[0], cm.nf, cm.nt, cm.nt == 1 ? "" : "s", data_nfeatures(like), like->ntargets);
+		st = ST_DATA;
 	}
-	for (c = 0, k = 0; c < row->n; c++)
-		if (role[c] == FEATURE)
-			ld->src[k++] = c;
-	if (o->target != NULL)
-		for (c = 0; c < nt; c++)
-			ld->src[k++] = ti[c];
-	else
-		for (c = 0; c < row->n; c++)
-			if (role[c] == TARGET)
-				ld->src[k++] = c;
-	for (k = 0; k < d->cols; k++)
-		ld->used[ld->src[k]] = 1;
-	if (ld->wcol != NOCOL)
-		ld->used[ld->wcol] = 1;
-	st = 0;
-done:
-	free(ti);
-	free(xi);
-	free(wi);
-	free(role);
+	if (st == 0) {
+		d->ntargets = cm.nt;
+		d->cols = cm.nf + cm.nt;
+		for (k = 0; k < d->cols; k++) {
+			ld->src[k] = k < cm.nf ? cm.feature[k] : cm.target[k - cm.nf];
+			ld->used[ld->src[k]] = 1;
+		}
+		if (like == NULL && (ld->wcol = cm.weight) != NOCOL)	/* validation rows have no weight */
+			ld->used[ld->wcol] = 1;
+	}
+	colmap_free(&cm);
 	return st;
 }
 
@@ -290,47 +196,26 @@ label_of(struct loader *ld, const struct csv_row *row, size_t c)
 	return (unsigned char)k;
 }
 
-/* Reads target k of a row from file column c into *x. */
+/* Reads a target of a row from file column c into *x (target.c), or notes its text (a deferred column). */
 static int
 read_target(struct loader *ld, const struct csv_row *row, size_t c, double *x, char *err, size_t errlen)
 {
 	const struct data_opts *o = ld->o;
-	char show[CSV_SHOW_LEN];
+	struct target_rule rule = { o->classes, o->classes != NULL ? 2 : 0, o->classes_from,
+		o->numbers_only ? NULL : "; class labels need a single target column" };
 	enum num_error e;
 
-	if (o->classes != NULL) {
-		if (strcmp(row->field[c], o->classes[1]) == 0 || strcmp(row->field[c], o->classes[0]) == 0) {
-			*x = strcmp(row->field[c], o->classes[1]) == 0;
-			return 0;
-		}
-		snprintf(err, errlen, "%s:%ld:%zu: target '%s' is not one of the classes '%s' and '%s' of %s",
-		    ld->name, row->line[c], c + 1, csv_show(show, sizeof show, row->field[c], row->len[c]),
-		    o->classes[0], o->classes[1], o->classes_from);
-		return ST_DATA;
-	}
+	if (!ld->defer)
+		return target_read(&rule, ld->name, row->line[c], c, row->field[c], row->len[c], x, err, errlen);
 	e = number_parse(row->field[c], row->len[c], x);
-	if (ld->defer) {
-		ld->cls[ld->d->rows] = label_of(ld, row, c);
-		if (e != NUM_OK)
-			ld->text_seen = 1;
-		else if (!(*x >= 0 && *x <= 1) && !ld->out_seen) {
-			ld->out_seen = 1;
-			ld->out_line = row->line[c];
-			ld->out_col = c;
-			csv_show(ld->out_text, sizeof ld->out_text, row->field[c], row->len[c]);
-		}
-		return 0;
-	}
-	if (e != NUM_OK) {
-		snprintf(err, errlen, "%s:%ld:%zu: '%s' %s%s", ld->name, row->line[c], c + 1,
-		    csv_show(show, sizeof show, row->field[c], row->len[c]), number_strerror(e),
-		    o->numbers_only ? "" : "; class labels need a single target column");
-		return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
-	}
-	if (!(*x >= 0 && *x <= 1)) {
-		snprintf(err, errlen, "%s:%ld:%zu: target '%s' is outside [0,1]", ld->name, row->line[c], c + 1,
-		    csv_show(show, sizeof show, row->field[c], row->len[c]));
-		return ST_DATA;
+	ld->cls[ld->d->rows] = label_of(ld, row, c);
+	if (e != NUM_OK)
+		ld->text_seen = 1;
+	else if (!(*x >= 0 && *x <= 1) && !ld->out_seen) {
+		ld->out_seen = 1;
+		ld->out_line = row->line[c];
+		ld->out_col = c;
+		csv_show(ld->out_text, sizeof ld->out_text, row->field[c], row->len[c]);
 	}
 	return 0;
 }
@@ -449,11 +334,8 @@ decide_labels(struct loader *ld, char *err, size_t errlen)
 
 	if (!ld->defer || (!ld->text_seen && !ld->out_seen && ld->o->positive == NULL))
 		return 0;
-	if (!ld->text_seen && ld->out_seen && ld->nlabels != 2) {
-		snprintf(err, errlen, "%s:%ld:%zu: target '%s' is outside [0,1]", ld->name, ld->out_line,
-		    ld->out_col + 1, ld->out_text);
-		return ST_DATA;
-	}
+	if (!ld->text_seen && ld->out_seen && ld->nlabels != 2)
+		return target_outside(ld->name, ld->out_line, ld->out_col, ld->out_text, err, errlen);
 	column_desc(desc, sizeof desc, ld->hnames, c);
 	if (ld->nlabels > 2) {
 		snprintf(err, errlen, "%s:%ld:%zu: target %s holds a third value '%s' after '%s' and '%s'; "

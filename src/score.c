@@ -78,12 +78,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "colmap.h"
 #include "columns.h"
 #include "csvread.h"
 #include "metrics.h"
 #include "number.h"
 #include "score.h"
 #include "status.h"
+#include "target.h"
 
 #define NSLOT 4				/* batches in the ring */
 #define BATCH_BYTES ((size_t)256 * 1024)	/* aim for batches of this size ... */
@@ -103,10 +105,7 @@ struct filemap {
 	struct csv_row *head;	/* its header, or NULL */
 	size_t width;		/* fields of every row */
 	long width_line;	/* the line of the first row */
-	size_t *fcol;		/* (n0) the column of each feature, 0-based */
-	size_t *tcol;		/* (nL) the column of each target with --eval, else NULL */
-	size_t *kcol;		/* (nk) the columns kept (-k) */
-	size_t nk;
+	struct colmap cm;	/* the column of each feature, of each target with --eval, the kept columns */
 };
 
 struct batch {
@@ -266,7 +265,7 @@ static int
 parse_cell(struct score *s, const struct batch *b, size_t r, size_t i, double *x, int *drop, char *err,
     size_t errlen)
 {
-	size_t n0 = s->m->n[0], c = b->map->fcol[i];
+	size_t n0 = s->m->n[0], c = b->map->cm.feature[i];
 	const char *t = b->cell + ((r * s->max_nd) + i - (n0 - b->nd)) * CELL;
 	size_t len = (unsigned char)t[0];
 	char show[CSV_SHOW_LEN];
@@ -503,81 +502,6 @@ hand_over(struct score *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* A header name and its column, for lookups by name. */
-struct named {
-	const char *name;
-	size_t col;
-};
-
-static int
-by_name(const void *a, const void *b)
-{
-	const struct named *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : (x->col > y->col) - (x->col < y->col);
-}
-
-/* The fields of row sorted by name (malloc'd), or NULL when out of memory. */
-static struct named *
-index_row(const struct csv_row *row)
-{
-	struct named *v = malloc((row->n > 0 ? row->n : 1) * sizeof *v);
-	size_t i;
-
-	if (v == NULL)
-		return NULL;
-	for (i = 0; i < row->n; i++) {
-		v[i].name = row->field[i];
-		v[i].col = i;
-	}
-	qsort(v, row->n, sizeof *v, by_name);
-	return v;
-}
-
-/* How many columns of the sorted v (n of them) are named `name`; the first in *col. */
-static size_t
-lookup(const struct named *v, size_t n, const char *name, size_t *col)
-{
-	size_t lo = 0, hi = n, k;
-
-	while (lo < hi) {	/* the first entry >= name */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (k = lo; k < n && strcmp(v[k].name, name) == 0; k++)
-		;
-	if (k > lo)
-		*col = v[lo].col;
-	return k - lo;
-}
-
-/* Whether row holds every feature name of the model (which has names). */
-static int
-has_all_features(const struct score *s, const struct csv_row *row, int *nomem)
-{
-	const struct model *m = s->m;
-	struct named *v;
-	size_t i, c;
-	int all = 1;
-
-	*nomem = 0;
-	if (m->features == NULL)
-		return 0;
-	if ((v = index_row(row)) == NULL) {
-		*nomem = 1;
-		return 0;
-	}
-	for (i = 0; i < m->n[0] && all; i++)
-		all = lookup(v, row->n, m->features[i], &c) > 0;
-	free(v);
-	return all;
-}
-
 /* Prints the output header (-H): the kept columns' names, then the outputs'. */
 static int
 print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen)
@@ -591,8 +515,8 @@ print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen
 
 	s->header_done = 1;
 	/* the kept columns' names in the header, else (no header anywhere) as -k gave them */
-	for (k = 0; head != NULL && k < fm->nk && !bad; k++)
-		bad = append_field(&buf, &len, &cap, head->field[fm->kcol[k]], head->len[fm->kcol[k]],
+	for (k = 0; head != NULL && k < fm->cm.nk && !bad; k++)
+		bad = append_field(&buf, &len, &cap, head->field[fm->cm.keep[k]], head->len[fm->cm.keep[k]],
 		    s->delim, s->delim) != 0;
 	for (k = 0; head == NULL && s->keep != NULL && k < s->keep->n && !bad; k++)
 		bad = append_field(&buf, &len, &cap, s->keep->tok[k], strlen(s->keep->tok[k]), s->delim, s->delim) != 0;
@@ -614,20 +538,19 @@ static int data_row(struct score *s, const struct csv_row *row, char *err, size_
 
 /*
  * The first row of a file is known to be a header or not: maps the file's
- * columns (s->map), prints the output header if it is due, and scores the
- * row if it is data.
+ * columns (s->map: by name when the file has a header and the model has
+ * names, else by position), prints the output header if it is due, and
+ * scores the row if it is data.
  */
 static int
 start_file(struct score *s, const struct csv_row *first, int is_header, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
-	size_t n0 = m->n[0], nl = m->n[m->L], i, c, rem, hits;
+	size_t n0 = m->n[0], nl = m->n[m->L];
 	const char *mname = s->model_name != NULL ? s->model_name : "the model";
-	long line = first->line[0];
-	unsigned char *taken = NULL;
-	struct named *v = NULL;
+	struct colfile f;
 	struct filemap *fm;
-	int st = ST_DATA;
+	int st;
 
 	s->map = NULL;
 	if ((fm = calloc(1, sizeof *fm)) == NULL)
@@ -636,93 +559,40 @@ start_file(struct score *s, const struct csv_row *first, int is_header, char *er
 	s->maps = fm;
 	fm->name = s->name;
 	fm->width = first->n;
-	fm->width_line = line;
-	if ((fm->fcol = calloc(n0, sizeof *fm->fcol)) == NULL ||
-	    (s->eval && (fm->tcol = calloc(nl, sizeof *fm->tcol)) == NULL) ||
-	    (is_header && (fm->head = csv_row_dup(first)) == NULL))
+	fm->width_line = first->line[0];
+	fm->cm.weight = COLMAP_NONE;
+	if (is_header && (fm->head = csv_row_dup(first)) == NULL)
 		goto nomem;
-	if (s->keep != NULL && colspec_resolve(s->keep, fm->head != NULL ? fm->head->field : NULL, first->n,
-	    s->name, &fm->kcol, &fm->nk, err, errlen) != 0)
-		return ST_DATA;
+	f.name = s->name;
+	f.line = first->line[0];
+	f.ncols = first->n;
+	f.head = fm->head != NULL ? fm->head->field : NULL;
+	if ((st = colmap_keep(&fm->cm, &f, s->keep, err, errlen)) != 0)
+		return st;
 	if (fm->head != NULL && m->features != NULL) {
-		/* by name */
-		if ((v = index_row(fm->head)) == NULL)
-			goto nomem;
-		for (i = 0; i < n0; i++) {
-			if ((hits = lookup(v, first->n, m->features[i], &fm->fcol[i])) != 1) {
-				if (hits == 0)
-					snprintf(err, errlen, "%s:%ld: no column '%s' (feature %zu of %s)", s->name, line,
-					    m->features[i], i + 1, mname);
-				else
-					snprintf(err, errlen, "%s:%ld: %zu columns are named '%s' (feature %zu of %s)",
-					    s->name, line, hits, m->features[i], i + 1, mname);
-				goto done;
-			}
+		st = colmap_names(&fm->cm, &f, m->features, n0, s->eval ? m->targets : NULL, nl, mname,
+		    ", which --eval needs", err, errlen);
+		if (st == 0 && s->eval && m->targets == NULL) {
+			snprintf(err, errlen, "%s:%ld: --eval: %s names no targets to look for in the header",
+			    s->name, f.line, mname);
+			return ST_DATA;
 		}
-		for (i = 0; s->eval && i < nl; i++) {
-			if (m->targets == NULL) {
-				snprintf(err, errlen, "%s:%ld: --eval: %s names no targets to look for in the header",
-				    s->name, line, mname);
-				goto done;
-			}
-			if ((hits = lookup(v, first->n, m->targets[i], &fm->tcol[i])) != 1) {
-				if (hits == 0)
-					snprintf(err, errlen, "%s:%ld: no column '%s' (target %zu of %s), which --eval needs",
-					    s->name, line, m->targets[i], i + 1, mname);
-				else
-					snprintf(err, errlen, "%s:%ld: %zu columns are named '%s' (target %zu of %s)",
-					    s->name, line, hits, m->targets[i], i + 1, mname);
-				goto done;
-			}
-		}
-	} else {
-		/* by position, once the kept columns are taken out */
-		if ((taken = calloc(first->n, 1)) == NULL)
-			goto nomem;
-		for (i = 0; i < fm->nk; i++)
-			taken[fm->kcol[i]] = 1;
-		rem = first->n - fm->nk;
-		if (rem != n0 && rem != n0 + nl) {
-			snprintf(err, errlen, "%s:%ld: %zu field%s, but the model takes %zu feature%s "
-			    "(optionally followed by %zu target%s)", s->name, line, first->n,
-			    first->n == 1 ? "" : "s", n0, n0 == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
-			if (fm->nk > 0)
-				snprintf(err + strlen(err), errlen - strlen(err), " besides the %zu column%s of -k",
-				    fm->nk, fm->nk == 1 ? "" : "s");
-			goto done;
-		}
-		if (s->eval && rem != n0 + nl) {
-			snprintf(err, errlen, "%s:%ld: --eval needs the targets, but the rows hold only the %zu feature%s",
-			    s->name, line, n0, n0 == 1 ? "" : "s");
-			goto done;
-		}
-		for (c = 0, i = 0; c < first->n; c++) {
-			if (taken[c])
-				continue;
-			if (i < n0)
-				fm->fcol[i] = c;
-			else if (fm->tcol != NULL)
-				fm->tcol[i - n0] = c;
-			i++;
-		}
-	}
+	} else
+		st = colmap_positions(&fm->cm, &f, n0, nl, s->eval, err, errlen);
+	if (st != 0)
+		return st;
 	s->map = fm;
 	if (s->out_header && !s->header_done && (st = print_header(s, fm, err, errlen)) != 0)
-		goto done;
-	st = is_header ? 0 : data_row(s, first, err, errlen);
-	goto done;
+		return st;
+	return is_header ? 0 : data_row(s, first, err, errlen);
 nomem:
-	snprintf(err, errlen, "%s:%ld: out of memory", s->name, line);
-	st = ST_NOMEM;
-done:
-	free(v);
-	free(taken);
-	return st;
+	snprintf(err, errlen, "%s:%ld: out of memory", s->name, first->line[0]);
+	return ST_NOMEM;
 }
 
 /*
- * Reads target j of a row (--eval) from column c: a number from 0 to 1, or
- * one of the model's class labels.  0, a status, or *drop set.
+ * Reads target j of a row (--eval) by target.c's rule: one of the model's
+ * class labels, or a number from 0 to 1.  0, a status, or *drop set.
  */
 static int
 parse_target(const struct score *s, const struct csv_row *row, size_t j, double *t, int *drop, char *err,
@@ -730,37 +600,18 @@ parse_target(const struct score *s, const struct csv_row *row, size_t j, double 
 {
 	const struct model *m = s->m;
 	const struct filemap *fm = s->map;
-	size_t c = fm->tcol[j], len = row->len[c], k;
-	const char *f = row->field[c];
-	char show[CSV_SHOW_LEN];
-	enum num_error e;
+	size_t c = fm->cm.target[j];
+	struct target_rule rule = { m->classes, m->classes != NULL ? 2 : 0,
+		s->model_name != NULL ? s->model_name : "the model", NULL };
 
-	for (k = 0; m->classes != NULL && k < 2; k++)
-		if (strlen(m->classes[k]) == len && memcmp(m->classes[k], f, len) == 0) {
-			t[j] = (double)k;
-			return 0;
-		}
-	if (csv_is_missing(f, len)) {
+	if (csv_is_missing(row->field[c], row->len[c])) {
 		if (s->drop) {
 			*drop = 1;
 			return 0;
 		}
-		return missing_error(fm, row->line[c], c, f, len, err, errlen);
+		return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
 	}
-	if ((e = number_parse(f, len, &t[j])) == NUM_NOMEM) {
-		snprintf(err, errlen, "%s:%ld:%zu: out of memory", fm->name, row->line[c], c + 1);
-		return ST_NOMEM;
-	}
-	if (e == NUM_OK && t[j] >= 0 && t[j] <= 1)
-		return 0;
-	csv_show(show, sizeof show, f, len);
-	if (m->classes != NULL)
-		snprintf(err, errlen, "%s:%ld:%zu: '%s' is not a target: expected '%s' or '%s' (or a number "
-		    "from 0 to 1)", fm->name, row->line[c], c + 1, show, m->classes[0], m->classes[1]);
-	else
-		snprintf(err, errlen, "%s:%ld:%zu: '%s' is not a target: expected a number from 0 to 1",
-		    fm->name, row->line[c], c + 1, show);
-	return ST_DATA;
+	return target_read(&rule, fm->name, row->line[c], c, row->field[c], row->len[c], &t[j], err, errlen);
 }
 
 /* A data row of the current file: checks it, reads its features (and scores it, on one thread). */
@@ -789,10 +640,10 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	/* Fields left to the scorer: short ones, on the row's first line. */
 	nd = b->nd;
 	for (i = n0 - nd; i < n0; i++)
-		if (row->len[fm->fcol[i]] >= CELL || row->line[fm->fcol[i]] != row->line[0])
+		if (row->len[fm->cm.feature[i]] >= CELL || row->line[fm->cm.feature[i]] != row->line[0])
 			nd = 0;
 	for (i = 0; i < n0 - nd; i++) {
-		c = fm->fcol[i];
+		c = fm->cm.feature[i];
 		if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
 			continue;
 		if (e != NUM_NOMEM && csv_is_missing(row->field[c], row->len[c])) {
@@ -816,13 +667,13 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	}
 	b->line[b->rows] = nd > 0 ? row->line[0] : 0;
 	for (cell = b->cell + b->rows * s->max_nd * CELL; i < n0; i++, cell += CELL) {
-		cell[0] = (char)row->len[fm->fcol[i]];
-		memcpy(cell + 1, row->field[fm->fcol[i]], row->len[fm->fcol[i]]);
+		cell[0] = (char)row->len[fm->cm.feature[i]];
+		memcpy(cell + 1, row->field[fm->cm.feature[i]], row->len[fm->cm.feature[i]]);
 	}
 	if (b->koff != NULL) {
 		len = b->koff[b->rows];
-		for (k = 0; k < fm->nk; k++)
-			if (append_field(&b->keep, &len, &b->keepcap, row->field[fm->kcol[k]], row->len[fm->kcol[k]],
+		for (k = 0; k < fm->cm.nk; k++)
+			if (append_field(&b->keep, &len, &b->keepcap, row->field[fm->cm.keep[k]], row->len[fm->cm.keep[k]],
 			    s->delim, s->delim) != 0) {
 				snprintf(err, errlen, "%s:%ld: out of memory", s->name, row->line[0]);
 				return ST_NOMEM;
@@ -850,14 +701,15 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 {
 	struct score *s = ctx;
 	struct csv_row *held;
-	int st, nomem;
+	int st, holds;
 
 	if (row->number == 1) {
 		if (s->header != CSV_HEADER_GUESS)
 			return start_file(s, row, s->header, err, errlen);
-		if (has_all_features(s, row, &nomem))
+		holds = s->m->features != NULL ? colmap_holds(row->field, row->n, s->m->features, s->m->n[0]) : 0;
+		if (holds > 0)
 			return start_file(s, row, 1, err, errlen);
-		if (nomem || (s->held = csv_row_dup(row)) == NULL) {
+		if (holds < 0 || (s->held = csv_row_dup(row)) == NULL) {
 			snprintf(err, errlen, "%s:%ld: out of memory", s->name, row->line[0]);
 			return ST_NOMEM;
 		}
@@ -1158,9 +1010,7 @@ score_free(struct score *s)
 	while ((map = s->maps) != NULL) {
 		s->maps = map->next;
 		csv_row_free(map->head);
-		free(map->fcol);
-		free(map->tcol);
-		free(map->kcol);
+		colmap_free(&map->cm);
 		free(map);
 	}
 	csv_row_free(s->held);

@@ -1071,10 +1071,14 @@ t "mlptrain -H and -N force the header rule"
 tail -n +2 "$xor" >nohead.csv
 "$MLPTRAIN" -q -e 3 nohead.csv >guess.json 2>/dev/null
 expect_status 0 "$MLPTRAIN" -q -e 3 -N nohead.csv && same "$tmp/out" guess.json "-N on a file without header"
-# -H takes the first data row as names: one row fewer, names "0", "0", "0"
-expect_status 0 "$MLPTRAIN" -q -e 3 --header nohead.csv
+# -H takes the first data row as names: one row fewer, names "5", "6", "7"
+{ echo 5,6,7; cat nohead.csv; } >nohead5.csv
+expect_status 0 "$MLPTRAIN" -q -e 3 --header nohead5.csv
 cp "$tmp/out" hdr.json
-json_is .features hdr.json '["0","0"]' && json_is .training.rows hdr.json 3
+json_is .features hdr.json '["5","6"]' && json_is .training.rows hdr.json 4
+# names read from a row of equal numbers are repeated names
+expect_status 1 "$MLPTRAIN" -q -e 3 --header nohead.csv &&
+	expect_err_only "mlptrain: nohead.csv:1: columns 1 and 2 are both named '0' (feature 1); rename one of them"
 expect_status 1 "$MLPTRAIN" -q --no-header "$xor" && expect_err_only "mlptrain: $xor:1:1: 'x1' is not a number"
 printf '1,2,y\n' >hdr.csv
 expect_status 1 "$MLPTRAIN" -q -H hdr.csv && expect_err_only "mlptrain: hdr.csv: no data rows"

@@ -47,6 +47,30 @@ t "-t and -x by number and range"
 expect_status 0 "$MLPTRAIN" -q -S -e 5 -t 2 -x 1,4 shuffled.csv && same_weights "$tmp/out" plain.json "-t 2 -x 1,4"
 expect_status 0 "$MLPTRAIN" -q -S -e 5 -t y -x 1,4-4 shuffled.csv && same_weights "$tmp/out" plain.json "-x 1,4-4"
 
+t "repeated header names: an error naming both columns when one is read, in both tools"
+awk -F, -v OFS=, 'NR == 1 { print "note", $1, $2, "note", $3; next } { print "a", $1, $2, "b", $3 }' base.csv >notes.csv
+bad_opt 1 "mlptrain: notes.csv:1: columns 1 and 4 are both named 'note' (feature 1); rename one of them" \
+	"$MLPTRAIN" -q -S -e 5 notes.csv
+bad_opt 2 "mlptrain: -x: 'note' is the name of columns 1 and 4 of notes.csv; give the number of the one meant" \
+	"$MLPTRAIN" -q -S -e 5 -x note notes.csv
+# both repeated columns skipped: harmless, the same model as without them
+expect_status 0 "$MLPTRAIN" -q -S -e 5 -x 1,4 notes.csv && cp "$tmp/out" notes.json &&
+	same_weights notes.json plain.json "-x 1,4" && json_is .features notes.json '["x1","x2"]'
+# mlppredict ignores columns the model does not name, repeated or not
+"$MLPPREDICT" plain.json base.csv >plain.out
+expect_status 0 "$MLPPREDICT" notes.json notes.csv && same "$tmp/out" plain.out "notes.csv scored by name"
+awk -F, -v OFS=, 'NR == 1 { print "w", $1, $2, "w", $3; next } { print 1, $1, $2, 2, $3 }' base.csv >w2.csv
+bad_opt 1 "mlptrain: w2.csv:1: columns 1 and 4 are both named 'w' (the weight); rename one of them" \
+	"$MLPTRAIN" -q -e 1 -w 1 -x 4 w2.csv
+awk -F, -v OFS=, 'NR == 1 { print $1, "y", $2, $3; next } { print $1, 0, $2, $3 }' base.csv >y2.csv
+bad_opt 1 "mlptrain: y2.csv:1: columns 2 and 4 are both named 'y' (target 1); rename one of them" \
+	"$MLPTRAIN" -q -e 1 -x 2 y2.csv
+awk -F, -v OFS=, 'NR == 1 { print "x1", $1, $2, $3; next } { print 0, $1, $2, $3 }' base.csv >x1x1.csv
+bad_opt 1 "mlptrain: x1x1.csv:1: columns 1 and 2 are both named 'x1' (feature 1 of the training set); rename one of them" \
+	"$MLPTRAIN" -q -e 1 --validate x1x1.csv base.csv
+bad_opt 1 "mlppredict: x1x1.csv:1: columns 1 and 2 are both named 'x1' (feature 1 of plain.json); rename one of them" \
+	"$MLPPREDICT" plain.json x1x1.csv
+
 t "without -t the target is the last column -x leaves"
 awk -F, -v OFS=, '{ print $1, $2, $3, NR }' base.csv >idlast.csv
 expect_status 0 "$MLPTRAIN" -q -S -e 5 -x 4 idlast.csv && same_weights "$tmp/out" plain.json "-x 4"
