@@ -1,20 +1,11 @@
 #!/bin/sh
 # End-to-end tests of mlptrain and mlppredict, run from the top of the source
-# tree as "sh tests/e2e.sh" (tests/run.sh does this after the unit tests).
-#
-# The programs, the data generator and the directories come from variables,
-# so an installed build can be tested too:
-#   MLPTRAIN=./mlptrain MLPPREDICT=./mlppredict GEN=build/gen
-#   REF=build/ref_lecture DATA=data MAN=man README=README.md
-# E2E_VERBOSE=1 also prints the name of every case that passes; E2E_VALGRIND=1
-# leaves out the cases Valgrind cannot run.
-#
-# Every case is counted once, as passed or failed; a failure prints the case
-# name and what differed.  The last line is "e2e: P passed, F failed" and the
-# exit status is 1 when F > 0.  JSON is checked with jq, or python3 when jq is
-# missing (a case that needs either fails when neither is installed).
+# tree as "sh tests/e2e.sh" (tests/run.sh does this after the unit tests);
+# the variables of tests/e2e_lib.sh apply.  The last line is
+# "e2e: P passed, F failed".
 
 . "$(dirname "$0")/e2e_lib.sh"
+e2e_models
 
 # ---- 1. the data sets ----
 
@@ -262,23 +253,8 @@ expect_status 3 "$MLPTRAIN" -q -e 1000000000 -o nodir/m.json badfield.csv &&
 t "-o naming a directory: exit 3"
 expect_status 3 "$MLPTRAIN" -q -e 1 -o o "$xor" && expect_err_only "mlptrain: o: is a directory"
 
-# check_kept WHAT STATUS CMD...: with an existing o/keep.json, CMD fails with
-# STATUS and leaves the file and the directory as they were.
-cp moons.json o/keep.json
-cp moons.json keep.orig
-check_kept() {
-	_what=$1
-	_want=$2
-	shift 2
-	listing o >before.txt
-	run "$@"
-	if expect_rc "$_want"; then
-		cmp -s o/keep.json keep.orig || fail "$_what: the existing -o file was changed"
-		listing o >after.txt
-		cmp -s before.txt after.txt || fail "$_what: the directory changed:" "$(cat after.txt)"
-	fi
-	cp keep.orig o/keep.json
-}
+# An existing o/keep.json for check_kept.
+keep_setup
 
 t "a failing mlptrain run leaves the -o file and its directory untouched"
 check_kept "bad data" 1 "$MLPTRAIN" -q -o o/keep.json badfield.csv
