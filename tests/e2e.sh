@@ -7,19 +7,6 @@
 . "$(dirname "$0")/e2e_lib.sh"
 e2e_models
 
-# ---- 1. the data sets ----
-
-for set in xor moons rings blobs4 multi; do
-	t "gen $set reproduces data/$set.csv"
-	if expect_status 0 "$GEN" "$set"; then
-		same "$tmp/out" "$DATA/$set.csv" "gen $set output against data/$set.csv"
-	fi
-done
-
-t "gen without a name or with an unknown one exits 2"
-expect_status 2 "$GEN" && expect_no_stdout
-expect_status 2 "$GEN" nosuchset && expect_no_stdout
-
 # ---- 2. XOR ----
 
 t "XOR: 2,4,1 learns the truth table"
@@ -810,104 +797,6 @@ listing o >after.txt
 same after.txt before.txt "the -o directory's files"
 fi
 
-# ---- 14. agreement with the independent implementation of the lecture ----
-
-# ref_lecture START DATA EPOCHS RATE TRAINED retrains START by plain SGD over
-# DATA in file order, without standardisation, and compares with TRAINED.
-if [ -n "${REF:-}" ]; then
-	REF=$(abs_prog "$REF")
-else
-	REF=$ROOT/build/ref_lecture
-	# Without a build of it (make test makes one), compile a private copy.
-	if [ ! -x "$REF" ] && [ -f "$ROOT/tests/ref_lecture.c" ] &&
-	    ${CC:-cc} -std=c99 -O2 -o "$tmp/ref_lecture" "$ROOT/tests/ref_lecture.c" -lcjson -lm 2>/dev/null; then
-		REF=$tmp/ref_lecture
-	fi
-fi
-
-# agree NAME LAYERS EPOCHS RATE DATA: mlptrain -Z -S against ref_lecture.
-agree() {
-	t "$1: mlptrain -Z -S -l $2 -e $3 -r $4 agrees with ref_lecture"
-	if [ ! -x "$REF" ]; then
-		fail "$REF is missing (make build/ref_lecture)"
-		return
-	fi
-	"$MLPTRAIN" -q -Z -S -e 0 -l "$2" "$5" >start.json 2>start.err || { fail "start model: $(cat start.err)"; return; }
-	expect_status 0 "$MLPTRAIN" -q -Z -S -e "$3" -r "$4" -l "$2" "$5" || return
-	cp "$tmp/out" trained.json
-	expect_status 0 "$REF" start.json "$5" "$3" "$4" trained.json || show "$tmp/out"
-}
-agree xor 2,4,1 200 0.5 "$xor"
-agree moons 2,5,3,1 5 0.1 "$moons"
-agree multi 3,4,2 5 0.3 "$multi"
-
-t "a warm start (-i) continues exactly where the model left off"
-if [ -x "$REF" ]; then
-	"$MLPTRAIN" -q -Z -S -e 5 -r 0.3 -l 3,4,2 "$multi" >warm0.json
-	expect_status 0 "$MLPTRAIN" -q -Z -S -e 3 -r 0.3 -i warm0.json "$multi" && cp "$tmp/out" warm1.json &&
-		{ expect_status 0 "$REF" warm0.json "$multi" 3 0.3 warm1.json || show "$tmp/out"; }
-	# and the comparison can fail: another rate does not agree
-	expect_status 1 "$REF" warm0.json "$multi" 3 0.31 warm1.json
-else
-	fail "$REF is missing (make build/ref_lecture)"
-fi
-
-t "standardised training equals plain SGD on the standardised data"
-# The features standardised with awk by the model's mean and std, exactly as
-# the man page writes it: z = (x - mean) / std.
-if [ -x "$REF" ]; then
-	"$MLPTRAIN" -q -S -e 0 -l 4,8,1 "$blobs" >start.json
-	expect_status 0 "$MLPTRAIN" -q -S -e 3 -l 4,8,1 "$blobs" && cp "$tmp/out" trained.json
-	awk -F, -v OFS=, -v mean="$(model_value mean trained.json)" -v std="$(model_value std trained.json)" '
-	    BEGIN { gsub(/[][ ]/, "", mean); gsub(/[][ ]/, "", std); n = split(mean, m, ","); split(std, s, ",") }
-	    NR == 1 { print; next }
-	    { for (j = 1; j <= n; j++) $j = sprintf("%.17g", ($j - m[j]) / s[j]); print }' "$blobs" >z.csv
-	expect_status 0 "$REF" start.json z.csv 3 0.1 trained.json || show "$tmp/out"
-else
-	fail "$REF is missing (make build/ref_lecture)"
-fi
-
-# ---- 15. documentation ----
-
-t "man pages lint clean"
-if command -v mandoc >/dev/null 2>&1; then
-	for page in mlptrain mlppredict; do
-		mandoc -Tlint "$MAN/$page.1" >lint.txt 2>&1 ||
-			fail "mandoc -Tlint $page.1 exit $?:" "$(head -n 5 lint.txt)"
-	done
-else
-	fail "mandoc is not installed (make deps installs it)"
-fi
-
-# long_options PROGRAM: the long options its -h lists, one a line.
-long_options() {
-	"$1" -h | grep -o -e '--[a-z][a-z-]*' | sort -u
-}
-
-for prog in mlptrain mlppredict; do
-	t "every long option of $prog -h is in man/$prog.1"
-	[ "$prog" = mlptrain ] && bin=$MLPTRAIN || bin=$MLPPREDICT
-	opts=$(long_options "$bin")
-	[ -n "$opts" ] || fail "$prog -h lists no long options"
-	for o in $opts; do
-		# the page spells them Fl \-\-name or \-\-name
-		sed 's/\\-/-/g' "$MAN/$prog.1" | grep -F -e "$o" >/dev/null ||
-			sed 's/\\-/-/g' "$MAN/$prog.1" | grep -E -e "Fl -${o#--}([^a-z-]|\$)" >/dev/null ||
-			fail "$o is missing from man/$prog.1"
-	done
-
-	t "every long option of $prog -h is in README.md"
-	if [ -z "$opts" ]; then
-		fail "$prog -h lists no long options"
-	elif [ -f "$README" ]; then
-		for o in $opts; do
-			grep -F -e "$o" "$README" >/dev/null || fail "$o is missing from README.md"
-		done
-	else
-		fail "README.md does not exist"
-	fi
-done
-
 # ---- 17. hostile input, limits, numbers, locale ----
 
 t "a CSV field over 1 MiB: exit 1 with file:line:column, the old -o file kept"
@@ -1071,24 +960,5 @@ expect_status 1 "$MLPPREDICT" -H moons.json mnohead.csv &&
 	expect_err_only "mlppredict: mnohead.csv:1: no column 'x1' (feature 1 of moons.json)"
 expect_status 1 "$MLPPREDICT" --no-header moons.json "$moons" && expect_err_only "mlppredict: $moons:1:1: 'x1' is not a number"
 bad_opt 2 "mlppredict: -d: 'ab' is not a field separator: one character (not a quote), or tab" "$MLPPREDICT" -d ab moons.json "$moons"
-
-# ---- 16. --version and -h ----
-
-for prog in mlptrain mlppredict; do
-	[ "$prog" = mlptrain ] && bin=$MLPTRAIN || bin=$MLPPREDICT
-	[ "$prog" = mlptrain ] && usage1=$usage_train1 || usage1=$usage_predict
-	t "$prog --version and -V print '$prog 0.1.0'"
-	for v in --version -V; do
-		expect_status 0 "$bin" $v && same_text "$(cat "$tmp/out")" "$prog 0.1.0" "$prog $v" && expect_no_stderr
-	done
-	t "$prog -h and --help print the usage on stdout, exit 0"
-	for h in -h --help; do
-		if expect_status 0 "$bin" $h; then
-			expect_no_stderr
-			same_text "$(head -n 1 "$tmp/out")" "$usage1" "first line of $prog $h"
-			grep -F -e 'Exit status:' "$tmp/out" >/dev/null || fail "$prog $h lacks the exit statuses"
-		fi
-	done
-done
 
 e2e_done e2e
