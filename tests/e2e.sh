@@ -163,102 +163,6 @@ t "mlppredict -o into a missing directory: exit 3, the path named"
 expect_status 3 "$MLPPREDICT" -o nodir/p.txt moons.json "$moons" && expect_no_stdout
 grep -F 'mlppredict: nodir/p.txt: ' "$tmp/err" >/dev/null || { fail "message does not name nodir/p.txt:"; show "$tmp/err"; }
 
-# ---- 7. standardisation ----
-
-t "blobs4: standardize.mean and std are the population statistics"
-expect_status 0 "$MLPTRAIN" -q -e 1 -l 4,8,1 "$blobs"
-cp "$tmp/out" blobs.json
-model_value mean blobs.json | tr -d '[] ' | tr ',' '\n' >mean.txt
-model_value std blobs.json | tr -d '[] ' | tr ',' '\n' >std.txt
-tail -n +2 "$blobs" | awk -F, -v meanf=mean.txt -v stdf=std.txt '
-    { n++; for (j = 1; j <= 4; j++) x[n, j] = $j + 0 }
-    END {
-	for (j = 1; j <= 4; j++) {
-		s = 0; for (i = 1; i <= n; i++) s += x[i, j]; m = s / n
-		v = 0; for (i = 1; i <= n; i++) v += (x[i, j] - m) ^ 2; sd = sqrt(v / n)
-		if ((getline gm < meanf) <= 0 || (getline gs < stdf) <= 0) { print "missing values"; exit 1 }
-		dm = gm - m; if (dm < 0) dm = -dm
-		ds = gs - sd; if (ds < 0) ds = -ds
-		if (dm > 1e-12 * (m < 0 ? -m : m) || ds > 1e-12 * sd) {
-			printf "feature %d: mean %s std %s, computed %.17g %.17g\n", j, gm, gs, m, sd; bad = 1
-		}
-	}
-	if ((getline extra < meanf) > 0) { print "too many means"; bad = 1 }
-	exit bad
-    }' >diff.txt || fail "$(cat diff.txt)"
-
-t "-Z: the model has no standardize key"
-expect_status 0 "$MLPTRAIN" -q -Z -e 1 "$blobs" &&
-	json_is .standardize out null
-grep -F '"standardize"' "$tmp/out" >/dev/null && fail "the -Z model mentions standardize"
-cp "$tmp/out" blobsZ.json
-
-t "a constant feature gets std 1"
-printf 'a,b,y\n1,5,0\n2,5,1\n3,5,1\n' >const.csv
-if expect_status 0 "$MLPTRAIN" -q -e 1 const.csv; then
-	same_text "$(model_value mean "$tmp/out")" "[2, 5]" "mean"
-	same_text "$(model_value std "$tmp/out")" "[0.816496580927726, 1]" "std"
-fi
-
-t "mlppredict applies the standardisation: the same model without it differs"
-# Dropping "standardize" from a standardising model must change the output.
-sed '/"standardize"/,/^[[:space:]]*},$/d' blobs.json >nostd.json
-if json_valid nostd.json; then
-	expect_status 0 "$MLPPREDICT" blobs.json "$blobs" && cp "$tmp/out" blobs.out
-	expect_status 0 "$MLPPREDICT" nostd.json "$blobs" && differ "$tmp/out" blobs.out "with and without standardize"
-fi
-
-# ---- 8. --init ----
-
-t "-i model -e 0 keeps the weights exactly"
-if expect_status 0 "$MLPTRAIN" -q -i xor.json -e 0 "$xor"; then
-	same_text "$(model_value weights "$tmp/out")" "$(model_value weights xor.json)" "weights"
-	json_is .training.init "$tmp/out" '"model"'
-	json_is .standardize "$tmp/out" '{"mean":[0.5,0.5],"std":[0.5,0.5]}'
-fi
-expect_status 0 "$MLPTRAIN" -q --init xor.json -l 2,4,1 -e 0 "$xor" &&
-	same_text "$(model_value weights "$tmp/out")" "$(model_value weights xor.json)" "weights with a matching -l"
-
-t "-i keeps the model's statistics on new data"
-expect_status 0 "$MLPTRAIN" -q -i xor.json -e 1 "$moons" &&
-	json_is .standardize "$tmp/out" '{"mean":[0.5,0.5],"std":[0.5,0.5]}'
-
-t "-i and -o on the same file update it in place"
-cp xor.json o/inplace.json
-if expect_status 0 "$MLPTRAIN" -q -i o/inplace.json -e 5 -o o/inplace.json "$xor"; then
-	differ o/inplace.json xor.json "updated model"
-	json_is .training.epochs o/inplace.json 3005	# the count goes on from the model's 3000
-fi
-rm -f o/inplace.json
-
-t "-i with a different -l: exit 2"
-expect_status 2 "$MLPTRAIN" -q -i xor.json -l 2,3,1 "$xor" &&
-	expect_err_only "mlptrain: -l 2,3,1 disagrees with the layers 2,4,1 of xor.json"
-expect_no_stdout
-
-t "-i with -Z on a standardising model: exit 2"
-expect_status 2 "$MLPTRAIN" -q -i xor.json -Z "$xor" &&
-	expect_err_only "mlptrain: -Z: xor.json standardises its inputs; its statistics are kept with -i"
-
-t "-i with -Z on a -Z model works"
-expect_status 0 "$MLPTRAIN" -q -i blobsZ.json -Z -e 1 "$blobs" && json_is .standardize "$tmp/out" null
-
-t "-i on data with another number of features: exit 1"
-expect_status 1 "$MLPTRAIN" -q -i xor.json "$multi" &&
-	expect_err_only "mlptrain: $multi has 4 feature columns (and 1 target), but xor.json takes 2 inputs"
-
-t "-i on data whose column names differ from the model's: exit 1"
-printf 'a,x2,y\n0,0,0\n1,1,1\n' >renamed.csv
-expect_status 1 "$MLPTRAIN" -q -i xor.json renamed.csv &&
-	expect_err_only "mlptrain: renamed.csv: feature 1 is 'a', but feature 1 of xor.json is 'x1'"
-
-t "-i with a missing or bad model"
-expect_status 3 "$MLPTRAIN" -q -i nosuch.json "$xor" &&
-	expect_err_only "mlptrain: nosuch.json: No such file or directory"
-echo 'hello' >notjson.json
-expect_status 1 "$MLPTRAIN" -q -i notjson.json "$xor" &&
-	expect_err_only "mlptrain: notjson.json:1:1: not valid JSON"
-
 # ---- 9. errors ----
 
 t "unknown option: exit 2 and the usage on stderr"
@@ -384,6 +288,7 @@ bad_opt 1 "mlptrain: $multi has 5 columns: 3 features and 2 targets, but -l 4,2 
 	"$MLPTRAIN" -q -l 4,2 "$multi"
 
 t "mlppredict: a model that is not JSON: exit 1 with line:column"
+echo 'hello' >notjson.json
 bad_opt 1 "mlppredict: notjson.json:1:1: not valid JSON" "$MLPPREDICT" notjson.json "$xor"
 printf '{\n  "format": "mlptrain-model",\n  "version" 1\n}\n' >notjson2.json
 bad_opt 1 "mlppredict: notjson2.json:3:13: not valid JSON" "$MLPPREDICT" notjson2.json "$xor"
