@@ -135,7 +135,7 @@ install-packages:
 	fi
 
 # The whole suite twice, on the normal build and on the sanitizer build; in CI
-# (CI=true) or with MEMCHECK=1, the end-to-end suite under Valgrind too (about
+# (CI=true) or with MEMCHECK=1, the end-to-end suites under Valgrind too (about
 # 3 more minutes); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
 MEMCHECK = $(if $(filter true,$(CI)),1,)
 test: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)

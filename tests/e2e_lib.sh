@@ -1,8 +1,19 @@
-# The harness shared by the end-to-end suites (tests/e2e*.sh), sourced by
+# The harness shared by the end-to-end suites (tests/e2e_*.sh), sourced by
 # each from the top of the source tree: the programs and directories from
-# the environment, a temporary directory to work in, the checks, and a few
-# models every suite uses.  A suite ends with "e2e_done NAME", which prints
+# the environment, a temporary directory to work in, the checks, and the
+# fixtures.  A suite ends with "e2e_done NAME", which prints
 # "NAME: P passed, F failed" and exits 1 when F > 0.
+#
+# The programs, the data generator and the directories come from variables,
+# so an installed build can be tested too:
+#   MLPTRAIN=./mlptrain MLPPREDICT=./mlppredict GEN=build/gen
+#   REF=build/ref_lecture DATA=data MAN=man README=README.md
+# E2E_VERBOSE=1 also prints the name of every case that passes; E2E_VALGRIND=1
+# leaves out the cases Valgrind cannot run.
+#
+# Every case is counted once, as passed or failed; a failure prints the case
+# name and what differed.  JSON is checked with jq, or python3 when jq is
+# missing (a case that needs either fails when neither is installed).
 
 set -u
 LC_ALL=C
@@ -331,13 +342,44 @@ usage_train1='usage: mlptrain [-HhNqSvVZ] [-d delim] [-e epochs] [-i model] [-l 
 usage_train2='                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]'
 usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]'
 
-# The XOR model of the man page's example, used by many cases.
-"$MLPTRAIN" -l 2,4,1 -e 3000 -r 0.5 -q "$xor" >xor.json 2>xor.err
-xor_rc=$?
-# A small moons model and its predictions.
-"$MLPTRAIN" -e 50 -q "$moons" >moons.json 2>/dev/null
-"$MLPPREDICT" moons.json "$moons" >moons.out 2>/dev/null
-"$MLPPREDICT" xor.json "$xor" >xor.out 2>/dev/null
+# e2e_models: trains the models many cases use, in the working directory:
+# xor.json, the XOR model of the man page's example (its exit status in
+# $xor_rc), and moons.json, a small moons model; xor.out and moons.out are
+# their predictions for the files they were trained on.  A suite that uses
+# them calls this once at its top; the others do not pay for these runs
+# (seconds under Valgrind).
+e2e_models() {
+	"$MLPTRAIN" -l 2,4,1 -e 3000 -r 0.5 -q "$xor" >xor.json 2>xor.err
+	xor_rc=$?
+	"$MLPTRAIN" -e 50 -q "$moons" >moons.json 2>/dev/null
+	"$MLPPREDICT" moons.json "$moons" >moons.out 2>/dev/null
+	"$MLPPREDICT" xor.json "$xor" >xor.out 2>/dev/null
+}
+
+# keep_setup: an existing output file, o/keep.json (a copy of moons.json, so
+# after e2e_models), and keep.orig, what it holds, for the cases that check
+# that a failing or interrupted run leaves it alone.
+keep_setup() {
+	mkdir -p o
+	cp moons.json o/keep.json
+	cp moons.json keep.orig
+}
+
+# check_kept WHAT STATUS CMD...: with an existing o/keep.json, CMD fails with
+# STATUS and leaves the file and the directory as they were.
+check_kept() {
+	_what=$1
+	_want=$2
+	shift 2
+	listing o >before.txt
+	run "$@"
+	if expect_rc "$_want"; then
+		cmp -s o/keep.json keep.orig || fail "$_what: the existing -o file was changed"
+		listing o >after.txt
+		cmp -s before.txt after.txt || fail "$_what: the directory changed:" "$(cat after.txt)"
+	fi
+	cp keep.orig o/keep.json
+}
 
 # e2e_done NAME: closes the last case, prints the summary, sets the status.
 e2e_done() {

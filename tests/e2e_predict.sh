@@ -3,7 +3,8 @@
 # the output header, --labels, --threshold, --eval, missing values, and the
 # CSV forms (quotes, CRLF and BOM, other separators), each on small files
 # made here whose exact output or message is checked.  Run from the top of
-# the source tree, as tests/e2e.sh.
+# the source tree as "sh tests/e2e_predict.sh"; the variables of
+# tests/e2e_lib.sh apply.  The last line is "e2e_predict: P passed, F failed".
 
 . tests/e2e_lib.sh
 

@@ -4,7 +4,7 @@
 # --class-weight), class labels (--positive), missing values
 # (--drop-missing), quoting and line-end variants, and validation
 # (--holdout, --validate).  Run from the top of the source tree as
-# "sh tests/e2e_train.sh"; the variables of tests/e2e.sh apply.  The last
+# "sh tests/e2e_train.sh"; the variables of tests/e2e_lib.sh apply.  The last
 # line is "e2e_train: P passed, F failed".
 
 . "$(dirname "$0")/e2e_lib.sh"

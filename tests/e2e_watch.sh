@@ -4,7 +4,7 @@
 # learning-rate schedules (--decay and its parameters), resuming (-i), and
 # the progress display on a terminal (under script(1)'s pseudo-terminal)
 # and elsewhere.  Run from the top of the source tree as
-# "sh tests/e2e_watch.sh"; the variables of tests/e2e.sh apply.  The last
+# "sh tests/e2e_watch.sh"; the variables of tests/e2e_lib.sh apply.  The last
 # line is "e2e_watch: P passed, F failed".
 
 . "$(dirname "$0")/e2e_lib.sh"

@@ -4,7 +4,7 @@
 # then, after "--", the sanitizer build's unit tests and the end-to-end suites
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
 # F failed" lines; a suite that crashes or ends without one counts as a
-# failure.  With MEMCHECK set, the end-to-end suite runs once more under
+# failure.  With MEMCHECK set, the end-to-end suites run once more under
 # Valgrind memcheck; then the static checks (tests/lint.sh, with TIDY_CHECKS);
 # with FUZZ_SECONDS set, the fuzz targets run last for that long each.  The last line is "N passed, N failed"; exit status 1 on failure.
 
@@ -34,10 +34,10 @@ run_suite() {
 	fi
 }
 
-# e2e_suites [env VAR=VALUE...]: runs the end-to-end suites, tests/e2e.sh and
-# tests/e2e_*.sh (the harness, e2e_lib.sh, aside), with that environment.
+# e2e_suites [env VAR=VALUE...]: runs the end-to-end suites, tests/e2e_*.sh
+# (the harness, e2e_lib.sh, aside), with that environment.
 e2e_suites() {
-	for s in tests/e2e.sh tests/e2e_*.sh; do
+	for s in tests/e2e_*.sh; do
 		[ "$s" = tests/e2e_lib.sh ] || [ ! -f "$s" ] || run_suite "$@" sh "$s"
 	done
 }
@@ -63,7 +63,7 @@ if [ $san -eq 1 ]; then
 	e2e_suites env MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict
 fi
 if [ -n "${MEMCHECK:-}" ]; then
-	echo "--- the end-to-end suite under Valgrind memcheck ---"
+	echo "--- the end-to-end suites under Valgrind memcheck ---"
 	mkdir -p build/vg
 	for p in mlptrain mlppredict; do
 		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all "%s/%s" "$@"\n' \
