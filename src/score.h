@@ -6,8 +6,8 @@
  * With two threads (the default when they can be created) the caller's
  * thread reads and parses the CSV while a worker thread scores and prints;
  * with one, the caller's thread does everything, row by row.  Both give the
- * same bytes, the same messages and the same statuses; score.c describes
- * the protocol between the threads.
+ * same bytes, the same messages and the same statuses; pipeline.c describes
+ * the protocol between the threads, score.c how the work is shared.
  *
  * Use: score_new, score_format and score_options, score_start, score_file
  * for each input in turn (stop at the first non-zero status), then always
