@@ -1,5 +1,8 @@
 /*
- * The pipeline's protocol (everything shared lives under p->mu):
+ * The two-thread ring of batches behind mlppredict's scoring: the hand-over,
+ * the waits, failures, interrupts and the end.  Not for: what a batch holds
+ * or how it is scored (score.c).  The protocol (everything shared lives
+ * under p->mu):
  *
  *   the READER (the caller's thread)            the WORKER
  *   --------------------------------            ----------
