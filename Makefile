@@ -26,7 +26,7 @@ FUZZ_TEST_SECONDS = 10
 DEPS = libcsv-dev libcjson-dev
 TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev libxml2-utils
 
-LIBOBJ = build/cli.o build/columns.o build/csvread.o build/data.o build/history.o build/metrics.o build/model.o build/modelio.o \
+LIBOBJ = build/cli.o build/columns.o build/csvread.o build/data.o build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o \
 	build/number.o build/outfile.o build/plot.o build/progress.o build/rng.o build/score.o build/train.o
 BIN = mlptrain mlppredict
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "data.h"
+#include "kernels.h"
 #include "model.h"
 #include "status.h"
 #include "train.h"
@@ -154,7 +155,7 @@ fast_loss_point(size_t k)
 }
 
 /*
- * model_loss_fast (softplus from the forward pass's z, one logarithm) against
+ * kernel_loss (softplus from the forward pass's z, one logarithm) against
  * model_loss over a in +-[1e-300, 1e300], 0, and densely over [-800, 800]:
  * within 1e-15 relative for t = 0 (the loss is softplus(a) itself), within
  * 1e-15 of softplus(a) + |t a| for t = 1 and 1/4 (where both formulas cancel
@@ -175,7 +176,7 @@ fast_loss_matches(void)
 		model_forward(m, ws, x);
 		for (ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
 			slow = model_loss(m, ws, &ts[ti]);
-			fast = model_loss_fast(m, ws, &ts[ti]);
+			fast = kernel_loss(m, ws, &ts[ti]);
 			if (!isfinite(fast))
 				nonfinite++;
 			scale = model_loss(m, ws, &ts[0]) + fabs(ts[ti] * x[0]);
@@ -189,9 +190,9 @@ fast_loss_matches(void)
 	CHECK_MSG(bad == 0, "%zu of %zu losses differ from model_loss by more than 1e-15 relative", bad, count);
 	CHECK_MSG(nonfinite == 0, "%zu of %zu losses not finite", nonfinite, count);
 	CHECK_MSG(worst > 0, "no loss differed at all: is the fast formula in use?");
-	printf("test_model: model_loss_fast within %.2g relative of model_loss at %zu points\n", worst, count);
+	printf("test_model: kernel_loss within %.2g relative of model_loss at %zu points\n", worst, count);
 	model_forward(m, ws, x);	/* x[0] is NaN */
-	CHECK(isnan(model_loss_fast(m, ws, &ts[0])));
+	CHECK(isnan(kernel_loss(m, ws, &ts[0])));
 	work_free(ws);
 	model_free(m);
 }
@@ -324,7 +325,7 @@ forward_naive_same(const struct model *m, const struct work *ws, const double *x
 }
 
 /*
- * model_train_step (backpropagation and update fused in one pass) against
+ * kernel_train_step (backpropagation and update fused in one pass) against
  * model_forward + model_backward + model_sgd_step, bit for bit, over many
  * steps, with the generic and the AVX2 loops (when the CPU has AVX2), on
  * shapes whose sizes are not multiples of the vector widths; the forward
@@ -344,7 +345,7 @@ fused_step_matches(void)
 	int simd, have;
 	struct rng r;
 
-	have = model_simd(-1);
+	have = kernel_simd(-1);
 	for (si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
 		for (L = 1; L < 5 && shapes[si][L] != 0; L++)
 			;
@@ -353,7 +354,7 @@ fused_step_matches(void)
 			struct model *a = model_new(shapes[si], (int)L), *b = model_new(shapes[si], (int)L);
 			struct work *wa = work_new(a), *wb = work_new(b);
 
-			CHECK(model_simd(simd) == simd);
+			CHECK(kernel_simd(simd) == simd);
 			rng_seed(&r, 100 + si);
 			model_init_glorot(a, &r);
 			memcpy(b->w_mem, a->w_mem, a->nweights * sizeof *a->w_mem);
@@ -367,14 +368,14 @@ fused_step_matches(void)
 				fwd_bad += !forward_naive_same(a, wa, x);
 				model_backward(a, wa, t, grad);
 				model_sgd_step(a, grad, 0.7);
-				model_forward(b, wb, x);
-				model_train_step(b, wb, t, 0.7);
+				kernel_forward(b, wb, x);
+				kernel_train_step(b, wb, t, 0.7);
 				rows_bad += memcmp(a->w_mem, b->w_mem, a->nweights * sizeof *a->w_mem) != 0;
 				if (k % 20 == 0) {	/* the packed forward pass of the scorer, on the new weights */
-					struct packed *pk = model_pack(a);
+					struct packed *pk = kernel_pack(a);
 
 					model_forward(a, wa, x);
-					model_forward_packed(a, pk, wb, x);
+					kernel_forward_packed(a, pk, wb, x);
 					for (j = 1; j <= L; j++)
 						fwd_bad += memcmp(wa->a[j], wb->a[j], a->n[j] * sizeof(double)) != 0 ||
 						    memcmp(wa->z[j], wb->z[j], a->n[j] * sizeof(double)) != 0;
@@ -401,7 +402,7 @@ fused_step_matches(void)
 	CHECK_MSG(fwd_bad == 0, "%zu forward passes differ from the formula", fwd_bad);
 	CHECK_MSG(simd_bad == 0, "%zu shapes where AVX2 and generic loops end on different weights", simd_bad);
 	printf("test_model: AVX2 loops %s\n", have ? "tested against the generic ones" : "not available on this CPU");
-	model_simd(-1);
+	kernel_simd(-1);
 }
 
 int
