@@ -21,7 +21,10 @@
  * well, picked at run time (kernel_simd).  Both versions do the same
  * floating-point operations in the same order, with no fused multiply-add
  * (AVX2 alone does not enable FMA), so they give bit-identical results: the
- * vectors only run several independent sums side by side.
+ * vectors only run several independent sums side by side.  The loops written
+ * with GCC's vector types (under HAVE_V4D) have a scalar path for other
+ * compilers that gives the same bits; -DMLP_NO_VECTORS builds that path,
+ * -DMLP_NO_SIMD the generic copy alone.
  *
  *  - forward_layer: a_i = w_i0 + sum_j w_ij z_j, every sum in increasing j,
  *    eight (then four) units at a time, so that as many independent sums
@@ -37,12 +40,15 @@
 
 #if defined(__GNUC__)
 #define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static
+#endif
+
+#if defined(__GNUC__) && !defined(MLP_NO_VECTORS)
 typedef double v4d __attribute__((vector_size(32)));
 #define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(v4d))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(v4d))
 #define HAVE_V4D 1
-#else
-#define HOT_INLINE static
 #endif
 
 HOT_INLINE void
@@ -253,20 +259,21 @@ forward_small_body(const double *restrict w, size_t nout, const size_t nin, cons
 /*
  * update_layer_body for a small layer, with the rest of kernel_train_step's
  * work on it: acc_j starts at 0 and gets delta_i w_ij (i increasing, each
- * weight read before its update), then, when dprev is not NULL,
- * dprev_j = z_j (1 - z_j) acc_j.
+ * weight read before its update), then, when want_acc (dprev not NULL),
+ * dprev_j = z_j (1 - z_j) acc_j.  The first nv * 4 inputs go in vectors (the
+ * statements under HAVE_V4D), the rest one by one in zr and acc; without
+ * vectors nv is 0 and every input goes one by one, with the same operations
+ * on each, so both give the same bits.
  */
 HOT_INLINE void
 train_small_body(double *restrict w, size_t nout, const size_t nin, const double *restrict zin,
     const double *restrict delta, double eta, double *restrict dprev, const int want_acc)
 {
 	size_t i, j, stride = nin + 1;
-	double d;
+	double d, zr[SMALL_MAX] = { 0 }, acc[SMALL_MAX] = { 0 };
 #ifdef HAVE_V4D
-	/* the first nv * 4 inputs in vectors, the rest (< 4) one by one */
 	const size_t nv = nin / 4;
 	v4d zv[SMALL_MAX / 4], av[SMALL_MAX / 4], ve = { eta, eta, eta, eta }, vd, wv, t;
-	double zr[4] = { 0, 0, 0, 0 }, acc[4] = { 0, 0, 0, 0 };
 	size_t v;
 
 	UNROLL
@@ -274,17 +281,21 @@ train_small_body(double *restrict w, size_t nout, const size_t nin, const double
 		V4_LOAD(zv[v], zin + 4 * v);
 		av[v] = (v4d){ 0, 0, 0, 0 };
 	}
+#else
+	const size_t nv = 0;
+#endif
 	UNROLL
 	for (j = 4 * nv; j < nin; j++) {
-		zr[j - 4 * nv] = zin[j];
-		acc[j - 4 * nv] = 0;
+		zr[j] = zin[j];
+		acc[j] = 0;
 	}
 	for (i = 0; i < nout; i++) {
 		double *restrict wi = w + i * stride + 1;
 
 		d = delta[i];
-		vd = (v4d){ d, d, d, d };
 		w[i * stride] -= eta * d;	/* the intercept: z_0 = 1 */
+#ifdef HAVE_V4D
+		vd = (v4d){ d, d, d, d };
 		UNROLL
 		for (v = 0; v < nv; v++) {
 			V4_LOAD(wv, wi + 4 * v);
@@ -293,48 +304,26 @@ train_small_body(double *restrict w, size_t nout, const size_t nin, const double
 			wv -= ve * (vd * zv[v]);
 			V4_STORE(wi + 4 * v, wv);
 		}
+#endif
 		UNROLL
 		for (j = 4 * nv; j < nin; j++) {
-			if (want_acc)
-				acc[j - 4 * nv] += d * wi[j];
-			wi[j] -= eta * (d * zr[j - 4 * nv]);
-		}
-	}
-	if (want_acc) {
-		UNROLL
-		for (v = 0; v < nv; v++) {
-			t = zv[v] * ((v4d){ 1, 1, 1, 1 } - zv[v]) * av[v];
-			V4_STORE(dprev + 4 * v, t);
-		}
-		UNROLL
-		for (j = 4 * nv; j < nin; j++)
-			dprev[j] = zr[j - 4 * nv] * (1.0 - zr[j - 4 * nv]) * acc[j - 4 * nv];
-	}
-#else
-	double zr[SMALL_MAX], acc[SMALL_MAX];
-
-	UNROLL
-	for (j = 0; j < nin; j++) {
-		zr[j] = zin[j];
-		acc[j] = 0;
-	}
-	for (i = 0; i < nout; i++) {
-		double *restrict wi = w + i * stride + 1;
-
-		d = delta[i];
-		w[i * stride] -= eta * d;
-		UNROLL
-		for (j = 0; j < nin; j++) {
 			if (want_acc)
 				acc[j] += d * wi[j];
 			wi[j] -= eta * (d * zr[j]);
 		}
 	}
-	if (want_acc)
-		UNROLL
-		for (j = 0; j < nin; j++)
-			dprev[j] = zr[j] * (1.0 - zr[j]) * acc[j];
+	if (!want_acc)
+		return;
+#ifdef HAVE_V4D
+	UNROLL
+	for (v = 0; v < nv; v++) {
+		t = zv[v] * ((v4d){ 1, 1, 1, 1 } - zv[v]) * av[v];
+		V4_STORE(dprev + 4 * v, t);
+	}
 #endif
+	UNROLL
+	for (j = 4 * nv; j < nin; j++)
+		dprev[j] = zr[j] * (1.0 - zr[j]) * acc[j];
 }
 
 /* A switch over the small widths, each case with a constant nin. */
