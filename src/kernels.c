@@ -585,14 +585,18 @@ const double *
 kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws, const double *x)
 {
 	void (*layer)(const double *, size_t, size_t, const double *, double *) = kernels()->forward_packed;
-	size_t i;
+	double *al, *zl;
+	size_t i, nout;
 	int l;
 
 	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
-		layer(pk->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
-		for (i = 0; i < m->n[l]; i++)
-			ws->z[l][i] = sigmoid(ws->a[l][i]);
+		nout = m->n[l];
+		al = ws->a[l];
+		zl = ws->z[l];
+		layer(pk->w[l], nout, m->n[l - 1], ws->z[l - 1], al);
+		for (i = 0; i < nout; i++)
+			zl[i] = 1.0 / (1.0 + exp(-al[i]));	/* sigmoid() */
 	}
 	return ws->z[m->L];
 }
