@@ -1,12 +1,20 @@
 /*
  * The network: layout, initialisation, forward pass, backpropagation and the
- * SGD step, in the notation of lecture 11.
+ * SGD step, in the notation of lecture 11: the reference implementation,
+ * plain loops written as the lecture writes them.
  *
  * Layers are numbered l = 0..L: layer 0 is the input, layer L the output,
  * N_l units in layer l.  Unit i of layer l >= 1 computes
  *     a_i^(l) = w_i0^(l) + sum_{j=1..N_{l-1}} w_ij^(l) z_j^(l-1)
  *     z_i^(l) = sigma(a_i^(l)),  sigma(a) = 1 / (1 + exp(-a))
  * and every output z_i^(L) is an independent class probability.
+ *
+ * Training does not run model_forward, model_backward and model_sgd_step:
+ * it runs the kernels of kernels.h (kernel_forward, and kernel_train_step,
+ * backpropagation and the update fused in one pass), and mlppredict scores
+ * with kernel_forward_packed.  tests/unit/test_model.c proves them bit for
+ * bit identical to the functions here, which in turn are checked against
+ * central differences and values worked out by hand.
  */
 #ifndef MODEL_H
 #define MODEL_H
@@ -108,50 +116,23 @@ void work_free(struct work *ws);
 double sigmoid(double a);
 /* Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a copy. */
 void model_standardize(const struct model *m, double *out, const double *x);
-/* Forward pass from an (already standardised) input x (N_0); returns z[L] (N_L) inside ws. */
-const double *model_forward(const struct model *m, struct work *ws, const double *x);
 /*
- * The weights of m rearranged for scoring (units in blocks of 4, column by
- * column), for a model that no longer changes; NULL when out of memory.
- * model_forward_packed then gives bit for bit model_forward's a, z and result.
+ * Step 1, the forward pass from an (already standardised) input x (N_0):
+ * fills ws->a and ws->z (z[0] = x); returns z[L] (N_L) inside ws.
  */
-struct packed *model_pack(const struct model *m);
-/* Frees pk; NULL is fine. */
-void packed_free(struct packed *pk);
-const double *model_forward_packed(const struct model *m, const struct packed *pk, struct work *ws,
-    const double *x);
+const double *model_forward(const struct model *m, struct work *ws, const double *x);
 /* Log loss of the last forward pass for targets t (N_L): sum_i softplus(a_i) - t_i a_i. */
 double model_loss(const struct model *m, const struct work *ws, const double *t);
-/*
- * The same log loss from the last forward pass's z[L] as well as a[L], with
- * one logarithm per output where model_loss takes an exp and a log1p:
- * softplus(a) = a - log(z) for a > 0, -log1p(-z) for a <= 0 (model_loss's
- * formula below a = -700, where z has lost its precision or is 0).  Not bit
- * for bit model_loss: within 1e-15 relative of it (about 4e-16 from the exact
- * value, model_loss 2e-16); for the per-row sums of the training loop.
- */
-double model_loss_fast(const struct model *m, const struct work *ws, const double *t);
 /* Outputs of the last forward pass that agree with t at threshold 0.5. */
 size_t model_hits(const struct model *m, const struct work *ws, const double *t);
 /*
- * Backpropagation after model_forward: fills ws->delta and writes
- * dL/dw_ij^(l) = delta_i^(l) z_j^(l-1) (z_0 = 1) into grad, laid out as w_mem.
+ * Steps 2 to 4, backpropagation after model_forward: fills ws->delta and
+ * writes dL/dw_ij^(l) = delta_i^(l) z_j^(l-1) (z_0 = 1) into grad (nweights),
+ * laid out as w_mem.
  */
 void model_backward(const struct model *m, struct work *ws, const double *t, double *grad);
-/* The SGD update w <- w - eta * grad over every weight. */
+/* Step 5, the SGD update w <- w - eta * grad over every weight. */
 void model_sgd_step(struct model *m, const double *grad, double eta);
-/*
- * Backpropagation and the SGD step together after model_forward (training
- * without a gradient buffer): the same weights, bit for bit, as
- * model_backward followed by model_sgd_step.  Fills ws->delta too.
- */
-void model_train_step(struct model *m, struct work *ws, const double *t, double eta);
-/*
- * Picks the inner loops: want < 0 the best the CPU has, 0 the generic ones,
- * 1 AVX2 when the CPU has it.  Returns what is used: 0 generic, 1 AVX2.  The
- * results are bit-identical either way.  Called by itself on first use.
- */
-int model_simd(int want);
 /* Returns 1 when every weight is finite. */
 int model_finite(const struct model *m);
 

@@ -52,6 +52,7 @@
 #include "colmap.h"
 #include "columns.h"
 #include "csvread.h"
+#include "kernels.h"
 #include "metrics.h"
 #include "number.h"
 #include "pipeline.h"
@@ -292,7 +293,7 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 			continue;
 		}
 		model_standardize(m, x, x);
-		y = model_forward_packed(m, s->pk, s->ws, x);
+		y = kernel_forward_packed(m, s->pk, s->ws, x);
 		if (b->koff != NULL)
 			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
 		for (i = 0; i < nl; i++) {
@@ -615,7 +616,7 @@ score_new(const struct model *m, int digits, int threads)
 	if (s->cap < 1 || !s->want_thread)
 		s->cap = 1;
 	s->max_nd = s->want_thread ? n0 / 2 : 0;
-	s->pk = model_pack(m);
+	s->pk = kernel_pack(m);
 	s->ws = work_new(m);
 	s->pipe = pipeline_new((void *const *)s->slot, work, s);
 	for (k = 0; k < nslots(s); k++)

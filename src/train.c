@@ -1,8 +1,9 @@
 /*
  * The SGD loop.  Each sample goes through the lecture's five steps: forward
- * pass, delta_out = y - t, back-propagated deltas, gradient, update; the
- * last four in one pass over the weights (model_train_step), which gives the
- * same weights as model_backward followed by model_sgd_step.  Around it: the
+ * pass (kernel_forward), delta_out = y - t, back-propagated deltas, gradient,
+ * update; the last four in one pass over the weights (kernel_train_step),
+ * which gives the same weights as model_backward followed by model_sgd_step
+ * (kernels.h; model.c has the reference versions).  Around it: the
  * learning-rate schedule, the epoch's statistics, and early stopping, which
  * keeps a copy of the best epoch's weights.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernels.h"
 #include "status.h"
 #include "train.h"
 
@@ -118,16 +120,16 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			x = d->x_mem + idx[k] * d->cols;
 			if (inverse)
 				rate = schedule_rate(&o->sched, e, updates);
-			model_forward(m, ws, x);
+			kernel_forward(m, ws, x);
 			if (wt == NULL) {
-				sum += model_loss_fast(m, ws, x + f);
+				sum += kernel_loss(m, ws, x + f);
 				hits += (double)model_hits(m, ws, x + f);
-				model_train_step(m, ws, x + f, rate);
+				kernel_train_step(m, ws, x + f, rate);
 			} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
-				sum += s * model_loss_fast(m, ws, x + f);
+				sum += s * kernel_loss(m, ws, x + f);
 				hits += s * (double)model_hits(m, ws, x + f);
 				wsum += s;
-				model_train_step(m, ws, x + f, rate * s);
+				kernel_train_step(m, ws, x + f, rate * s);
 			} else
 				continue;	/* weight 0: no update */
 			updates++;
@@ -200,7 +202,7 @@ train_evaluate(const struct model *m, const struct dataset *d, double *loss, dou
 		s = d->weight != NULL ? d->weight[k] : 1;
 		if (s == 0)
 			continue;
-		model_forward(m, ws, x);
+		kernel_forward(m, ws, x);
 		sum += s * model_loss(m, ws, x + f);
 		hits += s * (double)model_hits(m, ws, x + f);
 		wsum += s;

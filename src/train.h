@@ -1,7 +1,7 @@
 /*
  * Training by per-sample stochastic gradient descent: the epoch loop around
- * model_forward and model_train_step (model_backward and model_sgd_step
- * fused), with the learning-rate schedule and early stopping.
+ * kernel_forward and kernel_train_step (model_backward and model_sgd_step
+ * fused, kernels.h), with the learning-rate schedule and early stopping.
  */
 #ifndef TRAIN_H
 #define TRAIN_H

@@ -1,12 +1,17 @@
 /*
- * The network: backpropagation against central differences, one SGD step
- * against values worked out by hand, a stable loss, XOR learned.
+ * The network: the reference backpropagation (model.c) against central
+ * differences, one SGD step against values worked out by hand, a stable
+ * loss, XOR learned; then the kernels that training and scoring run
+ * (kernels.c) against the reference, bit for bit, on the generic and the
+ * AVX2 loops.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "data.h"
+#include "kernels.h"
 #include "model.h"
 #include "status.h"
 #include "train.h"
@@ -154,7 +159,7 @@ fast_loss_point(size_t k)
 }
 
 /*
- * model_loss_fast (softplus from the forward pass's z, one logarithm) against
+ * kernel_loss (softplus from the forward pass's z, one logarithm) against
  * model_loss over a in +-[1e-300, 1e300], 0, and densely over [-800, 800]:
  * within 1e-15 relative for t = 0 (the loss is softplus(a) itself), within
  * 1e-15 of softplus(a) + |t a| for t = 1 and 1/4 (where both formulas cancel
@@ -175,7 +180,7 @@ fast_loss_matches(void)
 		model_forward(m, ws, x);
 		for (ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
 			slow = model_loss(m, ws, &ts[ti]);
-			fast = model_loss_fast(m, ws, &ts[ti]);
+			fast = kernel_loss(m, ws, &ts[ti]);
 			if (!isfinite(fast))
 				nonfinite++;
 			scale = model_loss(m, ws, &ts[0]) + fabs(ts[ti] * x[0]);
@@ -189,9 +194,9 @@ fast_loss_matches(void)
 	CHECK_MSG(bad == 0, "%zu of %zu losses differ from model_loss by more than 1e-15 relative", bad, count);
 	CHECK_MSG(nonfinite == 0, "%zu of %zu losses not finite", nonfinite, count);
 	CHECK_MSG(worst > 0, "no loss differed at all: is the fast formula in use?");
-	printf("test_model: model_loss_fast within %.2g relative of model_loss at %zu points\n", worst, count);
+	printf("test_model: kernel_loss within %.2g relative of model_loss at %zu points\n", worst, count);
 	model_forward(m, ws, x);	/* x[0] is NaN */
-	CHECK(isnan(model_loss_fast(m, ws, &ts[0])));
+	CHECK(isnan(kernel_loss(m, ws, &ts[0])));
 	work_free(ws);
 	model_free(m);
 }
@@ -297,111 +302,141 @@ sizes_checked(void)
 	CHECK_STR(err, "needs more than 2147483648 weights");
 }
 
-/* a^(l) by the lecture's formula, one unit at a time, sums in increasing j. */
+/* 1 when the forward passes in wa and wb hold the same bits: z^(0), and a^(l), z^(l) for l >= 1. */
 static int
-forward_naive_same(const struct model *m, const struct work *ws, const double *x)
+same_forward(const struct model *m, const struct work *wa, const struct work *wb)
 {
-	size_t i, j, nin;
-	double zin[64], zout[64], a;
-	int l, same = 1;
+	int l, same = memcmp(wa->z[0], wb->z[0], m->n[0] * sizeof(double)) == 0;
 
-	memcpy(zin, x, m->n[0] * sizeof *x);
-	for (l = 1; l <= m->L; l++) {
-		nin = m->n[l - 1];
-		for (i = 0; i < m->n[l]; i++) {
-			const double *w = m->w[l] + i * (nin + 1);
-
-			a = w[0];
-			for (j = 0; j < nin; j++)
-				a += w[j + 1] * zin[j];
-			same &= memcmp(&a, &ws->a[l][i], sizeof a) == 0;
-			zout[i] = sigmoid(a);
-			same &= memcmp(&zout[i], &ws->z[l][i], sizeof a) == 0;
-		}
-		memcpy(zin, zout, m->n[l] * sizeof *zout);
-	}
+	for (l = 1; l <= m->L; l++)
+		same &= memcmp(wa->a[l], wb->a[l], m->n[l] * sizeof(double)) == 0 &&
+		    memcmp(wa->z[l], wb->z[l], m->n[l] * sizeof(double)) == 0;
 	return same;
 }
 
+/* 1 when the deltas of layers 1..L in wa and wb hold the same bits. */
+static int
+same_deltas(const struct model *m, const struct work *wa, const struct work *wb)
+{
+	int l, same = 1;
+
+	for (l = 1; l <= m->L; l++)
+		same &= memcmp(wa->delta[l], wb->delta[l], m->n[l] * sizeof(double)) == 0;
+	return same;
+}
+
+/* Mismatches between the kernels and the reference, counted by kind. */
+struct mismatch {
+	size_t forward, step, packed, simd, steps;
+};
+
 /*
- * model_train_step (backpropagation and update fused in one pass) against
- * model_forward + model_backward + model_sgd_step, bit for bit, over many
- * steps, with the generic and the AVX2 loops (when the CPU has AVX2), on
- * shapes whose sizes are not multiples of the vector widths; the forward
- * pass against the formula summed one unit at a time; and the final weights
- * of the generic and the AVX2 runs against each other.
+ * One shape: `steps` training steps of model a by the reference
+ * (model_forward, model_backward, model_sgd_step) and of model b, a copy,
+ * by the kernels (kernel_forward, kernel_train_step), each compared bit for
+ * bit; every 10th step also the packed forward pass of a's new weights.
+ * The final weights of b go to w_out (nweights).
  */
 static void
-fused_step_matches(void)
+run_shape(const size_t *n, int L, uint64_t seed, size_t steps, struct mismatch *bad, double *w_out)
 {
-	static const size_t shapes[][5] = {
-		{ 3, 5, 4, 2, 0 }, { 7, 13, 1, 0, 0 }, { 30, 9, 6, 3, 0 }, { 5, 1, 0, 0, 0 },
-		{ 1, 2, 1, 0, 0 }, { 17, 33, 8, 0, 0 }, { 4, 8, 1, 0, 0 }, { 40, 11, 19, 5, 2 },
-		{ 9, 37, 21, 0, 0 }, { 30, 64, 1, 0, 0 },
-	};
-	size_t si, k, j, L, rows_bad = 0, fwd_bad = 0, simd_bad = 0;
-	double x[64], t[64], *grad, *ref = NULL;
-	int simd, have;
+	struct model *a = model_new(n, L), *b = model_new(n, L);
+	struct work *wa = work_new(a), *wb = work_new(b), *wp = work_new(a);
+	double *x = malloc(n[0] * sizeof *x), *t = malloc(n[L] * sizeof *t), *grad, eta;
+	const double *ya, *yb;
+	struct packed *pk;
 	struct rng r;
+	size_t k, j;
 
-	have = model_simd(-1);
-	for (si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
-		for (L = 1; L < 5 && shapes[si][L] != 0; L++)
-			;
-		L--;
-		for (simd = 0; simd <= have; simd++) {
-			struct model *a = model_new(shapes[si], (int)L), *b = model_new(shapes[si], (int)L);
-			struct work *wa = work_new(a), *wb = work_new(b);
-
-			CHECK(model_simd(simd) == simd);
-			rng_seed(&r, 100 + si);
-			model_init_glorot(a, &r);
-			memcpy(b->w_mem, a->w_mem, a->nweights * sizeof *a->w_mem);
-			grad = malloc(a->nweights * sizeof *grad);
-			for (k = 0; k < 200; k++) {
-				for (j = 0; j < shapes[si][0]; j++)
-					x[j] = 4 * rng_uniform(&r) - 2;
-				for (j = 0; j < shapes[si][L]; j++)
-					t[j] = (double)(rng_next(&r) & 1);
-				model_forward(a, wa, x);
-				fwd_bad += !forward_naive_same(a, wa, x);
-				model_backward(a, wa, t, grad);
-				model_sgd_step(a, grad, 0.7);
-				model_forward(b, wb, x);
-				model_train_step(b, wb, t, 0.7);
-				rows_bad += memcmp(a->w_mem, b->w_mem, a->nweights * sizeof *a->w_mem) != 0;
-				if (k % 20 == 0) {	/* the packed forward pass of the scorer, on the new weights */
-					struct packed *pk = model_pack(a);
-
-					model_forward(a, wa, x);
-					model_forward_packed(a, pk, wb, x);
-					for (j = 1; j <= L; j++)
-						fwd_bad += memcmp(wa->a[j], wb->a[j], a->n[j] * sizeof(double)) != 0 ||
-						    memcmp(wa->z[j], wb->z[j], a->n[j] * sizeof(double)) != 0;
-					packed_free(pk);
-				}
-				for (j = 1; j <= L; j++)
-					rows_bad += memcmp(wa->delta[j], wb->delta[j], a->n[j] * sizeof(double)) != 0;
-			}
-			if (simd == 0) {
-				if ((ref = malloc(b->nweights * sizeof *ref)) != NULL)
-					memcpy(ref, b->w_mem, b->nweights * sizeof *ref);
-			} else
-				simd_bad += ref == NULL || memcmp(ref, b->w_mem, b->nweights * sizeof *ref) != 0;
-			free(grad);
-			work_free(wa);
-			work_free(wb);
-			model_free(a);
-			model_free(b);
+	rng_seed(&r, seed);
+	model_init_glorot(a, &r);
+	memcpy(b->w_mem, a->w_mem, a->nweights * sizeof *a->w_mem);
+	grad = malloc(a->nweights * sizeof *grad);
+	for (k = 0; k < steps; k++) {
+		for (j = 0; j < n[0]; j++)
+			x[j] = 4 * rng_uniform(&r) - 2;
+		for (j = 0; j < n[L]; j++)
+			t[j] = (double)(rng_next(&r) & 1);
+		eta = k % 2 ? 0.7 : 0.05 * rng_uniform(&r);	/* a row weight scales eta: any value */
+		ya = model_forward(a, wa, x);
+		yb = kernel_forward(b, wb, x);
+		bad->forward += ya != wa->z[L] || yb != wb->z[L] || !same_forward(a, wa, wb);
+		model_backward(a, wa, t, grad);
+		model_sgd_step(a, grad, eta);
+		kernel_train_step(b, wb, t, eta);
+		bad->step += memcmp(a->w_mem, b->w_mem, a->nweights * sizeof *a->w_mem) != 0 ||
+		    !same_deltas(a, wa, wb);
+		if (k % 10 == 0) {
+			pk = kernel_pack(a);
+			model_forward(a, wa, x);
+			bad->packed += pk == NULL || kernel_forward_packed(a, pk, wp, x) != wp->z[L] ||
+			    !same_forward(a, wa, wp);
+			packed_free(pk);
 		}
-		free(ref);
-		ref = NULL;
+		bad->steps++;
 	}
-	CHECK_MSG(rows_bad == 0, "%zu steps where the fused step differs from backward + sgd_step", rows_bad);
-	CHECK_MSG(fwd_bad == 0, "%zu forward passes differ from the formula", fwd_bad);
-	CHECK_MSG(simd_bad == 0, "%zu shapes where AVX2 and generic loops end on different weights", simd_bad);
-	printf("test_model: AVX2 loops %s\n", have ? "tested against the generic ones" : "not available on this CPU");
-	model_simd(-1);
+	memcpy(w_out, b->w_mem, b->nweights * sizeof *w_out);
+	free(x);
+	free(t);
+	free(grad);
+	work_free(wa);
+	work_free(wb);
+	work_free(wp);
+	model_free(a);
+	model_free(b);
+}
+
+/*
+ * The kernels against the reference, bit for bit, over many steps: the
+ * forward pass (a and z of every layer), the fused train step (weights and
+ * deltas) and the packed forward pass of the scorer; with the generic loops
+ * and, when the CPU has it, the AVX2 ones, whose final weights must also be
+ * the generic ones'.  The shapes have layers of every small width (1 to 8
+ * inputs: the fixed-width kernels, with and without a vector part) before
+ * and after general ones, and sizes that are not multiples of the vector
+ * widths.
+ */
+static void
+kernels_match_reference(void)
+{
+	static const size_t shapes[][6] = {
+		{ 1, 1 }, { 1, 2, 1 }, { 2, 3, 1 }, { 3, 5, 4, 2 }, { 4, 8, 1 }, { 5, 6, 7, 8, 1 },
+		{ 6, 2, 3 }, { 7, 13, 1 }, { 8, 8, 8, 8 }, { 8, 1 }, { 9, 1 }, { 5, 1 },
+		{ 17, 33, 8 }, { 30, 9, 6, 3 }, { 40, 11, 19, 5, 2 }, { 9, 37, 21 }, { 30, 64, 1 },
+		{ 12, 4, 20, 3, 7 }, { 100, 256, 128, 1 },
+	};
+	struct mismatch bad = { 0, 0, 0, 0, 0 };
+	size_t si, nweights, count, steps, l;
+	double *w[2] = { NULL, NULL };
+	int simd, have, L;
+
+	have = kernel_simd(-1);
+	for (si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+		for (count = 0; count < 6 && shapes[si][count] != 0; count++)
+			;
+		L = (int)count - 1;
+		for (nweights = 0, l = 1; l < count; l++)
+			nweights += shapes[si][l] * (shapes[si][l - 1] + 1);
+		steps = nweights > 10000 ? 30 : 300;
+		for (simd = 0; simd <= have; simd++) {
+			CHECK(kernel_simd(simd) == simd);
+			w[simd] = malloc(nweights * sizeof *w[simd]);
+			run_shape(shapes[si], L, 100 + si, steps, &bad, w[simd]);
+		}
+		if (have)
+			bad.simd += memcmp(w[0], w[1], nweights * sizeof *w[0]) != 0;
+		free(w[0]);
+		free(w[1]);
+		w[0] = w[1] = NULL;
+	}
+	CHECK_MSG(bad.forward == 0, "%zu of %zu kernel_forward passes differ from model_forward", bad.forward, bad.steps);
+	CHECK_MSG(bad.step == 0, "%zu of %zu kernel_train_step steps differ from model_backward + model_sgd_step",
+	    bad.step, bad.steps);
+	CHECK_MSG(bad.packed == 0, "%zu packed forward passes differ from model_forward", bad.packed);
+	CHECK_MSG(bad.simd == 0, "%zu shapes where AVX2 and generic kernels end on different weights", bad.simd);
+	printf("test_model: kernels against the reference over %zu steps; AVX2 kernels %s\n", bad.steps,
+	    have ? "tested against the generic ones" : "not available on this CPU");
+	kernel_simd(-1);
 }
 
 int
@@ -415,6 +450,6 @@ main(void)
 	xor_learned();
 	divergence();
 	sizes_checked();
-	fused_step_matches();
+	kernels_match_reference();
 	return check_summary("test_model");
 }

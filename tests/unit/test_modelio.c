@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "data.h"
+#include "kernels.h"
 #include "modelio.h"
 #include "status.h"
 #include "train.h"
@@ -118,7 +119,7 @@ train_save_load_predict(void)
 	for (k = 0; k < 40; k++) {
 		raw[0] = 10 * rng_uniform(&r);
 		raw[1] = 100 + rng_uniform(&r);
-		want = model_forward(m, ws, rows + 3 * k)[0];
+		want = kernel_forward(m, ws, rows + 3 * k)[0];
 		model_standardize(back, x, raw);
 		same += model_forward(back, ws2, x)[0] == want;
 	}
