@@ -61,20 +61,72 @@ struct best {
 	struct train_state s;
 };
 
+/* What the rows of an epoch add up to, weighted by the rows' weights. */
+struct tally {
+	double loss, hits, weight;
+};
+
+/*
+ * One epoch of SGD: the rows in the order idx, each through the lecture's
+ * five steps (kernel_forward, kernel_train_step), at the schedule's rate.
+ * Counts the updates; 0, or the stop status with a message.
+ */
+static int
+sgd_epoch(struct model *m, struct work *ws, const struct dataset *d, const size_t *idx, const struct train_opts *o,
+    uint64_t e, uint64_t *updates, struct tally *t, char *err, size_t errlen)
+{
+	size_t f = data_nfeatures(d), k;
+	const double *wt = d->weight, *x;
+	int inverse = o->sched.kind == DECAY_INVERSE;
+	double rate = schedule_rate(&o->sched, e, *updates), s;
+	struct row_progress rp;
+
+	memset(t, 0, sizeof *t);
+	for (k = 0; k < d->rows; k++) {
+		if (o->stop != NULL && *o->stop) {
+			snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
+			return *o->stop;
+		}
+		if (o->on_rows != NULL && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
+			rp.epoch = e;
+			rp.done = k;
+			rp.rows = d->rows;
+			rp.loss = wt == NULL ? t->loss / (double)k : t->weight > 0 ? t->loss / t->weight : 0;
+			o->on_rows(o->ctx, &rp);
+		}
+		x = d->x_mem + idx[k] * d->cols;
+		if (inverse)
+			rate = schedule_rate(&o->sched, e, *updates);
+		kernel_forward(m, ws, x);
+		if (wt == NULL) {
+			t->loss += kernel_loss(m, ws, x + f);
+			t->hits += (double)model_hits(m, ws, x + f);
+			kernel_train_step(m, ws, x + f, rate);
+		} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
+			t->loss += s * kernel_loss(m, ws, x + f);
+			t->hits += s * (double)model_hits(m, ws, x + f);
+			t->weight += s;
+			kernel_train_step(m, ws, x + f, rate * s);
+		} else
+			continue;	/* weight 0: no update */
+		(*updates)++;
+	}
+	if (wt == NULL)
+		t->weight = (double)d->rows;
+	return 0;
+}
+
 int
 train(struct model *m, const struct dataset *d, const struct train_opts *o,
     struct train_state *state, struct train_result *res, char *err, size_t errlen)
 {
-	size_t f = data_nfeatures(d), nout = m->n[m->L], *idx, k;
-	const double *wt = d->weight;
-	int inverse = o->sched.kind == DECAY_INVERSE;
+	size_t nout = m->n[m->L], *idx, k;
 	struct epoch_stats es;
-	struct row_progress rp;
 	struct best best = { NULL, { 0, 0, { 0 } } };
+	struct tally t;
 	struct work *ws;
-	double *x, sum, hits, s, wsum, rate, t0, monitor;
-	uint64_t e, last = state->epochs + o->epochs, since_best = 0, updates = state->updates;
-	void (*on_rows)(void *, const struct row_progress *) = o->on_rows;
+	double t0, monitor;
+	uint64_t e, last = state->epochs + o->epochs, since_best = 0;
 	int st = 0;
 
 	memset(res, 0, sizeof *res);
@@ -99,48 +151,13 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 				idx[k] = k;
 			rng_shuffle(&state->rng, idx, d->rows);
 		}
-		sum = 0;
-		hits = 0;
-		wsum = 0;
-		rate = schedule_rate(&o->sched, e, updates);
-		es.rate = rate;
-		for (k = 0; k < d->rows; k++) {
-			if (o->stop != NULL && *o->stop) {
-				snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
-				st = *o->stop;
-				goto done;
-			}
-			if (on_rows != NULL && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
-				rp.epoch = e;
-				rp.done = k;
-				rp.rows = d->rows;
-				rp.loss = wt == NULL ? sum / (double)k : wsum > 0 ? sum / wsum : 0;
-				on_rows(o->ctx, &rp);
-			}
-			x = d->x_mem + idx[k] * d->cols;
-			if (inverse)
-				rate = schedule_rate(&o->sched, e, updates);
-			kernel_forward(m, ws, x);
-			if (wt == NULL) {
-				sum += kernel_loss(m, ws, x + f);
-				hits += (double)model_hits(m, ws, x + f);
-				kernel_train_step(m, ws, x + f, rate);
-			} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
-				sum += s * kernel_loss(m, ws, x + f);
-				hits += s * (double)model_hits(m, ws, x + f);
-				wsum += s;
-				kernel_train_step(m, ws, x + f, rate * s);
-			} else
-				continue;	/* weight 0: no update */
-			updates++;
-		}
-		state->updates = updates;
-		if (wt == NULL)
-			wsum = (double)d->rows;
-		sum /= wsum;
-		if (!isfinite(sum) || !model_finite(m)) {
+		es.rate = schedule_rate(&o->sched, e, state->updates);
+		if ((st = sgd_epoch(m, ws, d, idx, o, e, &state->updates, &t, err, errlen)) != 0)
+			goto done;
+		es.loss = t.loss / t.weight;
+		if (!isfinite(es.loss) || !model_finite(m)) {
 			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
-			    "try a smaller learning rate than -r %g%s", e, isfinite(sum) ? "weights" : "loss",
+			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ? "weights" : "loss",
 			    o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
 			st = ST_DIVERGED;
 			goto done;
@@ -148,8 +165,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 		state->epochs = e;
 		res->last_epoch = e;
 		es.epoch = e;
-		es.loss = sum;
-		es.accuracy = hits / (wsum * (double)nout);
+		es.accuracy = t.hits / (t.weight * (double)nout);
 		es.have_val = o->val != NULL;
 		es.val_loss = es.val_accuracy = 0;
 		if (o->val != NULL && (st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
