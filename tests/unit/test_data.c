@@ -142,7 +142,7 @@ columns_and_labels(void)
 	memset(&o, 0, sizeof o);
 	o.ntargets = 2;
 	CHECK(load_cols("1,0,yes\n2,1,no\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv:1:3: 'yes' is not a number; class labels need a single target column");
+	CHECK_STR(err, "d.csv:1:3: target 'yes' is not a number; class labels need a single target column");
 	/* classes given (a model's): other labels refused */
 	{
 		char *cls[] = { "neg", "pos" };
