@@ -209,6 +209,63 @@ static void gen_multi(void)
     }
 }
 
+/*
+ * Three species of flowers, 50 rows each, in the order setosa, versicolor,
+ * virginica: four measurements drawn from normal distributions whose means
+ * and spreads are those of Fisher's iris data (rounded), the species name
+ * last.  Synthetic: not the iris data itself.
+ */
+static void gen_flowers(void)
+{
+    static const char *const species[3] = { "setosa", "versicolor", "virginica" };
+    static const double mean[3][4] = {
+        { 5.0, 3.4, 1.5, 0.25 }, { 5.9, 2.8, 4.3, 1.3 }, { 6.6, 3.0, 5.6, 2.0 }
+    };
+    static const double sd[3][4] = {
+        { 0.35, 0.38, 0.17, 0.1 }, { 0.5, 0.3, 0.47, 0.2 }, { 0.64, 0.32, 0.55, 0.27 }
+    };
+    int i, k, c;
+    double x[4];
+
+    rng_state = UINT64_C(0x666c6f77657273);    /* "flowers" */
+    puts("sepal_length,sepal_width,petal_length,petal_width,species");
+    for (i = 0; i < 150; i++) {
+        c = i / 50;
+        for (k = 0; k < 4; k++) {
+            x[k] = mean[c][k] + sd[c][k] * gauss();
+            if (x[k] < 0.1)
+                x[k] = 0.1;
+        }
+        printf("%.1f,%.1f,%.1f,%.1f,%s\n", x[0], x[1], x[2], x[3], species[c]);
+    }
+}
+
+/*
+ * A shop's visits: the colour and size of the item looked at (text
+ * columns, for --categorical), its price, and whether it was bought
+ * (yes/no): bought when red and under 30, or size XL, or green and under
+ * 15; 8% of the answers flipped.  400 rows.
+ */
+static void gen_shop(void)
+{
+    static const char *const colours[4] = { "red", "green", "blue", "black" };
+    static const char *const sizes[4] = { "S", "M", "L", "XL" };
+    int i, c, z, y;
+    double price;
+
+    rng_state = UINT64_C(0x73686f70);          /* "shop" */
+    puts("color,size,price,bought");
+    for (i = 0; i < 400; i++) {
+        c = (int)(uniform() * 4);
+        z = (int)(uniform() * 4);
+        price = q6(uniform_in(5.0, 60.0));
+        y = (c == 0 && price < 30) || z == 3 || (c == 1 && price < 15);
+        if (chance(0.08))
+            y = !y;
+        printf("%s,%s,%.2f,%s\n", colours[c], sizes[z], price, y ? "yes" : "no");
+    }
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static const struct {
@@ -220,6 +277,8 @@ static const struct {
     { "rings", gen_rings },
     { "blobs4", gen_blobs4 },
     { "multi", gen_multi },
+    { "flowers", gen_flowers },
+    { "shop", gen_shop },
 };
 
 #define NSETS (sizeof sets / sizeof sets[0])

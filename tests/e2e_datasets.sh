@@ -9,7 +9,7 @@
 
 # ---- the data sets ----
 
-for set in xor moons rings blobs4 multi; do
+for set in xor moons rings blobs4 multi flowers shop; do
 	t "gen $set reproduces data/$set.csv"
 	if expect_status 0 "$GEN" "$set"; then
 		same "$tmp/out" "$DATA/$set.csv" "gen $set output against data/$set.csv"
