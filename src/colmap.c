@@ -330,7 +330,7 @@ colmap_keep(struct colmap *cm, const struct colfile *f, const struct colspec *ke
 	cm->nk = 0;
 	if (keep == NULL)
 		return 0;
-	return colspec_resolve(keep, f->head, f->ncols, f->name, &cm->keep, &cm->nk, err, errlen) != 0 ? ST_DATA : 0;
+	return colspec_resolve(keep, f->head, f->ncols, f->name, &cm->keep, &cm->nk, err, errlen) != 0 ? ST_USAGE : 0;
 }
 
 int

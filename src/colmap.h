@@ -64,7 +64,7 @@ int colmap_roles(struct colmap *cm, const struct colfile *f, const struct colrol
  */
 int colmap_names(struct colmap *cm, const struct colfile *f, char *const *features, size_t nf,
     char *const *targets, size_t nt, const char *of, const char *why, char *err, size_t errlen);
-/* Resolves -k's list in f into cm->keep; 0, or ST_DATA with a message. */
+/* Resolves -k's list in f into cm->keep; 0, or ST_USAGE with a message (as for -t, -x, -w). */
 int colmap_keep(struct colmap *cm, const struct colfile *f, const struct colspec *keep, char *err, size_t errlen);
 /*
  * Maps f's columns by position, after colmap_keep: nf features, then nt

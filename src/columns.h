@@ -13,13 +13,16 @@ struct colspec {
 	const char *arg;	/* the list as given */
 	size_t n;		/* entries */
 	char **tok;		/* (n) the entries */
+	unsigned char *quoted;	/* (n) 1 for an entry given in double quotes: a name, never a number */
 };
 
 /*
- * Splits arg (the value of option opt, which must outlive cs) into entries.
- * Returns 0, or -1 with a message when an entry is empty.  Free with
- * colspec_free.  An entry that is a header name is that column; otherwise
- * "N" is column N and "N-M" columns N to M.
+ * Splits arg (the value of option opt, which must outlive cs) into entries
+ * at commas.  An entry in double quotes, as in CSV ("outcome, final", a
+ * quote doubled inside), may hold commas and is a name.  Returns 0, or -1
+ * with a message when an entry is empty or a quote is not closed.  Free
+ * with colspec_free.  An entry that is a header name is that column;
+ * otherwise "N" is column N and "N-M" columns N to M.
  */
 int colspec_parse(const char *opt, const char *arg, struct colspec *cs, char *err, size_t errlen);
 /* Frees what colspec_parse allocated; a zeroed cs is fine. */

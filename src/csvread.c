@@ -110,6 +110,25 @@ csv_is_header(const struct csv_row *row, const struct csv_row *next, int rule)
 	return 0;
 }
 
+const char *
+csv_one_column_hint(const struct csv_row *row, int delim)
+{
+	const char *s = row->field[0];
+	size_t len = row->len[0];
+
+	if (row->n != 1)
+		return NULL;
+	if (len >= 2 && (unsigned char)s[0] == 0x1f && (unsigned char)s[1] == 0x8b)
+		return "gzip-compressed data, not CSV text: decompress it first (zcat FILE | ... -)";
+	if (delim != '\t' && memchr(s, '\t', len) != NULL)
+		return "one column per row, and tabs inside: a tab-separated file? give -d tab";
+	if (delim != ';' && memchr(s, ';', len) != NULL)
+		return "one column per row, and semicolons inside: give -d ';'";
+	if (delim != '|' && memchr(s, '|', len) != NULL)
+		return "one column per row, and bars inside: give -d '|'";
+	return NULL;
+}
+
 struct csv_row *
 csv_row_dup(const struct csv_row *row)
 {

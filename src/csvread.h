@@ -57,6 +57,13 @@ int csv_is_header(const struct csv_row *row, const struct csv_row *next, int rul
  */
 int csv_is_missing(const char *s, size_t len);
 
+/*
+ * What a file read as one column per row seems to be instead, as a phrase
+ * ("a tab-separated file? give -d tab"), from its first row; NULL when
+ * nothing suggests another form (or the row has more than one field).
+ */
+const char *csv_one_column_hint(const struct csv_row *row, int delim);
+
 /* A copy of row that outlives the callback (for a header decided on the next row); NULL when out of memory. */
 struct csv_row *csv_row_dup(const struct csv_row *row);
 /* Frees a copy; NULL is fine. */

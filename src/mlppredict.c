@@ -26,21 +26,21 @@
 #include "status.h"
 
 static const char usage_text[] =
-    "usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]\n"
-    "                  [--drop-missing] model [file ...]\n";
+    "usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-T p]\n"
+    "                  [--missing error|skip|na] [--normalize] [--strict-categories]\n"
+    "                  model [file ...]\n";
 
 static const char help_text[] =
     "Print the output probabilities of an mlptrain model for every CSV row read\n"
     "from the files in order (standard input when none, or for -), one line per\n"
-    "row: nL numbers separated by the field separator.  When a file has a header\n"
-    "and the model has feature names, each feature is read from the column of\n"
-    "that name, in any order, other columns ignored; otherwise a row holds the\n"
-    "n0 features, optionally followed by the nL targets (besides -k's columns).\n"
+    "row: nL numbers separated by the field separator (one per class for a model\n"
+    "of K > 2 classes).  When a file has a header and the model has feature names,\n"
+    "each feature is read from the column of that name, in any order, other\n"
+    "columns ignored; otherwise a row holds the model's feature columns,\n"
+    "optionally followed by its target columns (besides -k's columns).\n"
     "\n"
     "  -d, --delimiter C       field separator: one character, or tab (default ,);\n"
     "                          the output uses it too\n"
-    "      --drop-missing      skip rows with a missing feature (or target, with\n"
-    "                          --eval): empty, NA, N/A, NaN, null, None or ?\n"
     "  -e, --eval              the rows carry targets: print metrics (log loss,\n"
     "                          accuracy, precision, recall, F1, ROC AUC, confusion\n"
     "                          matrix) to stderr at the end\n"
@@ -56,14 +56,26 @@ static const char help_text[] =
     "  -o, --output FILE       write to FILE, replaced only when complete\n"
     "  -p, --precision N       N significant digits (1-17) instead of the\n"
     "                          shortest form that reads back exactly\n"
-    "  -t, --threshold P       p >= P is the positive class, for --labels and\n"
+    "  -T, --threshold P       p >= P is the positive class, for --labels and\n"
     "                          --eval (0 to 1, default 0.5)\n"
     "  -V, --version           print the version and exit\n"
+    "      --missing WHAT      a row with a missing value (empty, NA, N/A, NaN,\n"
+    "                          null, None or ?) that the model does not fill:\n"
+    "                          error (default), skip, or na: print NA for it\n"
+    "      --normalize         divide each row's K class probabilities by their\n"
+    "                          sum (they need not add up to 1)\n"
+    "      --strict-categories a category training never saw is an error, not\n"
+    "                          all zeros\n"
     "\n"
     "Exit status: 0 success, 1 bad data, 2 usage, 3 I/O error, 5 out of memory,\n"
     "128+N killed by signal N.  See mlppredict(1).\n";
 
-#define OPT_DROP_MISSING 256
+enum {
+	OPT_DROP_MISSING = 256,
+	OPT_MISSING,
+	OPT_NORMALIZE,
+	OPT_STRICT
+};
 
 static const struct option longopts[] = {
 	{ "delimiter", required_argument, NULL, 'd' },
@@ -73,10 +85,13 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "keep", required_argument, NULL, 'k' },
 	{ "labels", no_argument, NULL, 'l' },
+	{ "missing", required_argument, NULL, OPT_MISSING },
 	{ "no-header", no_argument, NULL, 'N' },
+	{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "precision", required_argument, NULL, 'p' },
-	{ "threshold", required_argument, NULL, 't' },
+	{ "strict-categories", no_argument, NULL, OPT_STRICT },
+	{ "threshold", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -102,6 +117,7 @@ struct options {
 	uint64_t digits;	/* -p, or 0: the shortest exact form */
 	int delim, header;	/* -d; -H 1, -N 0, else CSV_HEADER_GUESS */
 	int threads;		/* 1 with MLPPREDICT_THREADS=1, else 2 */
+	int threshold_given;	/* -T */
 	struct score_opts score;
 	int exit_now;		/* -h or -V has been answered */
 };
@@ -123,8 +139,26 @@ set_option(struct job *j, int ch, const char *arg)
 	struct options *o = &j->o;
 
 	switch (ch) {
-	case OPT_DROP_MISSING:
-		o->score.drop_missing = 1;
+	case OPT_DROP_MISSING:	/* the old spelling of --missing skip */
+		o->score.missing = SCORE_MISSING_SKIP;
+		return 0;
+	case OPT_MISSING:
+		if (strcmp(arg, "error") == 0)
+			o->score.missing = SCORE_MISSING_ERROR;
+		else if (strcmp(arg, "skip") == 0)
+			o->score.missing = SCORE_MISSING_SKIP;
+		else if (strcmp(arg, "na") == 0)
+			o->score.missing = SCORE_MISSING_NA;
+		else {
+			snprintf(j->err, sizeof j->err, "--missing: '%s' is not error, skip or na", arg);
+			return ST_USAGE;
+		}
+		return 0;
+	case OPT_NORMALIZE:
+		o->score.normalize = 1;
+		return 0;
+	case OPT_STRICT:
+		o->score.strict = 1;
 		return 0;
 	case 'e':
 		o->score.eval = 1;
@@ -135,8 +169,18 @@ set_option(struct job *j, int ch, const char *arg)
 	case 'l':
 		o->score.labels = 1;
 		return 0;
-	case 't':
-		return parse_threshold("-t", arg, &o->score.threshold, j->err, sizeof j->err) != 0 ? ST_USAGE : 0;
+	case 'T':
+		o->threshold_given = 1;
+		return parse_threshold("-T", arg, &o->score.threshold, j->err, sizeof j->err) != 0 ? ST_USAGE : 0;
+	case 't':	/* the old spelling of -T, which reads like mlptrain's -t (the target) */
+		if (parse_threshold("-t", arg, &o->score.threshold, j->err, sizeof j->err) != 0) {
+			snprintf(j->err, sizeof j->err, "-t '%s': the threshold is -T now (mlppredict has no target "
+			    "option: --eval reads the model's targets by name)", arg);
+			return ST_USAGE;
+		}
+		fprintf(stderr, "mlppredict: -t is the old spelling of -T (--threshold), which it will give way to\n");
+		o->threshold_given = 1;
+		return 0;
 	case 'H':
 		o->header = 1;
 		return 0;
@@ -168,7 +212,7 @@ parse_options(struct job *j, int argc, char *argv[])
 	o->delim = ',';
 	o->header = CSV_HEADER_GUESS;
 	o->threads = threads != NULL && strcmp(threads, "1") == 0 ? 1 : 2;
-	while ((ch = getopt_long(argc, argv, "HNVd:ehk:lo:p:t:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "HNT:Vd:ehk:lo:p:t:", longopts, NULL)) != -1) {
 		if (ch == 'V' || ch == 'h') {
 			if (ch == 'V')
 				puts("mlppredict " VERSION);
@@ -199,6 +243,66 @@ parse_options(struct job *j, int argc, char *argv[])
 	o->model = argv[0];
 	o->files = argv + 1;
 	o->nfiles = argc - 1;
+	return 0;
+}
+
+/*
+ * Whether the file at path starts like CSV rather than a model's JSON: its
+ * first byte that is not a blank is not '{' and its first line holds sep.
+ */
+static int
+looks_like_csv(const char *path, int sep)
+{
+	FILE *f = fopen(path, "rb");
+	int c, seen = 0, text = 0;
+
+	if (f == NULL)
+		return 0;
+	while ((c = getc(f)) != EOF && c != '\n' && !seen) {
+		if (!text && (c == ' ' || c == '\t' || c == '\r'))
+			continue;
+		if (!text && (c == '{' || c == '['))
+			break;
+		text = 1;
+		seen = c == sep;
+	}
+	fclose(f);
+	return seen;
+}
+
+/* Loads the model; a first file that is CSV (the arguments swapped?) says so. */
+static int
+load_model(struct job *j)
+{
+	const struct options *o = &j->o;
+	int st;
+
+	if ((st = model_load(o->model, &j->m, j->err, sizeof j->err)) != ST_DATA || !looks_like_csv(o->model, o->delim))
+		return st;
+	snprintf(j->err, sizeof j->err, "%s is CSV, not a model: the model comes first, as in mlppredict MODEL "
+	    "[FILE ...]%s%s", o->model, o->nfiles > 0 ? "; was it " : "", o->nfiles > 0 ? o->files[o->nfiles - 1] : "");
+	if (o->nfiles > 0)
+		strncat(j->err, "?", sizeof j->err - strlen(j->err) - 1);
+	j->usage = 0;
+	return ST_USAGE;
+}
+
+/* What the model allows of the options: --normalize with classes, -T with one output per decision. */
+static int
+check_model(struct job *j)
+{
+	const struct model *m = j->m;
+
+	if (j->o.score.normalize && m->nclasses <= 2) {
+		snprintf(j->err, sizeof j->err, "--normalize: %s has no K > 2 classes to share out (%zu output%s)",
+		    j->o.model, m->n[m->L], m->n[m->L] == 1 ? "" : "s");
+		return ST_USAGE;
+	}
+	if (j->o.threshold_given && m->nclasses > 2) {
+		snprintf(j->err, sizeof j->err, "-T: %s has %zu classes, and the predicted one is the most probable; "
+		    "a threshold is for one output", j->o.model, m->nclasses);
+		return ST_USAGE;
+	}
 	return 0;
 }
 
@@ -261,10 +365,13 @@ score_files(struct job *j)
 static int
 report(struct job *j)
 {
-	size_t dropped;
+	size_t dropped, na;
 
 	if ((dropped = score_dropped(j->s)) > 0)
 		fprintf(stderr, "mlppredict: skipped %zu row%s with missing values\n", dropped, dropped == 1 ? "" : "s");
+	if ((na = score_na(j->s)) > 0)
+		fprintf(stderr, "mlppredict: printed NA for %zu row%s with missing values\n", na, na == 1 ? "" : "s");
+	score_notes(j->s, stderr, "mlppredict: ");
 	if (j->o.score.eval && score_report(j->s, stderr) != 0) {
 		snprintf(j->err, sizeof j->err, "standard error: write error: %s", strerror(errno));
 		return ST_IO;
@@ -280,7 +387,8 @@ main(int argc, char *argv[])
 	int st;
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
-	    (st = model_load(j->o.model, &j->m, j->err, sizeof j->err)) != 0 ||
+	    (st = load_model(j)) != 0 ||
+	    (st = check_model(j)) != 0 ||
 	    (st = start_scoring(j)) != 0 ||
 	    (st = score_files(j)) != 0)
 		goto done;

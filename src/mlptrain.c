@@ -4,6 +4,7 @@
  * This file only parses options, wires the modules together and reports.
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,27 +35,32 @@
 #define HOLDOUT_STREAM UINT64_C(0x5eed0f4a11d0c7a5)	/* seed ^ this: the holdout split's stream */
 
 static const char usage_text[] =
-    "usage: mlptrain [-HhNqSvVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]\n"
-    "                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]\n"
-    "                [--class-weight balanced] [--decay none|inverse|step] [--decay-k k]\n"
-    "                [--decay-every n] [--decay-factor g] [--drop-missing]\n"
-    "                [--history file] [--holdout frac] [--patience n] [--plot file]\n"
-    "                [--positive label] [--tol t] [--validate file] [file]\n";
+    "usage: mlptrain [-HhNqSvVZ] [-c cols|auto] [-d delim] [-e epochs] [-i model]\n"
+    "                [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols] [-w col]\n"
+    "                [-x cols] [--class-weight balanced] [--decay none|inverse|step]\n"
+    "                [--decay-k k] [--decay-every n] [--decay-factor g] [--drop-missing]\n"
+    "                [--history file] [--holdout frac] [--impute mean|median]\n"
+    "                [--max-categories n] [--patience n] [--plot file] [--positive label]\n"
+    "                [--soft-targets] [--tol t] [--validate file] [file]\n";
 
 static const char help_text[] =
     "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"
-    "Reads CSV from file (or standard input when none or -), the last nL columns\n"
-    "being targets (numbers in [0,1], or two class labels) unless -t says which;\n"
-    "writes the model as JSON to standard output or -o.\n"
+    "Reads CSV from file (or standard input when none or -), the last column being\n"
+    "the target unless -t says which: class labels (texts or whole numbers; two\n"
+    "give one output, K > 2 give K), several target columns of 0/1, or numbers in\n"
+    "[0,1] with --soft-targets; writes the model as JSON to standard output or -o.\n"
     "\n"
+    "  -c, --categorical COLS  feature columns holding categories, one 0/1 input per\n"
+    "                          category (names or numbers; auto: the columns whose\n"
+    "                          first data row holds text)\n"
     "  -d, --delimiter C       field separator: one character, or tab (default ,)\n"
     "  -e, --epochs N          passes over the data (default 10; with -i, N more)\n"
     "  -H, --header            the first row is a header (default: guessed)\n"
     "  -h, --help              print this help and exit\n"
     "  -i, --init MODEL        resume from MODEL: its weights, sizes, standardisation,\n"
-    "                          epoch count, rate, schedule and random stream\n"
+    "                          encoding, epoch count, rate, schedule and random stream\n"
     "  -l, --layers LIST       layer sizes, inputs first, outputs last, e.g. 4,8,1\n"
-    "                          (default: features,8,targets, or the -i model's)\n"
+    "                          (default: inputs,8,outputs, or the -i model's)\n"
     "  -N, --no-header         the first row is data\n"
     "  -o, --output FILE       write the model to FILE, replaced only when complete\n"
     "  -q, --quiet             nothing on standard error but errors\n"
@@ -62,7 +68,7 @@ static const char help_text[] =
     "  -s, --seed N            random seed for weights, order and holdout (default 1)\n"
     "  -S, --no-shuffle        visit rows in file order every epoch\n"
     "  -t, --target COLS       target columns: header names or numbers from 1, e.g.\n"
-    "                          label or 5 or 4-5 (default: the last nL columns)\n"
+    "                          label or 5 or 4-5 (default: the last column)\n"
     "  -v, --verbose           more detail: the data and model, each epoch's rate,\n"
     "                          time and speed\n"
     "  -V, --version           print the version and exit\n"
@@ -70,7 +76,7 @@ static const char help_text[] =
     "  -x, --ignore COLS       columns that are neither features nor targets\n"
     "  -Z, --no-standardize    train on raw feature values\n"
     "      --class-weight balanced\n"
-    "                          weigh each row by n / (2 n_c) for its class c\n"
+    "                          weigh each row by n / (K n_c) for its class c\n"
     "      --decay KIND        learning-rate schedule: none (default), inverse:\n"
     "                          eta / (1 + k t) after t updates, or step:\n"
     "                          eta g^floor((e - 1) / n) in epoch e\n"
@@ -82,11 +88,15 @@ static const char help_text[] =
     "      --history FILE      write one CSV row per epoch to FILE: loss, accuracy,\n"
     "                          validation loss and accuracy, rate, seconds\n"
     "      --holdout FRAC      validate on a random FRAC of the rows (stratified)\n"
+    "      --impute KIND       fill missing numeric features with the mean or the\n"
+    "                          median of the training rows (kept in the model)\n"
+    "      --max-categories N  most categories a column may hold (default 1000)\n"
     "      --patience N        stop after N epochs without a better validation\n"
     "                          loss, and keep the best epoch's weights\n"
     "      --plot FILE         draw the loss curves as an SVG image in FILE\n"
-    "      --positive LABEL    the class label that is target 1 (default: the\n"
-    "                          greater of the two, in sorted order)\n"
+    "      --positive LABEL    of two class labels, the one that is target 1\n"
+    "                          (default: the greater, in sorted order)\n"
+    "      --soft-targets      targets are numbers in [0,1], not class labels\n"
     "      --tol T             what better means for --patience: lower by more\n"
     "                          than T (default 0.0001)\n"
     "      --validate FILE     validate on the rows of FILE after every epoch\n"
@@ -103,14 +113,18 @@ enum {
 	OPT_DROP_MISSING,
 	OPT_HISTORY,
 	OPT_HOLDOUT,
+	OPT_IMPUTE,
+	OPT_MAX_CATEGORIES,
 	OPT_PATIENCE,
 	OPT_PLOT,
 	OPT_POSITIVE,
+	OPT_SOFT_TARGETS,
 	OPT_TOL,
 	OPT_VALIDATE
 };
 
 static const struct option longopts[] = {
+	{ "categorical", required_argument, NULL, 'c' },
 	{ "class-weight", required_argument, NULL, OPT_CLASS_WEIGHT },
 	{ "decay", required_argument, NULL, OPT_DECAY },
 	{ "decay-every", required_argument, NULL, OPT_DECAY_EVERY },
@@ -124,8 +138,10 @@ static const struct option longopts[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 	{ "ignore", required_argument, NULL, 'x' },
+	{ "impute", required_argument, NULL, OPT_IMPUTE },
 	{ "init", required_argument, NULL, 'i' },
 	{ "layers", required_argument, NULL, 'l' },
+	{ "max-categories", required_argument, NULL, OPT_MAX_CATEGORIES },
 	{ "no-header", no_argument, NULL, 'N' },
 	{ "no-shuffle", no_argument, NULL, 'S' },
 	{ "no-standardize", no_argument, NULL, 'Z' },
@@ -136,6 +152,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "seed", required_argument, NULL, 's' },
+	{ "soft-targets", no_argument, NULL, OPT_SOFT_TARGETS },
 	{ "target", required_argument, NULL, 't' },
 	{ "tol", required_argument, NULL, OPT_TOL },
 	{ "validate", required_argument, NULL, OPT_VALIDATE },
@@ -154,19 +171,26 @@ struct options {
 	uint64_t epochs, seed;
 	double holdout;		/* --holdout, or 0 */
 	int quiet, verbose, shuffle, standardize, balanced;
-	struct colspec target, ignore, weight;	/* -t, -x, -w */
+	enum impute impute;	/* --impute */
+	uint64_t max_categories;	/* --max-categories, or 0 */
+	struct colspec target, ignore, weight, categorical;	/* -t, -x, -w, -c */
 	struct data_opts data;	/* how to read the data: -d, -H, -N, the lists above, --drop-missing, --positive */
 	struct train_opts train;	/* the schedule, --patience, --tol */
 	struct {
-		int rate, seed, decay, k, every, factor, tol;
+		int rate, seed, decay, k, every, factor, tol, soft;
 	} given;		/* which were given: with -i, the others continue the model's */
 	int exit_now;		/* -h or -V has been answered */
 };
 
-/* What the epoch callbacks feed: the progress display and the history. */
+/* What the epoch callbacks feed: the progress display, the history, and a watch on the loss. */
 struct run {
 	struct progress prog;
 	struct history hist;
+	double rate;		/* -r, for the warning */
+	int quiet;
+	double first, last;	/* the losses of the first epoch run and of the last */
+	uint64_t rises;		/* epochs in a row whose loss rose */
+	int warned;
 };
 
 /* One run of the program: the options, what is read, built and written, and why it failed. */
@@ -175,7 +199,8 @@ struct job {
 	struct model *m;
 	struct dataset *d, *val;	/* the training rows, the validation rows or NULL */
 	uint64_t split;		/* the state the holdout split was drawn from */
-	double cw[2];		/* class weights of targets 0 and 1 */
+	struct encoding *init_enc;	/* -i: the model's encoding the rows are read with */
+	double *cw;		/* --class-weight balanced: the class weights; else NULL */
 	struct train_state state;
 	struct train_result res;
 	double seconds;		/* training time */
@@ -207,6 +232,8 @@ shared_output(const char *model, const char *hist, const char *plot)
 	return same_file(hist, model) ? 1 : same_file(plot, model) ? 2 : same_file(hist, plot) ? 3 : 0;
 }
 
+#define RISES_WARNED 3	/* epochs in a row whose training loss rose, for a warning */
+
 static void
 on_epoch(void *ctx, const struct epoch_stats *es)
 {
@@ -214,6 +241,17 @@ on_epoch(void *ctx, const struct epoch_stats *es)
 
 	history_add(&r->hist, es);
 	progress_epoch(&r->prog, es);
+	if (es->epoch == r->prog.first)
+		r->first = r->last = es->loss;
+	r->rises = es->loss > r->last ? r->rises + 1 : 0;
+	r->last = es->loss;
+	if (r->rises >= RISES_WARNED && es->loss > r->first && !r->warned && !r->quiet) {	/* up, and above the start */
+		progress_clear(&r->prog);
+		fprintf(stderr, "mlptrain: warning: the training loss rose for %" PRIu64 " epochs in a row, to %g in epoch %"
+		    PRIu64 ", above the first epoch's %g: the rate -r %g may be too large\n", r->rises, es->loss, es->epoch,
+		    r->first, r->rate);
+		r->warned = 1;
+	}
 }
 
 static void
@@ -268,7 +306,6 @@ options_init(struct options *o)
 	o->seed = DEFAULT_SEED;
 	o->shuffle = 1;
 	o->standardize = 1;
-	o->data.ntargets = 1;
 	o->data.delim = ',';
 	o->data.header = DATA_HEADER_GUESS;
 	o->train.sched.kind = DECAY_NONE;
@@ -329,6 +366,23 @@ set_long_option(struct options *o, int ch, const char *arg, char *err, size_t er
 		return 0;
 	case OPT_HOLDOUT:
 		return cli_fraction("--holdout", arg, 0, &o->holdout, err, errlen);
+	case OPT_IMPUTE:
+		if ((kind = impute_kind(arg)) <= 0) {
+			snprintf(err, errlen, "--impute: '%s' is not mean or median", arg);
+			return -1;
+		}
+		o->impute = (enum impute)kind;
+		o->data.impute = 1;
+		return 0;
+	case OPT_MAX_CATEGORIES:
+		if (cli_uint("--max-categories", arg, 1, MODEL_MAX_UNITS, &o->max_categories, err, errlen) != 0)
+			return -1;
+		o->data.max_categories = (size_t)o->max_categories;
+		return 0;
+	case OPT_SOFT_TARGETS:
+		o->data.soft = 1;
+		o->given.soft = 1;
+		return 0;
 	case OPT_PATIENCE:
 		return cli_uint("--patience", arg, 1, 1000000000, &o->train.patience, err, errlen);
 	case OPT_PLOT:
@@ -363,6 +417,15 @@ set_option(struct options *o, int ch, const char *arg, char *err, size_t errlen)
 	case 'Z':
 		o->standardize = 0;
 		return 0;
+	case 'c':
+		if (strcmp(arg, "auto") == 0) {
+			colspec_free(&o->categorical);
+			o->data.categorical = NULL;
+			o->data.cat_auto = 1;
+			return 0;
+		}
+		o->data.cat_auto = 0;
+		return set_columns(&o->categorical, &o->data.categorical, "-c", arg, err, errlen);
 	case 'd':
 		return cli_delimiter("-d", arg, &o->data.delim, err, errlen);
 	case 'e':
@@ -408,7 +471,7 @@ parse_options(struct job *j, int argc, char *argv[])
 	int ch;
 
 	options_init(o);
-	while ((ch = getopt_long(argc, argv, "HNSVZd:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "HNSVZc:d:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
 		if (ch == 'V' || ch == 'h') {
 			if (ch == 'V')
 				puts("mlptrain " VERSION);
@@ -501,6 +564,21 @@ resume_schedule(struct options *o, const struct train_info *in)
 	o->given.k |= s->kind == DECAY_INVERSE;	/* the model's k, not the default */
 }
 
+/* The encoding of a model without one: each input a numeric column, named as the model names it. */
+static struct encoding *
+plain_encoding(const struct model *m)
+{
+	struct encoding *e = encoding_new(m->n[0]);
+	size_t k;
+
+	for (k = 0; e != NULL && m->features != NULL && k < m->n[0]; k++)
+		if ((e->col[k].name = strdup(m->features[k])) == NULL) {
+			encoding_free(e);
+			return NULL;
+		}
+	return e;
+}
+
 /*
  * -i MODEL: loads it and checks it against the options (-l, -Z,
  * --positive); the targets must then be its classes (or numbers), and the
@@ -534,16 +612,43 @@ load_or_resume(struct job *j)
 		    o->init);
 		return ST_USAGE;
 	}
-	if (m->classes != NULL) {
-		if (o->data.positive != NULL && strcmp(o->data.positive, m->classes[1]) != 0) {
+	if (m->classes != NULL && o->data.positive != NULL &&
+	    (m->nclasses > 2 || strcmp(o->data.positive, m->classes[1]) != 0)) {
+		if (m->nclasses > 2)
+			snprintf(j->err, sizeof j->err, "--positive is for two classes; %s has %zu", o->init, m->nclasses);
+		else
 			snprintf(j->err, sizeof j->err, "--positive '%s': the positive class of %s is '%s'",
 			    o->data.positive, o->init, m->classes[1]);
-			return ST_USAGE;
-		}
-		o->data.classes = m->classes;
-		o->data.classes_from = o->init;
-	} else if (m->n[m->L] == 1 && m->info.have)
-		o->data.numbers_only = o->data.positive == NULL;
+		return ST_USAGE;
+	}
+	if (o->data.categorical != NULL || o->data.cat_auto || o->max_categories > 0) {
+		snprintf(j->err, sizeof j->err, "%s: %s keeps the feature columns and categories of %s (start a new model "
+		    "to change them)", o->data.cat_auto || o->data.categorical != NULL ? "-c" : "--max-categories", "-i",
+		    o->init);
+		return ST_USAGE;
+	}
+	if (o->given.soft && m->classes != NULL) {
+		snprintf(j->err, sizeof j->err, "--soft-targets: %s was trained on the class labels of its target", o->init);
+		return ST_USAGE;
+	}
+	if (o->impute != IMPUTE_NONE && m->enc != NULL && m->enc->impute != IMPUTE_NONE && m->enc->impute != o->impute) {
+		snprintf(j->err, sizeof j->err, "--impute %s: %s fills missing values with the %s, which -i keeps",
+		    impute_name(o->impute), o->init, impute_name(m->enc->impute));
+		return ST_USAGE;
+	}
+	/* the rows are read as the model reads them: its encoding, target columns and classes */
+	if ((j->init_enc = m->enc != NULL ? encoding_copy(m->enc) : plain_encoding(m)) == NULL) {
+		snprintf(j->err, sizeof j->err, "out of memory");
+		return ST_NOMEM;
+	}
+	o->data.enc = j->init_enc;
+	o->data.tcols = model_target_columns(m);
+	o->data.tnames = m->targets;
+	o->data.classes = m->classes;
+	o->data.nclasses = m->nclasses;
+	o->data.classes_from = o->init;
+	o->data.soft |= m->info.soft && m->classes == NULL;
+	o->data.impute |= m->enc != NULL && m->enc->impute != IMPUTE_NONE;
 	resume_schedule(o, &m->info);
 	return 0;
 }
@@ -553,7 +658,6 @@ static int
 check_schedule(struct job *j)
 {
 	struct options *o = &j->o;
-	size_t ntargets;
 
 	if (o->given.k && o->train.sched.kind != DECAY_INVERSE) {
 		snprintf(j->err, sizeof j->err, "--decay-k goes with --decay inverse");
@@ -563,13 +667,10 @@ check_schedule(struct job *j)
 		snprintf(j->err, sizeof j->err, "--decay-%s goes with --decay step", o->given.every ? "every" : "factor");
 		return ST_USAGE;
 	}
-	ntargets = j->m != NULL ? j->m->n[j->m->L] : o->sizes != NULL ? o->sizes[o->count - 1] : 1;
-	if (o->data.positive != NULL && o->data.target == NULL && ntargets > 1) {
-		snprintf(j->err, sizeof j->err, "--positive needs one target column of class labels; there are %zu outputs",
-		    ntargets);
-		return ST_USAGE;
+	if (o->sizes != NULL && j->m == NULL) {
+		o->data.layers_in = o->sizes[0];
+		o->data.layers_out = o->sizes[o->count - 1];
 	}
-	o->data.ntargets = ntargets;
 	return 0;
 }
 
@@ -599,49 +700,130 @@ read_csv(struct job *j, const char *path, const struct data_opts *opts, struct d
 	return st;
 }
 
-/* The training file's columns against -l, -t and the -i model: sizes, feature names, class labels. */
+/* "'color' as 3, 'size' as 2": the categorical columns and their widths, for messages. */
+static void
+encoded_columns(const struct encoding *e, char *buf, size_t buflen)
+{
+	char show[CSV_SHOW_LEN];
+	size_t k, used = 0, n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < e->ncols && used < buflen; k++)
+		if (e->col[k].ncat > 0) {
+			if (e->col[k].name != NULL)
+				csv_show(show, sizeof show, e->col[k].name, strlen(e->col[k].name));
+			else
+				snprintf(show, sizeof show, "column %zu", k + 1);
+			used += (size_t)snprintf(buf + used, buflen - used, "%s'%s' as %zu", n++ ? ", " : "", show,
+			    e->col[k].ncat);
+		}
+}
+
+/* -l's first size against the inputs the data gives. */
+static int
+check_inputs(struct job *j)
+{
+	const struct options *o = &j->o;
+	const struct dataset *d = j->d;
+	size_t nf = data_nfeatures(d), nt = d->ntcols;
+	char want[96], have[96], enc[256];
+
+	sizes_text(want, sizeof want, o->sizes, o->count, o->sizes[0]);
+	sizes_text(have, sizeof have, o->sizes, o->count - 1, nf);	/* the data's inputs and outputs */
+	snprintf(have + strlen(have), sizeof have - strlen(have), "%s%zu", o->count > 1 ? "," : "", d->ntargets);
+	encoded_columns(d->enc, enc, sizeof enc);
+	if (enc[0] != '\0')
+		snprintf(j->err, sizeof j->err, "-l %s: %s has %zu inputs after encoding %s, not %zu; use -l %s", want,
+		    o->inname, nf, enc, o->sizes[0], have);
+	else
+		snprintf(j->err, sizeof j->err, "%s has %zu feature%s and %zu target column%s, but -l %s expects %zu "
+		    "feature%s; try -l %s", o->inname, nf, nf == 1 ? "" : "s", nt, nt == 1 ? "" : "s", want, o->sizes[0],
+		    o->sizes[0] == 1 ? "" : "s", have);
+	return ST_DATA;
+}
+
+/* -l's last size against the outputs the targets need. */
+static int
+check_outputs(struct job *j)
+{
+	const struct options *o = &j->o;
+	const struct dataset *d = j->d;
+	size_t nt = d->ntargets, last = o->sizes[o->count - 1];
+	char want[96], have[96], fix[200], desc[CSV_SHOW_LEN + 32], show[CSV_SHOW_LEN];
+
+	sizes_text(want, sizeof want, o->sizes, o->count, o->sizes[0]);
+	sizes_text(have, sizeof have, o->sizes, o->count - 1, o->sizes[0]);
+	snprintf(fix, sizeof fix, "%s,%zu", have, nt);
+	if (d->ntcols > 1) {
+		snprintf(j->err, sizeof j->err, "-l %s ends in %zu output%s, but %s has %zu target columns; use -l %s",
+		    want, last, last == 1 ? "" : "s", o->inname, d->ntcols, fix);
+		return ST_DATA;
+	}
+	if (d->tnames != NULL)
+		snprintf(desc, sizeof desc, "the target column '%s'", csv_show(show, sizeof show, d->tnames[0],
+		    strlen(d->tnames[0])));
+	else
+		snprintf(desc, sizeof desc, "the target column");
+	if (o->count == 2)	/* inputs and outputs only: was the last size meant for a hidden layer? */
+		snprintf(fix, sizeof fix, "%s,%zu (the last size of -l is the output layer)", want, nt);
+	if (d->nclasses > 2)
+		snprintf(j->err, sizeof j->err, "-l %s ends in %zu output%s, but %s holds %zu classes, one output each; "
+		    "use -l %s", want, last, last == 1 ? "" : "s", desc, d->nclasses, fix);
+	else
+		snprintf(j->err, sizeof j->err, "-l %s ends in %zu outputs, but %s holds two classes, which take one "
+		    "output; use -l %s", want, last, desc, fix);
+	if (o->data.target == NULL && last > 1 && last < d->ntcols + data_nfeatures(d))	/* several 0/1 targets? */
+		snprintf(j->err + strlen(j->err), sizeof j->err - strlen(j->err), "; or, if the last %zu columns are "
+		    "targets, name them with -t", last);
+	return ST_DATA;
+}
+
+/* The training file's columns against -l and the -i model: sizes, feature names. */
 static int
 check_data(struct job *j)
 {
 	const struct options *o = &j->o;
 	const struct dataset *d = j->d;
 	const struct model *m = j->m;
-	size_t nf = data_nfeatures(d), nt = o->data.ntargets, k;
-	char want[96], have[96], *err = j->err;
-	size_t errlen = sizeof j->err;
+	size_t nf = data_nfeatures(d), k;
 
-	if (o->data.target != NULL && d->ntargets != nt && (m != NULL || o->sizes != NULL)) {
-		snprintf(err, errlen, "-t names %zu target column%s, but %s %zu output%s",
-		    d->ntargets, d->ntargets == 1 ? "" : "s", m != NULL ? o->init : "-l has", nt, nt == 1 ? "" : "s");
-		return ST_USAGE;
-	}
-	nt = d->ntargets;
-	if (m != NULL && m->n[0] != nf) {
-		snprintf(err, errlen, "%s has %zu feature columns (and %zu target%s), but %s takes %zu inputs",
-		    o->inname, nf, nt, nt == 1 ? "" : "s", o->init, m->n[0]);
-		return ST_DATA;
-	}
-	if (m == NULL && o->sizes != NULL && o->sizes[0] != nf) {
-		sizes_text(want, sizeof want, o->sizes, o->count, o->sizes[0]);
-		sizes_text(have, sizeof have, o->sizes, o->count, nf);
-		snprintf(err, errlen, "%s has %zu columns: %zu feature%s and %zu target%s, "
-		    "but -l %s expects %zu feature%s; try -l %s", o->inname, d->cols, nf, nf == 1 ? "" : "s",
-		    nt, nt == 1 ? "" : "s", want, o->sizes[0], o->sizes[0] == 1 ? "" : "s", have);
-		return ST_DATA;
-	}
+	if (m == NULL && o->sizes != NULL && o->sizes[0] != nf)
+		return check_inputs(j);
+	if (m == NULL && o->sizes != NULL && o->sizes[o->count - 1] != d->ntargets)
+		return check_outputs(j);
 	if (m != NULL && m->features != NULL && d->names != NULL)
 		for (k = 0; k < nf; k++)
 			if (strcmp(m->features[k], d->names[k]) != 0) {
-				snprintf(err, errlen, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
+				snprintf(j->err, sizeof j->err, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
 				    o->inname, k + 1, d->names[k], k + 1, o->init, m->features[k]);
 				return ST_DATA;
 			}
-	if (m != NULL && m->classes == NULL && d->classes != NULL) {
-		snprintf(err, errlen, "%s: the targets are the labels '%s' and '%s', but %s was trained on numbers",
-		    o->inname, d->classes[0], d->classes[1], o->init);
-		return ST_DATA;
-	}
 	return 0;
+}
+
+/* What stderr is told after reading rows: -c auto's choice, values training never saw. */
+static void
+tell_columns(const struct job *j, const struct dataset *d, const char *name, int chosen)
+{
+	char enc[256], show[CSV_SHOW_LEN];
+	const struct fcol *c;
+	size_t k;
+
+	if (j->o.quiet)
+		return;
+	if (chosen) {
+		encoded_columns(d->enc, enc, sizeof enc);
+		fprintf(stderr, "mlptrain: --categorical auto: %s\n", enc[0] != '\0' ? enc : "no column holds text");
+	}
+	for (k = 0; d->unseen != NULL && k < d->enc->ncols; k++)
+		if (d->unseen[k] > 0) {
+			c = &d->enc->col[k];
+			if (c->name != NULL)
+				csv_show(show, sizeof show, c->name, strlen(c->name));
+			fprintf(stderr, "mlptrain: %s: column %s%s%s: %zu value%s training never saw, encoded as all "
+			    "zeros\n", name, c->name != NULL ? "'" : "", c->name != NULL ? show : "",
+			    c->name != NULL ? "'" : "", d->unseen[k], d->unseen[k] == 1 ? "" : "s");
+		}
 }
 
 /* Validation rows: from --validate's file, or --holdout's share of the training rows. */
@@ -652,15 +834,19 @@ read_validation(struct job *j)
 	const struct model *m = j->m;
 	struct data_opts vopts;
 	struct rng r;
+	int st;
 
 	if (o->validate != NULL) {
 		vopts = o->data;
 		vopts.like = j->d;
 		vopts.positive = NULL;
+		vopts.tcols = j->d->ntcols;
 		vopts.classes = j->d->classes;
-		vopts.numbers_only = j->d->classes == NULL;
+		vopts.nclasses = j->d->nclasses;
 		vopts.classes_from = "the training set";
-		return read_csv(j, o->validate, &vopts, &j->val);
+		if ((st = read_csv(j, o->validate, &vopts, &j->val)) == 0)
+			tell_columns(j, j->val, o->validate, 0);
+		return st;
 	}
 	if (o->holdout == 0)
 		return 0;
@@ -721,11 +907,13 @@ build(struct job *j)
 {
 	const struct options *o = &j->o;
 	struct dataset *d = j->d;
-	size_t nf = data_nfeatures(d);
+	struct model *m;
 	int st;
 
-	j->cw[0] = j->cw[1] = 1;
-	if (o->balanced && (st = data_balance(d, j->cw, o->inname, j->err, sizeof j->err)) != 0)
+	if (o->impute != IMPUTE_NONE && (j->m == NULL || j->m->enc == NULL || j->m->enc->impute == IMPUTE_NONE) &&
+	    (st = data_impute(d, j->val, o->impute, j->err, sizeof j->err)) != 0)
+		return st;
+	if (o->balanced && (st = data_balance(d, &j->cw, o->inname, j->err, sizeof j->err)) != 0)
 		return st;
 	if (o->train.sched.kind == DECAY_INVERSE && !o->given.k)
 		j->o.train.sched.k = 1 / (double)(updates_per_epoch(d) > 0 ? updates_per_epoch(d) : 1);
@@ -739,13 +927,21 @@ build(struct job *j)
 	}
 	if (j->m == NULL && (st = new_model(j)) != 0)
 		return st;
-	if (d->names != NULL && j->m->features == NULL &&
-	    (copy_names(d->names, nf, &j->m->features) != 0 ||
-	    copy_names(d->names + nf, d->ntargets, &j->m->targets) != 0))
+	m = j->m;
+	if (d->classes != NULL && m->classes == NULL) {	/* before the targets: they are counted by it */
+		if (copy_names(d->classes, d->nclasses, &m->classes) != 0)
+			return ST_NOMEM;
+		m->nclasses = d->nclasses;
+	}
+	if (d->names != NULL && m->features == NULL &&
+	    (copy_names(d->names, data_nfeatures(d), &m->features) != 0 ||
+	    copy_names(d->tnames, d->ntcols, &m->targets) != 0))
 		return ST_NOMEM;
-	if (d->classes != NULL && j->m->classes == NULL && copy_names(d->classes, 2, &j->m->classes) != 0)
+	encoding_free(m->enc);	/* the data's: the model's own, with the fill values found */
+	m->enc = NULL;
+	if (!encoding_plain(d->enc) && (m->enc = encoding_copy(d->enc)) == NULL)
 		return ST_NOMEM;
-	if (train_prepare(j->m, d, o->standardize) != 0 || (j->val != NULL && train_prepare(j->m, j->val, 0) != 0))
+	if (train_prepare(m, d, o->standardize) != 0 || (j->val != NULL && train_prepare(m, j->val, 0) != 0))
 		return ST_NOMEM;
 	return 0;
 }
@@ -790,6 +986,8 @@ run_training(struct job *j)
 	o->train.stop = &cli_stop;
 	o->train.on_epoch = on_epoch;
 	o->train.ctx = &j->run;
+	j->run.rate = o->train.sched.rate;
+	j->run.quiet = o->quiet;
 	progress_start(&j->run.prog, stderr, o->quiet, o->verbose, j->state.epochs + 1, j->state.epochs + o->epochs,
 	    j->d->rows);
 	if (j->run.prog.tty)
@@ -833,8 +1031,11 @@ record(struct job *j)
 	in->from_model = o->init != NULL;
 	in->dropped = j->d->dropped;
 	in->balanced = o->balanced;
-	in->class_weight[0] = j->cw[0];
-	in->class_weight[1] = j->cw[1];
+	free(in->class_weight);
+	in->class_weight = j->cw;	/* the model's now */
+	j->cw = NULL;
+	in->soft = o->data.soft && j->d->nclasses == 0;
+	in->filled = j->m->enc != NULL && j->m->enc->impute != IMPUTE_NONE ? j->d->missing : 0;
 	in->patience = o->train.patience;
 	in->tol = o->train.tol;
 	in->best_epoch = j->res.best_epoch;
@@ -908,8 +1109,17 @@ summarize(struct job *j)
 	progress_plot(&j->run.prog, &j->curves);
 	if (j->val != NULL)
 		snprintf(vtext, sizeof vtext, "  val_loss %.6f  val_accuracy %.4f", in->val_loss, in->val_accuracy);
-	if (j->res.best_epoch > 0)
+	if (j->res.best_epoch > 0 && j->o.train.patience > 0)	/* the model written: --patience keeps the best */
 		snprintf(btext, sizeof btext, "  best_epoch %" PRIu64, j->res.best_epoch);
+	if (j->run.warned)
+		;	/* said once */
+	else if (in->loss > 2 * j->run.first && in->loss > j->run.first + 0.1)
+		fprintf(stderr, "mlptrain: warning: the final training loss %g is far above the first epoch's %g: "
+		    "try a smaller rate than -r %g\n", in->loss, j->run.first, j->o.train.sched.rate);
+	else if (in->loss > 2 * M_LN2 * (double)j->m->n[j->m->L])	/* worse than 0.5 for every output, twice */
+		fprintf(stderr, "mlptrain: warning: the final training loss %g is far worse than guessing 0.5 for every "
+		    "output (%g): try a smaller rate than -r %g\n", in->loss, M_LN2 * (double)j->m->n[j->m->L],
+		    j->o.train.sched.rate);
 	fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
 	    "training %.0f rows/s\n", j->res.last_epoch, btext, in->loss, in->accuracy, vtext, j->d->rows,
 	    train_now() - j->run.prog.start, j->seconds > 0 ? rows / j->seconds : 0.0);
@@ -931,6 +1141,9 @@ job_free(struct job *j)
 	colspec_free(&j->o.target);
 	colspec_free(&j->o.ignore);
 	colspec_free(&j->o.weight);
+	colspec_free(&j->o.categorical);
+	encoding_free(j->init_enc);
+	free(j->cw);
 }
 
 int
@@ -946,8 +1159,10 @@ main(int argc, char *argv[])
 	    (st = check_schedule(j)) != 0)
 		goto done;
 	cli_catch_signals();
-	if ((st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0 ||
-	    (st = check_data(j)) != 0 ||
+	if ((st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0)
+		goto done;
+	tell_columns(j, j->d, j->o.inname, j->o.data.cat_auto);
+	if ((st = check_data(j)) != 0 ||
 	    (st = read_validation(j)) != 0 ||
 	    (st = build(j)) != 0 ||
 	    (st = run_training(j)) != 0 ||

@@ -106,9 +106,11 @@ model_free(struct model *m)
 	if (m->features != NULL)
 		free_names(m->features, m->n[0]);
 	if (m->targets != NULL)
-		free_names(m->targets, m->n[m->L]);
+		free_names(m->targets, model_target_columns(m));
 	if (m->classes != NULL)
-		free_names(m->classes, 2);
+		free_names(m->classes, m->nclasses);
+	encoding_free(m->enc);
+	free(m->info.class_weight);
 	free(m->info.weight_column);
 	free(m->info.bad);
 	free(m->info.val_file);
@@ -265,9 +267,38 @@ model_hits(const struct model *m, const struct work *ws, const double *t)
 	const double *y = ws->z[m->L];
 	size_t i, hits = 0;
 
+	if (m->nclasses > 2) {	/* the class of the largest output, against t's one-hot class */
+		size_t best = 0, truth = 0;
+
+		for (i = 1; i < m->n[m->L]; i++) {
+			if (y[i] > y[best])
+				best = i;
+			if (t[i] > t[truth])
+				truth = i;
+		}
+		return best == truth;
+	}
 	for (i = 0; i < m->n[m->L]; i++)
 		hits += (y[i] >= 0.5) == (t[i] >= 0.5);
 	return hits;
+}
+
+size_t
+model_hit_units(const struct model *m)
+{
+	return m->nclasses > 2 ? 1 : m->n[m->L];
+}
+
+size_t
+model_target_columns(const struct model *m)
+{
+	return m->nclasses > 2 ? 1 : m->n[m->L];
+}
+
+size_t
+model_classes(const struct model *m)
+{
+	return m->nclasses > 2 ? m->nclasses : 2;
 }
 
 /*

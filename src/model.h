@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "encode.h"
 #include "rng.h"
 #include "schedule.h"
 
@@ -53,9 +54,12 @@ struct train_info {
 	double loss;		/* mean log loss of the final model on the training rows */
 	double accuracy;
 	char *weight_column;	/* the -w column's name (or "column N"), or NULL; owned */
-	int balanced;		/* --class-weight balanced, with these weights of targets 0 and 1: */
-	double class_weight[2];
+	int balanced;		/* --class-weight balanced, with these weights of the classes: */
+	double *class_weight;	/* (model_classes) the weight of each class (of targets 0 and 1
+				   without labels); owned */
+	int soft;		/* --soft-targets: targets were numbers in [0, 1] */
 	size_t dropped;		/* rows skipped for missing values */
+	size_t filled;		/* missing values imputed in the training rows (--impute) */
 	int have_val;		/* 1 with validation rows: */
 	size_t val_rows;
 	double holdout;		/* the fraction held out, with the state the split was drawn from, */
@@ -78,10 +82,15 @@ struct model {
 				   column 0 = intercept w_i0, column j = w_ij; w[0] unused */
 	double *mean;		/* (N_0) feature means, or NULL when not standardising */
 	double *std;		/* (N_0) feature standard deviations (never 0), or NULL */
-	char **features;	/* (N_0) names from the CSV header, or NULL */
-	char **targets;		/* (N_L) names from the CSV header, or NULL */
-	char **classes;		/* (2) with one output trained on class labels: the label of
-				   target 0, then of target 1 (the "positive" class); or NULL */
+	char **features;	/* (N_0) the inputs' names, from the CSV header ("color=red" for a
+				   category), or NULL */
+	char **targets;		/* (model_target_columns) the target columns' names, or NULL */
+	char **classes;		/* (nclasses) the class labels of the one target column, in order, or
+				   NULL: with two, the one output is the probability of classes[1];
+				   with K > 2, output k is the probability of classes[k] */
+	size_t nclasses;	/* K: 0 without labels, else 2 (one output) or N_L */
+	struct encoding *enc;	/* how the inputs come from the feature columns (encode.h), or NULL:
+				   input j is the numeric column named features[j] */
 	struct train_info info;
 };
 
@@ -123,8 +132,14 @@ void model_standardize(const struct model *m, double *out, const double *x);
 const double *model_forward(const struct model *m, struct work *ws, const double *x);
 /* Log loss of the last forward pass for targets t (N_L): sum_i softplus(a_i) - t_i a_i. */
 double model_loss(const struct model *m, const struct work *ws, const double *t);
-/* Outputs of the last forward pass that agree with t at threshold 0.5. */
+/*
+ * Outputs of the last forward pass that agree with t at threshold 0.5; with
+ * K > 2 classes, 1 when the largest output is the class of t (the first
+ * largest on a tie), else 0.  Accuracy is hits / (rows x model_hit_units).
+ */
 size_t model_hits(const struct model *m, const struct work *ws, const double *t);
+/* What a row's hits are out of: 1 with K > 2 classes, else N_L. */
+size_t model_hit_units(const struct model *m);
 /*
  * Steps 2 to 4, backpropagation after model_forward: fills ws->delta and
  * writes dL/dw_ij^(l) = delta_i^(l) z_j^(l-1) (z_0 = 1) into grad (nweights),
@@ -133,6 +148,10 @@ size_t model_hits(const struct model *m, const struct work *ws, const double *t)
 void model_backward(const struct model *m, struct work *ws, const double *t, double *grad);
 /* Step 5, the SGD update w <- w - eta * grad over every weight. */
 void model_sgd_step(struct model *m, const double *grad, double eta);
+/* The target columns: 1 with K > 2 classes (one column, K outputs), else N_L. */
+size_t model_target_columns(const struct model *m);
+/* The classes a class weight is kept for: K with labels, else 2 (targets 0 and 1). */
+size_t model_classes(const struct model *m);
 /* Returns 1 when every weight is finite. */
 int model_finite(const struct model *m);
 

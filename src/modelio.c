@@ -15,6 +15,7 @@
 #include "number.h"
 #include "status.h"
 #include "schedule.h"
+#include "target.h"
 
 /* ---- writing ---- */
 
@@ -127,9 +128,11 @@ early_stopping_object(const struct train_info *in)
 }
 
 static cJSON *
-training_object(const struct train_info *in)
+training_object(const struct model *m)
 {
+	const struct train_info *in = &m->info;
 	cJSON *t = cJSON_CreateObject();
+
 	if (t == NULL ||
 	    !add(t, "rows", integer(in->rows)) ||
 	    !add(t, "epochs", integer(in->epochs)) ||
@@ -146,7 +149,9 @@ training_object(const struct train_info *in)
 	    !add(t, "loss", exact_number(in->loss)) ||
 	    !add(t, "accuracy", exact_number(in->accuracy)) ||
 	    (in->weight_column != NULL && !add(t, "weight_column", cJSON_CreateString(in->weight_column))) ||
-	    (in->balanced && !add(t, "class_weight", number_array(in->class_weight, 2))) ||
+	    (in->balanced && !add(t, "class_weight", number_array(in->class_weight, model_classes(m)))) ||
+	    (in->soft && !add(t, "soft_targets", cJSON_CreateBool(1))) ||
+	    (in->filled > 0 && !add(t, "imputed_values", integer(in->filled))) ||
 	    (in->dropped > 0 && !add(t, "dropped_rows", integer(in->dropped))) ||
 	    (in->have_val && !add(t, "validation", validation_object(in))) ||
 	    (in->patience > 0 && !add(t, "early_stopping", early_stopping_object(in)))) {
@@ -154,6 +159,41 @@ training_object(const struct train_info *in)
 		return NULL;
 	}
 	return t;
+}
+
+/* "columns": every feature column's name, kind, and categories or fill value. */
+static cJSON *
+columns_array(const struct encoding *e)
+{
+	cJSON *a = cJSON_CreateArray(), *c;
+	const struct fcol *f;
+	size_t k;
+	int ok = a != NULL;
+
+	for (k = 0; ok && k < e->ncols; k++) {
+		f = &e->col[k];
+		ok = (c = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(a, c);
+		if (!ok) {
+			cJSON_Delete(c);
+			break;
+		}
+		ok = (f->name == NULL || add(c, "name", cJSON_CreateString(f->name))) &&
+		    add(c, "kind", cJSON_CreateString(f->ncat > 0 ? "categorical" : "numeric")) &&
+		    (f->ncat == 0 || add(c, "categories", string_array(f->cat, f->ncat))) &&
+		    (!f->fill || add(c, "impute", exact_number(f->value)));
+	}
+	if (!ok) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Version 1 unless an old reader would misread the model: K > 2 classes, or encoded columns. */
+static int
+version_of(const struct model *m)
+{
+	return m->nclasses > 2 || (m->enc != NULL && !encoding_plain(m->enc)) ? 2 : 1;
 }
 
 static cJSON *
@@ -166,23 +206,27 @@ model_to_cjson(const struct model *m)
 	if (o == NULL)
 		return NULL;
 	ok = add(o, "format", cJSON_CreateString(MODEL_FORMAT)) &&
-	    add(o, "version", integer(MODEL_VERSION)) &&
+	    add(o, "version", integer((uint64_t)version_of(m))) &&
 	    add(o, "layers", cJSON_CreateArray());
 	for (l = 0; ok && l <= m->L; l++)
 		ok = cJSON_AddItemToArray(cJSON_GetObjectItem(o, "layers"), integer(m->n[l]));
 	if (ok && m->features != NULL)
 		ok = add(o, "features", string_array(m->features, m->n[0]));
 	if (ok && m->targets != NULL)
-		ok = add(o, "targets", string_array(m->targets, m->n[m->L]));
+		ok = add(o, "targets", string_array(m->targets, model_target_columns(m)));
 	if (ok && m->classes != NULL)
-		ok = add(o, "classes", string_array(m->classes, 2));
+		ok = add(o, "classes", string_array(m->classes, m->nclasses));
+	if (ok && m->enc != NULL && !encoding_plain(m->enc))
+		ok = add(o, "columns", columns_array(m->enc));
+	if (ok && m->enc != NULL && m->enc->impute != IMPUTE_NONE)
+		ok = add(o, "impute", cJSON_CreateString(impute_name(m->enc->impute)));
 	if (ok && m->mean != NULL) {
 		ok = add(o, "standardize", sd = cJSON_CreateObject()) &&
 		    add(sd, "mean", number_array(m->mean, m->n[0])) &&
 		    add(sd, "std", number_array(m->std, m->n[0]));
 	}
 	if (ok && m->info.have)
-		ok = add(o, "training", training_object(&m->info));
+		ok = add(o, "training", training_object(m));
 	ok = ok && add(o, "weights", ws = cJSON_CreateArray());
 	for (l = 1; ok && l <= m->L; l++) {
 		ok = cJSON_AddItemToArray(ws, mat = cJSON_CreateArray());
@@ -310,24 +354,141 @@ nomem:
 }
 
 /* "layers": at least two whole numbers in 1..MODEL_MAX_UNITS, with a sane weight count. */
-/* "classes": absent, or the two distinct labels of a model with one output. */
+/*
+ * "classes": absent, or the K distinct labels of the one target column: two
+ * for a model of one output, K > 2 for a model of K outputs.
+ */
 static int
 get_classes(struct rd *r, const cJSON *a, struct model *m)
 {
-	char count[64];
-	int st;
+	size_t nl = m->n[m->L], k, j;
+	char what[96], path[64];
+	int n, st;
 
 	if (a == NULL)
 		return 0;
-	if (m->n[m->L] != 1) {
-		snprintf(count, sizeof count, "%zu outputs", m->n[m->L]);
-		return bad(r, "%s is given for a model of %s, expected one output", "classes", count);
+	if (!cJSON_IsArray(a))
+		return bad(r, "%s is %s, expected an array of class labels", "classes", "not an array");
+	n = cJSON_GetArraySize(a);
+	if (n < 2 || n > TARGET_MAX_CLASSES) {
+		snprintf(what, sizeof what, "%d entries, expected 2 to %d", n, TARGET_MAX_CLASSES);
+		return bad(r, "%s has %s", "classes", what);
 	}
-	if ((st = get_names(r, a, "classes", 2, &m->classes)) != 0)
+	if (n == 2 ? nl != 1 : nl != (size_t)n) {
+		snprintf(what, sizeof what, "%d labels for a model of %zu output%s", n, nl, nl == 1 ? "" : "s");
+		return bad(r, "%s has %s, expected one output for two classes, K outputs for K > 2", "classes", what);
+	}
+	m->nclasses = (size_t)n;
+	if ((st = get_names(r, a, "classes", m->nclasses, &m->classes)) != 0)
 		return st;
-	if (m->classes != NULL && m->classes[0] != NULL && m->classes[1] != NULL &&
-	    strcmp(m->classes[0], m->classes[1]) == 0)
-		return bad(r, "%s are %s, expected two different labels", "classes", "the same");
+	for (k = 0; k < m->nclasses; k++)
+		for (j = k + 1; j < m->nclasses; j++)
+			if (target_label_cmp(m->classes[k], m->classes[j]) == 0) {
+				snprintf(path, sizeof path, "classes[%zu] and classes[%zu]", k, j);
+				return bad(r, "%s are %s, expected different labels", path, "the same label");
+			}
+	return 0;
+}
+
+/* One entry of "columns" (at path): a numeric column, with its fill value, or a categorical one. */
+static int
+get_column(struct rd *r, const cJSON *o, const char *path, int named, struct fcol *c)
+{
+	char sub[ERRLEN / 2];
+	const cJSON *v;
+	size_t k;
+	int n, st;
+
+	if (!cJSON_IsObject(o))
+		return bad(r, "%s is %s, expected an object", path, "not an object");
+	v = cJSON_GetObjectItemCaseSensitive(o, "name");
+	snprintf(sub, sizeof sub, "%s.name", path);
+	if (v != NULL && !cJSON_IsString(v))
+		return bad(r, "%s is %s, expected a string", sub, "not a string");
+	if (named && v == NULL)
+		return bad(r, "%s is %s, expected the column's name (the model has feature names)", sub, "missing");
+	if (v != NULL && (c->name = strdup(v->valuestring)) == NULL)
+		goto nomem;
+	v = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	snprintf(sub, sizeof sub, "%s.kind", path);
+	if (!cJSON_IsString(v) || (strcmp(v->valuestring, "numeric") != 0 && strcmp(v->valuestring, "categorical") != 0))
+		return bad(r, "%s is %s, expected \"numeric\" or \"categorical\"", sub, v ? "something else" : "missing");
+	if (strcmp(v->valuestring, "numeric") == 0) {
+		if ((v = cJSON_GetObjectItemCaseSensitive(o, "impute")) == NULL)
+			return 0;
+		snprintf(sub, sizeof sub, "%s.impute", path);
+		c->fill = 1;
+		return get_number(r, v, sub, &c->value);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "categories");
+	snprintf(sub, sizeof sub, "%s.categories", path);
+	if (!cJSON_IsArray(v) || (n = cJSON_GetArraySize(v)) < 1 || n > MODEL_MAX_UNITS)
+		return bad(r, "%s is %s, expected an array of 1 or more category names", sub,
+		    v == NULL ? "missing" : cJSON_IsArray(v) ? "empty or too long" : "not an array");
+	c->ncat = (size_t)n;
+	if ((st = get_names(r, v, sub, c->ncat, &c->cat)) != 0)
+		return st;
+	for (k = 1; k < c->ncat; k++)
+		if (strcmp(c->cat[k - 1], c->cat[k]) >= 0) {
+			snprintf(sub, sizeof sub, "%s.categories[%zu]", path, k);
+			return bad(r, "%s is %s, expected the categories in byte order, each once", sub, "out of order");
+		}
+	return 0;
+nomem:
+	snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+	return ST_NOMEM;
+}
+
+/*
+ * "columns": absent, or every feature column in order, whose inputs add up
+ * to N_0; the input names they give must be the "features" when there are.
+ */
+static int
+get_columns(struct rd *r, const cJSON *root, struct model *m)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "columns");
+	char path[64], what[96];
+	const cJSON *v;
+	char *name;
+	size_t i = 0, k;
+	int st, n;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || (n = cJSON_GetArraySize(a)) < 1)
+		return bad(r, "%s is %s, expected an array of feature columns", "columns", a ? "not one" : "missing");
+	if ((m->enc = encoding_new((size_t)n)) == NULL) {
+		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+		return ST_NOMEM;
+	}
+	cJSON_ArrayForEach(v, a) {
+		snprintf(path, sizeof path, "columns[%zu]", i);
+		if ((st = get_column(r, v, path, m->features != NULL, &m->enc->col[i])) != 0)
+			return st;
+		i++;
+	}
+	encoding_layout(m->enc);
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "impute")) != NULL) {
+		if (!cJSON_IsString(v) || (st = impute_kind(v->valuestring)) <= 0)
+			return bad(r, "%s is %s, expected \"mean\" or \"median\"", "impute", "something else");
+		m->enc->impute = (enum impute)st;
+	}
+	if (m->enc->ninputs != m->n[0]) {
+		snprintf(what, sizeof what, "%zu inputs, expected %zu (layers[0])", m->enc->ninputs, m->n[0]);
+		return bad(r, "%s give %s", "columns", what);
+	}
+	for (k = 0; m->features != NULL && k < m->n[0]; k++) {
+		if ((name = encoding_input_name(m->enc, k)) == NULL) {
+			snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+			return ST_NOMEM;
+		}
+		st = strcmp(name, m->features[k]) != 0;
+		free(name);
+		if (st) {
+			snprintf(path, sizeof path, "features[%zu]", k);
+			return bad(r, "%s is %s, expected the name its column in \"columns\" gives", path, "another name");
+		}
+	}
 	return 0;
 }
 
@@ -582,6 +743,11 @@ get_training(struct rd *r, const cJSON *t, struct model *m)
 			return bad(r, "%s is %s, expected true or false", "training.shuffle", "not a boolean");
 		in->shuffle = cJSON_IsTrue(v);
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(t, "soft_targets")) != NULL) {
+		if (!cJSON_IsBool(v))
+			return bad(r, "%s is %s, expected true or false", "training.soft_targets", "not a boolean");
+		in->soft = cJSON_IsTrue(v);
+	}
 	if ((val = cJSON_GetObjectItemCaseSensitive(t, "validation")) != NULL && cJSON_IsObject(val)) {
 		if ((st = get_hex(r, val, "training.validation", "split", &in->split, &in->have_split)) != 0 ||
 		    (st = get_in(r, val, "training.validation", "holdout", 0, 0, 1, &in->holdout)) != 0)
@@ -722,9 +888,9 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 		goto done;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if (!cJSON_IsNumber(v) || v->valuedouble != MODEL_VERSION) {
-		st = bad(&r, "%s is %s, expected 1 (this program reads version 1)", "version",
-		    v ? "not 1" : "missing");
+	if (!cJSON_IsNumber(v) || (v->valuedouble != 1 && v->valuedouble != MODEL_VERSION)) {
+		st = bad(&r, "%s is %s, expected 1 or 2 (this program reads versions 1 and 2)", "version",
+		    v ? "another number" : "missing");
 		goto done;
 	}
 	if ((st = get_layers(&r, cJSON_GetObjectItemCaseSensitive(root, "layers"), &n, &count)) != 0 ||
@@ -738,8 +904,10 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 	if ((st = get_weights(&r, cJSON_GetObjectItemCaseSensitive(root, "weights"), m)) != 0 ||
 	    (st = get_standardize(&r, cJSON_GetObjectItemCaseSensitive(root, "standardize"), m)) != 0 ||
 	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "features"), "features", m->n[0], &m->features)) != 0 ||
-	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", m->n[m->L], &m->targets)) != 0 ||
-	    (st = get_classes(&r, cJSON_GetObjectItemCaseSensitive(root, "classes"), m)) != 0)
+	    (st = get_classes(&r, cJSON_GetObjectItemCaseSensitive(root, "classes"), m)) != 0 ||
+	    (st = get_names(&r, cJSON_GetObjectItemCaseSensitive(root, "targets"), "targets", model_target_columns(m),
+	    &m->targets)) != 0 ||
+	    (st = get_columns(&r, root, m)) != 0)
 		goto done;
 	if (get_training(&tr, cJSON_GetObjectItemCaseSensitive(root, "training"), m) != 0) {
 		memset(&m->info, 0, sizeof m->info);

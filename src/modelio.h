@@ -1,5 +1,7 @@
 /*
- * The model file: JSON (through cJSON), format "mlptrain-model", version 1.
+ * The model file: JSON (through cJSON), format "mlptrain-model", version 1,
+ * or 2 for what a version 1 reader would misread (K > 2 classes, encoded
+ * feature columns).
  * Every number is written in the shortest form that reads back to the same
  * double, so a model read back predicts bit-identical probabilities.
  */
@@ -12,7 +14,7 @@
 #include "model.h"
 
 #define MODEL_FORMAT "mlptrain-model"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2	/* the newest version written; 1 when a version 1 reader reads the model right */
 #define MODEL_MAX_BYTES ((size_t)1 << 30)	/* largest model file read */
 
 /* Writes m as JSON to f.  Returns 0, ST_NOMEM, or ST_IO when f fails. */

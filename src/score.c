@@ -52,8 +52,8 @@
 #include "colmap.h"
 #include "columns.h"
 #include "csvread.h"
+#include "eval.h"
 #include "kernels.h"
-#include "metrics.h"
 #include "number.h"
 #include "pipeline.h"
 #include "score.h"
@@ -86,14 +86,10 @@ struct batch {
 	long *line;		/* (cap) the line of a row with fields in cell, else 0 */
 	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
+	unsigned char *na;	/* (cap) 1 for a row printed as NA (--missing na) */
 	char *keep;		/* kept fields of the rows, formatted (-k) */
 	size_t *koff;		/* (cap + 1) where the kept text of each row starts; NULL without -k */
 	size_t keepcap;		/* bytes allocated at keep */
-};
-
-/* What --eval keeps of one output: nev rows (room for evcap). */
-struct evcol {
-	struct scored *v;
 };
 
 struct score {
@@ -115,9 +111,16 @@ struct score {
 	int out_header;		/* print a header line first */
 	int labels;		/* print class labels, not probabilities */
 	int eval;		/* targets read, metrics kept */
-	int drop;		/* rows with missing values skipped */
+	int missing;		/* SCORE_MISSING_* */
+	int normalize;		/* K class probabilities divided by their sum */
+	int strict;		/* a category training never saw is an error */
 	double threshold;
-	char *label[2];		/* the two labels printed by --labels, formatted */
+	const struct encoding *enc;	/* the model's feature columns (its own, or own_enc) */
+	struct encoding *own_enc;	/* a model without: one numeric column per input */
+	char **colnames;	/* (enc->ncols) the feature columns' names, or NULL */
+	int plain;		/* every column is one number: fields may be left to the scorer */
+	char **label;		/* (nlabel) what --labels prints, formatted: the classes, or 0 and 1 */
+	size_t nlabel;
 
 	/* the reader's alone */
 	struct batch *cur;	/* the batch being filled (rows so far: cur->rows), or NULL */
@@ -127,13 +130,14 @@ struct score {
 	struct csv_row *held;	/* row 1, until row 2 tells whether it is a header */
 	int header_done;	/* the output header is printed */
 	size_t dropped_r;	/* rows dropped by the reader */
+	size_t na_r;		/* rows the reader marked NA */
+	size_t *unseen;		/* (enc->ncols) values of each column training never saw */
 	const volatile sig_atomic_t *stop;
 
 	/* the scorer's alone */
 	size_t dropped_w;	/* rows dropped by the scorer */
-	struct evcol *ev;	/* (nL) with --eval: every row's probability and truth */
-	double *loss;		/* (nL) the summed log loss */
-	size_t nev, evcap;	/* rows in ev, and room */
+	size_t na_w;		/* rows the scorer found NA */
+	struct evalset *ev;	/* with --eval: what the report needs */
 
 	/* fixed once started */
 	int want_thread;	/* score_new was asked for two threads */
@@ -185,16 +189,38 @@ append_field(char **buf, size_t *len, size_t *cap, const char *s, size_t n, int 
 	return 0;
 }
 
-/* The name of output k in the output header and the --eval report: the target's, or p, p1, p2, ... */
-static const char *
-output_name(const struct model *m, size_t k, char *buf, size_t buflen)
+/*
+ * The name of output column k in the output header (-H): with --labels, the
+ * target's (or "label"); else what the probability is of: p_CLASS for a
+ * class (the positive one of two), p_TARGET, or p, p1, p2, ...
+ */
+static void
+output_name(const struct score *s, size_t k, char *buf, size_t buflen)
 {
-	if (m->targets != NULL)
-		return m->targets[k];
-	if (m->n[m->L] == 1)
-		return "p";
-	snprintf(buf, buflen, "p%zu", k + 1);
-	return buf;
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L];
+
+	if (s->labels && m->nclasses > 0)
+		snprintf(buf, buflen, "%s", m->targets != NULL ? m->targets[0] : "label");
+	else if (s->labels)
+		snprintf(buf, buflen, "%s", m->targets != NULL ? m->targets[k] : nl == 1 ? "label" : "");
+	else if (m->nclasses > 0)
+		snprintf(buf, buflen, "p_%s", m->classes[m->nclasses > 2 ? k : 1]);
+	else if (m->targets != NULL)
+		snprintf(buf, buflen, "p_%s", m->targets[k]);
+	else
+		snprintf(buf, buflen, "p");
+	if (s->labels && m->nclasses == 0 && m->targets == NULL && nl > 1)
+		snprintf(buf, buflen, "label%zu", k + 1);
+	else if (!s->labels && m->nclasses == 0 && m->targets == NULL && nl > 1)
+		snprintf(buf, buflen, "p%zu", k + 1);
+}
+
+/* The columns a row prints after its kept ones: one label of K classes, or a number per output. */
+static size_t
+output_columns(const struct score *s)
+{
+	return s->labels && s->m->nclasses > 2 ? 1 : s->m->n[s->m->L];
 }
 
 /* "missing value ... in column ..." for field c (its text, len) of a row on `line` of fm's file. */
@@ -204,110 +230,137 @@ missing_error(const struct filemap *fm, long line, size_t c, const char *text, s
 {
 	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
 
-	snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s; use --drop-missing to skip such rows",
-	    fm->name, line, c + 1, csv_show(show, sizeof show, text, len),
+	snprintf(err, errlen, "%s:%ld:%zu: missing value '%s' in %s; use --missing skip to skip such rows, or "
+	    "--missing na to print NA for them", fm->name, line, c + 1, csv_show(show, sizeof show, text, len),
 	    column_desc(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c));
 	return ST_DATA;
+}
+
+/* A field that is not a number: the message, or, for the header again among the rows, that. */
+static int
+not_a_number(const struct filemap *fm, const struct csv_row *row, size_t c, enum num_error e, char *err,
+    size_t errlen)
+{
+	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
+	size_t k;
+
+	for (k = 0; fm->head != NULL && row != NULL && k < row->n && strcmp(row->field[k], fm->head->field[k]) == 0; k++)
+		;
+	if (fm->head != NULL && row != NULL && k == row->n) {
+		snprintf(err, errlen, "%s:%ld: this row repeats the header of line %ld: files joined with cat? give "
+		    "mlppredict the files one by one", fm->name, row->line[0], fm->width_line);
+		return ST_DATA;
+	}
+	snprintf(err, errlen, "%s:%ld:%zu: '%s' in %s %s", fm->name, row != NULL ? row->line[c] : 0, c + 1,
+	    row != NULL ? csv_show(show, sizeof show, row->field[c], row->len[c]) : "",
+	    column_desc(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c), number_strerror(e));
+	return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 }
 
 /* ---- scoring and printing: the scorer's (or the single thread's) ---- */
 
 /*
- * Reads field i of row r of b from its cell into x[i]; 0, or a status and the reader's message.
- * A missing value with --drop-missing sets *drop instead.
+ * Reads field i of row r of b from its cell into x[i]; 0, or a status and
+ * the reader's message.  A missing value sets *drop (--missing skip) or the
+ * row's NA flag (--missing na) instead.
  */
 static int
-parse_cell(struct score *s, const struct batch *b, size_t r, size_t i, double *x, int *drop, char *err,
+parse_cell(struct score *s, struct batch *b, size_t r, size_t i, double *x, int *drop, char *err,
     size_t errlen)
 {
 	size_t n0 = s->m->n[0], c = b->map->cm.feature[i];
 	const char *t = b->cell + ((r * s->max_nd) + i - (n0 - b->nd)) * CELL;
 	size_t len = (unsigned char)t[0];
-	char show[CSV_SHOW_LEN];
+	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
 	enum num_error e;
 
 	if ((e = number_parse(t + 1, len, &x[i])) == NUM_OK)
 		return 0;
 	if (e != NUM_NOMEM && csv_is_missing(t + 1, len)) {
-		if (s->drop) {
+		if (s->missing == SCORE_MISSING_SKIP)
 			*drop = 1;
-			return 0;
-		}
-		return missing_error(b->map, b->line[r], c, t + 1, len, err, errlen);
+		else if (s->missing == SCORE_MISSING_NA)
+			b->na[r] = 1;
+		else
+			return missing_error(b->map, b->line[r], c, t + 1, len, err, errlen);
+		return 0;
 	}
-	snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", b->map->name, b->line[r], c + 1,
-	    csv_show(show, sizeof show, t + 1, len), number_strerror(e));
+	snprintf(err, errlen, "%s:%ld:%zu: '%s' in %s %s", b->map->name, b->line[r], c + 1,
+	    csv_show(show, sizeof show, t + 1, len),
+	    column_desc(col, sizeof col, b->map->head != NULL ? b->map->head->field : NULL, c), number_strerror(e));
 	return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 }
 
-/* Keeps the probabilities y, pre-activations a and targets t of a row for --eval; 0 or ST_NOMEM. */
-static int
-eval_add(struct score *s, const double *y, const double *a, const double *t, char *err, size_t errlen)
+/* Prints a row's outputs: NA for each, the labels, or the probabilities (normalised with --normalize). */
+static void
+print_outputs(struct score *s, const double *y, int na)
 {
-	size_t nl = s->m->n[s->m->L], k, cap;
-	struct scored *p;
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], n = output_columns(s), i, best = 0;
+	char buf[NUMBER_BUFLEN];
+	double sum = 0;
 
-	if (s->nev == s->evcap) {
-		cap = s->evcap > 0 ? 2 * s->evcap : 1024;
-		for (k = 0; k < nl; k++) {
-			if (cap > SIZE_MAX / sizeof *p || (p = realloc(s->ev[k].v, cap * sizeof *p)) == NULL) {
-				snprintf(err, errlen, "--eval: out of memory after %zu rows", s->nev);
-				return ST_NOMEM;
-			}
-			s->ev[k].v = p;
+	if (na || (s->labels && m->nclasses > 2)) {
+		for (i = 1; !na && i < nl; i++)
+			if (y[i] > y[best])
+				best = i;
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				putc(s->delim, s->out);
+			fputs(na ? "NA" : s->label[best], s->out);
 		}
-		s->evcap = cap;
+		return;
 	}
-	for (k = 0; k < nl; k++) {
-		s->ev[k].v[s->nev].p = y[k];
-		s->ev[k].v[s->nev].pos = t[k] >= 0.5;
-		s->loss[k] += metrics_log_loss(a[k], t[k]);
+	for (i = 0; s->normalize && i < nl; i++)
+		sum += y[i];
+	for (i = 0; i < nl; i++) {
+		if (i > 0)
+			putc(s->delim, s->out);
+		if (s->labels)
+			fputs(s->label[y[i] >= s->threshold], s->out);
+		else {
+			number_format(buf, s->normalize ? y[i] / sum : y[i], s->digits);
+			fputs(buf, s->out);
+		}
 	}
-	s->nev++;
-	return 0;
 }
 
 /*
  * Scores the rows of b: parses the fields left in cells, standardises the
  * features in place, prints one line per row (its kept fields, then its
- * probabilities or labels).  0, or a status with a message in err: a bad
- * field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
+ * probabilities or labels, or NA).  0, or a status with a message in err: a
+ * bad field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
  */
 static int
 score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
 	size_t n0 = m->n[0], nl = m->n[m->L], i, r;
-	char buf[NUMBER_BUFLEN];
-	const double *y;
+	const double *y = NULL;
 	double *x = b->x;
 	int st, drop;
 
 	for (r = 0; r < b->rows; r++, x += n0) {
 		drop = 0;
-		for (i = n0 - b->nd; b->line[r] != 0 && i < n0 && !drop; i++)
+		for (i = n0 - b->nd; b->line[r] != 0 && i < n0 && !drop && !b->na[r]; i++)
 			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
 				return st;
 		if (drop) {
 			s->dropped_w++;
 			continue;
 		}
-		model_standardize(m, x, x);
-		y = kernel_forward_packed(m, s->pk, s->ws, x);
+		if (!b->na[r]) {
+			model_standardize(m, x, x);
+			y = kernel_forward_packed(m, s->pk, s->ws, x);
+		} else if (b->line[r] != 0)
+			s->na_w++;	/* (the reader counts the rows it marked) */
 		if (b->koff != NULL)
 			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
-		for (i = 0; i < nl; i++) {
-			if (i > 0)
-				putc(s->delim, s->out);
-			if (s->labels)
-				fputs(s->label[y[i] >= s->threshold], s->out);
-			else {
-				number_format(buf, y[i], s->digits);
-				fputs(buf, s->out);
-			}
+		print_outputs(s, y, b->na[r]);
+		if (s->eval && !b->na[r] && eval_add(s->ev, y, s->ws->a[m->L], b->t + r * nl) != 0) {
+			snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
+			return ST_NOMEM;
 		}
-		if (s->eval && (st = eval_add(s, y, s->ws->a[m->L], b->t + r * nl, err, errlen)) != 0)
-			return st;
 		if (putc('\n', s->out) == EOF) {
 			snprintf(err, errlen, "write error: %s", strerror(errno));
 			return ST_IO;
@@ -364,11 +417,9 @@ finish_batch(struct score *s, char *err, size_t errlen)
 static int
 print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen)
 {
-	const struct model *m = s->m;
-	size_t nl = m->n[m->L], k, len = 0, cap = 0;
+	size_t nl = output_columns(s), k, len = 0, cap = 0;
 	const struct csv_row *head = fm != NULL ? fm->head : NULL;
-	char *buf = NULL, num[32];
-	const char *name;
+	char *buf = NULL, num[CSV_MAX_FIELD < 4096 ? CSV_MAX_FIELD : 4096];
 	int bad = 0;
 
 	s->header_done = 1;
@@ -379,8 +430,8 @@ print_header(struct score *s, const struct filemap *fm, char *err, size_t errlen
 	for (k = 0; head == NULL && s->keep != NULL && k < s->keep->n && !bad; k++)
 		bad = append_field(&buf, &len, &cap, s->keep->tok[k], strlen(s->keep->tok[k]), s->delim, s->delim) != 0;
 	for (k = 0; k < nl && !bad; k++) {
-		name = output_name(m, k, num, sizeof num);
-		bad = append_field(&buf, &len, &cap, name, strlen(name), s->delim, k + 1 < nl ? s->delim : '\n') != 0;
+		output_name(s, k, num, sizeof num);
+		bad = append_field(&buf, &len, &cap, num, strlen(num), s->delim, k + 1 < nl ? s->delim : '\n') != 0;
 	}
 	if (bad) {
 		free(buf);
@@ -404,7 +455,7 @@ static int
 start_file(struct score *s, const struct csv_row *first, int is_header, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
-	size_t n0 = m->n[0], nl = m->n[m->L];
+	size_t nt = model_target_columns(m);
 	const char *mname = s->model_name != NULL ? s->model_name : "the model";
 	struct colfile f;
 	struct filemap *fm;
@@ -427,16 +478,17 @@ start_file(struct score *s, const struct csv_row *first, int is_header, char *er
 	f.head = fm->head != NULL ? fm->head->field : NULL;
 	if ((st = colmap_keep(&fm->cm, &f, s->keep, err, errlen)) != 0)
 		return st;
-	if (fm->head != NULL && m->features != NULL) {
-		st = colmap_names(&fm->cm, &f, m->features, n0, s->eval ? m->targets : NULL, nl, mname,
+	if (fm->head != NULL && s->colnames != NULL) {
+		st = colmap_names(&fm->cm, &f, s->colnames, s->enc->ncols, s->eval ? m->targets : NULL, nt, mname,
 		    ", which --eval needs", err, errlen);
 		if (st == 0 && s->eval && m->targets == NULL) {
 			snprintf(err, errlen, "%s:%ld: --eval: %s names no targets to look for in the header",
 			    s->name, f.line, mname);
 			return ST_DATA;
 		}
-	} else
-		st = colmap_positions(&fm->cm, &f, n0, nl, s->eval, err, errlen);
+	} else if ((st = colmap_positions(&fm->cm, &f, s->enc->ncols, nt, s->eval, err, errlen)) != 0 &&
+	    csv_one_column_hint(first, s->delim) != NULL)
+		snprintf(err, errlen, "%s:%ld: %s", s->name, f.line, csv_one_column_hint(first, s->delim));
 	if (st != 0)
 		return st;
 	s->map = fm;
@@ -449,27 +501,82 @@ nomem:
 }
 
 /*
- * Reads target j of a row (--eval) by target.c's rule: one of the model's
- * class labels, or a number from 0 to 1.  0, a status, or *drop set.
+ * Reads the targets of a row (--eval) into t (N_L) by target.c's rule: one
+ * of the model's class labels (one-hot with K > 2 classes), or a number
+ * from 0 to 1 per output.  0, a status, or *missing set (the caller skips
+ * the row, or prints NA).
  */
 static int
-parse_target(const struct score *s, const struct csv_row *row, size_t j, double *t, int *drop, char *err,
-    size_t errlen)
+read_targets(const struct score *s, const struct csv_row *row, double *t, int *missing, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
 	const struct filemap *fm = s->map;
-	size_t c = fm->cm.target[j];
-	struct target_rule rule = { m->classes, m->classes != NULL ? 2 : 0,
-		s->model_name != NULL ? s->model_name : "the model", NULL };
+	struct target_rule rule = { m->classes, m->nclasses, s->model_name != NULL ? s->model_name : "the model", NULL };
+	size_t j, c, nt = model_target_columns(m), nl = m->n[m->L];
+	double v;
+	int st;
 
-	if (csv_is_missing(row->field[c], row->len[c])) {
-		if (s->drop) {
-			*drop = 1;
+	for (j = 0; j < nt; j++) {
+		c = fm->cm.target[j];
+		if (csv_is_missing(row->field[c], row->len[c])) {
+			if (s->missing == SCORE_MISSING_ERROR)
+				return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
+			*missing = 1;
 			return 0;
 		}
-		return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
+		if ((st = target_read(&rule, fm->name, row->line[c], c, row->field[c], row->len[c], &v, err, errlen)) != 0)
+			return st;
+		if (m->nclasses > 2)
+			for (j = 0; j < nl; j++)
+				t[j] = j == (size_t)v;
+		else
+			t[j] = v;
 	}
-	return target_read(&rule, fm->name, row->line[c], c, row->field[c], row->len[c], &t[j], err, errlen);
+	return 0;
+}
+
+/*
+ * The features of a row by the model's encoding (a model with categorical
+ * columns or fill values), into x: 0, or a status, or *missing set.
+ */
+static int
+encode_row(struct score *s, const struct csv_row *row, double *x, int *missing, char *err, size_t errlen)
+{
+	const struct filemap *fm = s->map;
+	const struct fcol *fc;
+	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
+	enum num_error e;
+	size_t k, c;
+
+	for (k = 0; k < s->enc->ncols; k++) {
+		fc = &s->enc->col[k];
+		c = fm->cm.feature[k];
+		switch (encode_field(fc, row->field[c], row->len[c], x + fc->first, &e)) {
+		case ENC_OK:
+		case ENC_FILLED:
+			break;
+		case ENC_UNSEEN:
+			if (s->strict) {
+				snprintf(err, errlen, "%s:%ld:%zu: '%s' in %s is not one of the %zu categories training saw "
+				    "(--strict-categories)", fm->name, row->line[c], c + 1,
+				    csv_show(show, sizeof show, row->field[c], row->len[c]),
+				    column_desc(col, sizeof col, fm->head != NULL ? fm->head->field : NULL, c), fc->ncat);
+				return ST_DATA;
+			}
+			s->unseen[k]++;
+			break;
+		case ENC_MISSING:
+			if (fc->ncat > 0 && s->enc->impute != IMPUTE_NONE)
+				break;	/* an imputing model: no category set */
+			if (s->missing == SCORE_MISSING_ERROR)
+				return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
+			*missing = 1;
+			return 0;
+		default:
+			return not_a_number(fm, row, c, e, err, errlen);
+		}
+	}
+	return 0;
 }
 
 /* A data row of the current file: checks it, reads its features (and scores it, on one thread). */
@@ -478,13 +585,12 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
 	const struct filemap *fm = s->map;
-	size_t n0 = m->n[0], nl = m->n[m->L], i, k, c, len;
-	char show[CSV_SHOW_LEN], *cell;
+	size_t n0 = m->n[0], nl = m->n[m->L], i, k, c, len, nd = 0;
+	char *cell;
 	struct batch *b;
 	enum num_error e;
 	double *x;
-	size_t nd;
-	int st, drop = 0;
+	int st, missing = 0;
 
 	if (row->n != fm->width) {
 		snprintf(err, errlen, "%s:%ld: %zu field%s, expected %zu as on line %ld", s->name,
@@ -495,36 +601,34 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 		return st;
 	b = s->cur;
 	x = b->x + b->rows * n0;
-	/* Fields left to the scorer: short ones, on the row's first line. */
-	nd = b->nd;
-	for (i = n0 - nd; i < n0; i++)
-		if (row->len[fm->cm.feature[i]] >= CELL || row->line[fm->cm.feature[i]] != row->line[0])
-			nd = 0;
-	for (i = 0; i < n0 - nd; i++) {
-		c = fm->cm.feature[i];
-		if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
-			continue;
-		if (e != NUM_NOMEM && csv_is_missing(row->field[c], row->len[c])) {
-			if (s->drop) {
-				s->dropped_r++;
-				return 0;
-			}
-			return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
+	if (s->plain) {
+		/* Fields left to the scorer: short ones, on the row's first line. */
+		nd = b->nd;
+		for (i = n0 - nd; i < n0; i++)
+			if (row->len[fm->cm.feature[i]] >= CELL || row->line[fm->cm.feature[i]] != row->line[0])
+				nd = 0;
+		for (i = 0; i < n0 - nd && !missing; i++) {
+			c = fm->cm.feature[i];
+			if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
+				continue;
+			if (e == NUM_NOMEM || !csv_is_missing(row->field[c], row->len[c]))
+				return not_a_number(fm, row, c, e, err, errlen);
+			if (s->missing == SCORE_MISSING_ERROR)
+				return missing_error(fm, row->line[c], c, row->field[c], row->len[c], err, errlen);
+			missing = 1;
 		}
-		snprintf(err, errlen, "%s:%ld:%zu: '%s' %s", s->name, row->line[c], c + 1,
-		    csv_show(show, sizeof show, row->field[c], row->len[c]), number_strerror(e));
-		return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
+	} else if ((st = encode_row(s, row, x, &missing, err, errlen)) != 0)
+		return st;
+	if (!missing && s->eval && (st = read_targets(s, row, b->t + b->rows * nl, &missing, err, errlen)) != 0)
+		return st;
+	if (missing && s->missing == SCORE_MISSING_SKIP) {
+		s->dropped_r++;
+		return 0;
 	}
-	for (k = 0; s->eval && k < nl; k++) {
-		if ((st = parse_target(s, row, k, b->t + b->rows * nl, &drop, err, errlen)) != 0)
-			return st;
-		if (drop) {
-			s->dropped_r++;
-			return 0;
-		}
-	}
-	b->line[b->rows] = nd > 0 ? row->line[0] : 0;
-	for (cell = b->cell + b->rows * s->max_nd * CELL; i < n0; i++, cell += CELL) {
+	b->na[b->rows] = (unsigned char)missing;
+	s->na_r += (size_t)missing;
+	b->line[b->rows] = nd > 0 && !missing ? row->line[0] : 0;
+	for (i = n0 - nd, cell = b->cell + b->rows * s->max_nd * CELL; nd > 0 && !missing && i < n0; i++, cell += CELL) {
 		cell[0] = (char)row->len[fm->cm.feature[i]];
 		memcpy(cell + 1, row->field[fm->cm.feature[i]], row->len[fm->cm.feature[i]]);
 	}
@@ -559,7 +663,7 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	if (row->number == 1) {
 		if (s->header != CSV_HEADER_GUESS)
 			return start_file(s, row, s->header, err, errlen);
-		holds = s->m->features != NULL ? colmap_holds(row->field, row->n, s->m->features, s->m->n[0]) : 0;
+		holds = s->colnames != NULL ? colmap_holds(row->field, row->n, s->colnames, s->enc->ncols) : 0;
 		if (holds > 0)
 			return start_file(s, row, 1, err, errlen);
 		if (holds < 0 || (s->held = csv_row_dup(row)) == NULL) {
@@ -579,6 +683,32 @@ parse_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 }
 
 /* ---- the interface ---- */
+
+/*
+ * The model's feature columns: its encoding, or one numeric column per
+ * input for a model without; their names for the lookups by name, and
+ * what the reader counts.  0, or -1 when out of memory.
+ */
+static int
+set_columns(struct score *s)
+{
+	const struct model *m = s->m;
+	size_t k;
+
+	if (m->enc == NULL && (s->own_enc = encoding_new(m->n[0])) == NULL)
+		return -1;
+	s->enc = m->enc != NULL ? m->enc : s->own_enc;
+	s->plain = encoding_plain(s->enc);
+	if ((s->unseen = calloc(s->enc->ncols, sizeof *s->unseen)) == NULL)
+		return -1;
+	if (m->features == NULL)
+		return 0;
+	if ((s->colnames = calloc(s->enc->ncols, sizeof *s->colnames)) == NULL)
+		return -1;
+	for (k = 0; k < s->enc->ncols; k++)
+		s->colnames[k] = m->enc != NULL ? m->enc->col[k].name : m->features[k];
+	return 0;
+}
 
 /* How many batches there are: the ring's, or one for a single thread. */
 static size_t
@@ -615,13 +745,18 @@ score_new(const struct model *m, int digits, int threads)
 		s->cap = BATCH_MAX_ROWS;
 	if (s->cap < 1 || !s->want_thread)
 		s->cap = 1;
-	s->max_nd = s->want_thread ? n0 / 2 : 0;
+	if (set_columns(s) != 0) {
+		score_free(s);
+		return NULL;
+	}
+	s->max_nd = s->want_thread && s->plain ? n0 / 2 : 0;	/* cells: a number per column */
 	s->pk = kernel_pack(m);
 	s->ws = work_new(m);
 	s->pipe = pipeline_new((void *const *)s->slot, work, s);
 	for (k = 0; k < nslots(s); k++)
 		if ((s->slot[k]->x = malloc(s->cap * n0 * sizeof(double))) == NULL ||
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
+		    (s->slot[k]->na = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->cell = malloc(s->cap * s->max_nd * CELL + 1)) == NULL)
 			break;
 	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
@@ -654,8 +789,8 @@ score_options(struct score *s, const struct score_opts *o, char *err, size_t err
 {
 	const struct model *m = s->m;
 	size_t nl = m->n[m->L], k, len, cap;
-	static const char *const bits[2] = { "0", "1" };
-	const char *text;
+	static char *bits[2] = { "0", "1" };
+	char *const *text = m->classes != NULL ? m->classes : bits;
 
 	s->model_name = o->model_name;
 	s->keep = o->keep;
@@ -663,13 +798,17 @@ score_options(struct score *s, const struct score_opts *o, char *err, size_t err
 	s->labels = o->labels;
 	s->threshold = o->threshold;
 	s->eval = o->eval;
-	s->drop = o->drop_missing;
+	s->missing = o->missing;
+	s->normalize = o->normalize;
+	s->strict = o->strict;
 	if (s->eval)
 		s->max_nd = 0;	/* the reader parses every feature: see the top of this file */
-	for (k = 0; k < 2; k++) {
-		text = m->classes != NULL ? m->classes[k] : bits[k];
+	s->nlabel = m->classes != NULL ? m->nclasses : 2;
+	if ((s->label = calloc(s->nlabel, sizeof *s->label)) == NULL)
+		goto nomem;
+	for (k = 0; k < s->nlabel; k++) {
 		len = cap = 0;
-		if (append_field(&s->label[k], &len, &cap, text, strlen(text), s->delim, 0) != 0)
+		if (append_field(&s->label[k], &len, &cap, text[k], strlen(text[k]), s->delim, 0) != 0)
 			goto nomem;
 	}
 	for (k = 0; k < nslots(s); k++) {
@@ -678,7 +817,7 @@ score_options(struct score *s, const struct score_opts *o, char *err, size_t err
 		if (s->keep != NULL && (s->slot[k]->koff = calloc(s->cap + 1, sizeof(size_t))) == NULL)
 			goto nomem;
 	}
-	if (s->eval && ((s->ev = calloc(nl, sizeof *s->ev)) == NULL || (s->loss = calloc(nl, sizeof *s->loss)) == NULL))
+	if (s->eval && (s->ev = eval_new(m)) == NULL)
 		goto nomem;
 	return 0;
 nomem:
@@ -692,49 +831,38 @@ score_dropped(const struct score *s)
 	return s->dropped_r + s->dropped_w;
 }
 
-/* Prints "key value": the value with `digits` digits (0 the shortest exact form), or "undefined" for NAN. */
-static void
-put_metric(FILE *f, const char *key, double v, int digits)
+size_t
+score_na(const struct score *s)
 {
-	char buf[NUMBER_BUFLEN];
+	return s->na_r + s->na_w;
+}
 
-	if (isnan(v))
-		fprintf(f, "%s undefined\n", key);
-	else {
-		number_format(buf, v, digits);
-		fprintf(f, "%s %s\n", key, buf);
+void
+score_notes(const struct score *s, FILE *f, const char *prefix)
+{
+	char show[CSV_SHOW_LEN];
+	const char *name;
+	size_t k;
+
+	for (k = 0; k < s->enc->ncols; k++) {
+		if (s->unseen[k] == 0)
+			continue;
+		name = s->enc->col[k].name;
+		if (name != NULL)
+			csv_show(show, sizeof show, name, strlen(name));
+		else
+			snprintf(show, sizeof show, "%zu", k + 1);
+		fprintf(f, "%scolumn %s%s%s: %zu value%s training never saw, encoded as all zeros\n", prefix,
+		    name != NULL ? "'" : "", show, name != NULL ? "'" : "", s->unseen[k], s->unseen[k] == 1 ? "" : "s");
 	}
 }
 
 int
 score_report(struct score *s, FILE *f)
 {
-	static const char *const bits[2] = { "0", "1" };
-	const struct model *m = s->m;
-	size_t nl = m->n[m->L], k;
-	const char *const *cls = m->classes != NULL ? (const char *const *)m->classes : bits;
-	struct confusion c;
-	char num[32];
-
 	if (!s->eval)
 		return 0;
-	for (k = 0; k < nl; k++) {
-		metrics_confusion(&c, s->ev[k].v, s->nev, s->threshold);
-		fprintf(f, "output %s\n", output_name(m, k, num, sizeof num));
-		fprintf(f, "rows %zu\n", s->nev);
-		put_metric(f, "threshold", s->threshold, 0);
-		put_metric(f, "log_loss", s->nev > 0 ? s->loss[k] / (double)s->nev : NAN, s->digits);
-		put_metric(f, "accuracy", metrics_accuracy(&c), s->digits);
-		put_metric(f, "precision", metrics_precision(&c), s->digits);
-		put_metric(f, "recall", metrics_recall(&c), s->digits);
-		put_metric(f, "f1", metrics_f1(&c), s->digits);
-		put_metric(f, "roc_auc", metrics_auc(s->ev[k].v, s->nev), s->digits);
-		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[1], c.tp);
-		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[1], cls[0], c.fn);
-		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[0], cls[1], c.fp);
-		fprintf(f, "confusion actual=%s predicted=%s %zu\n", cls[0], cls[0], c.tn);
-	}
-	return fflush(f) == 0 ? 0 : ST_IO;
+	return eval_report(s->ev, f, s->threshold, s->digits);
 }
 
 int
@@ -797,6 +925,7 @@ score_free(struct score *s)
 		free(s->slot[k]->line);
 		free(s->slot[k]->cell);
 		free(s->slot[k]->t);
+		free(s->slot[k]->na);
 		free(s->slot[k]->keep);
 		free(s->slot[k]->koff);
 	}
@@ -807,12 +936,13 @@ score_free(struct score *s)
 		free(map);
 	}
 	csv_row_free(s->held);
-	for (k = 0; s->ev != NULL && k < s->m->n[s->m->L]; k++)
-		free(s->ev[k].v);
-	free(s->ev);
-	free(s->loss);
-	free(s->label[0]);
-	free(s->label[1]);
+	eval_free(s->ev);
+	for (k = 0; s->label != NULL && k < s->nlabel; k++)
+		free(s->label[k]);
+	free(s->label);
+	encoding_free(s->own_enc);
+	free(s->colnames);
+	free(s->unseen);
 	free(s->slot_mem);
 	free(s);
 }

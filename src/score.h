@@ -48,7 +48,16 @@ struct score_opts {
 	int labels;			/* print the class (label) instead of each probability */
 	double threshold;		/* p >= threshold is the positive class (--labels, --eval) */
 	int eval;			/* read the targets and keep what score_report needs */
-	int drop_missing;		/* skip rows with a missing feature or target */
+	int missing;			/* a row with a missing value: SCORE_MISSING_* */
+	int normalize;			/* divide a row's K class probabilities by their sum */
+	int strict;			/* a category training never saw is an error, not all zeros */
+};
+
+/* What becomes of a row with a missing feature (or target, with --eval) that nothing fills. */
+enum {
+	SCORE_MISSING_ERROR,		/* an error naming the place */
+	SCORE_MISSING_SKIP,		/* skipped, and counted (score_dropped) */
+	SCORE_MISSING_NA		/* printed as NA in each output's place, so lines stay aligned */
 };
 
 /*
@@ -80,8 +89,16 @@ int score_file(struct score *s, FILE *in, const char *name, const volatile sig_a
  * matching message.
  */
 int score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err, size_t errlen);
-/* Rows skipped for a missing value (--drop-missing), after score_end. */
+/* Rows skipped for a missing value (--missing skip), after score_end. */
 size_t score_dropped(const struct score *s);
+/* Rows printed as NA (--missing na), after score_end. */
+size_t score_na(const struct score *s);
+/*
+ * After score_end: for each categorical column, how many values training
+ * never saw were encoded as all zeros, as lines "column 'c': N values
+ * ..." printed to f with `prefix` in front.
+ */
+void score_notes(const struct score *s, FILE *f, const char *prefix);
 /*
  * With --eval, after a successful score_end: prints the metrics of each
  * output to f, as "key value" lines (see mlppredict(1)).  0, or ST_IO.

@@ -120,7 +120,7 @@ int
 train(struct model *m, const struct dataset *d, const struct train_opts *o,
     struct train_state *state, struct train_result *res, char *err, size_t errlen)
 {
-	size_t nout = m->n[m->L], *idx, k;
+	size_t nout = model_hit_units(m), *idx, k;
 	struct epoch_stats es;
 	struct best best = { NULL, { 0, 0, { 0 } } };
 	struct tally t;
@@ -225,6 +225,6 @@ train_evaluate(const struct model *m, const struct dataset *d, double *loss, dou
 	}
 	work_free(ws);
 	*loss = sum / wsum;
-	*accuracy = hits / (wsum * (double)m->n[m->L]);
+	*accuracy = hits / (wsum * (double)model_hit_units(m));
 	return 0;
 }

@@ -30,13 +30,13 @@ expect_status 0 "$MLPTRAIN" -q -e 1 names.csv && json_is .features "$tmp/out" "$
 
 t "line numbers count physical lines: quoted newlines, blank lines, CRLF"
 printf 'x1,"x\n2",y\n0,0,0\n\n\n1,abc,1\n' >lines1.csv
-bad_opt 1 "mlptrain: lines1.csv:6:2: 'abc' is not a number" "$MLPTRAIN" -q lines1.csv
+bad_opt 1 "mlptrain: lines1.csv:6:2: 'abc' in column 'x\n2' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q lines1.csv
 printf 'x1,x2,y\r\n0,0,0\r\n\r\n1,abc,1\r\n' >lines2.csv
-bad_opt 1 "mlptrain: lines2.csv:4:2: 'abc' is not a number" "$MLPTRAIN" -q lines2.csv
+bad_opt 1 "mlptrain: lines2.csv:4:2: 'abc' in column 'x2' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q lines2.csv
 printf '"x\n1",x2,y\n\n0,0,0\n\n1,0\n' >lines3.csv
 bad_opt 1 "mlptrain: lines3.csv:6: 2 fields, expected 3 as on line 1" "$MLPTRAIN" -q lines3.csv
 printf '\357\273\277x1,x2,y\n0,0,0\n1,abc,0\n' >lines4.csv
-bad_opt 1 "mlptrain: lines4.csv:3:2: 'abc' is not a number" "$MLPTRAIN" -q lines4.csv
+bad_opt 1 "mlptrain: lines4.csv:3:2: 'abc' in column 'x2' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q lines4.csv
 printf 'x1,x2\n\n\n0,0\n"x\n",1\n' >lines5.csv
 # Without -o, the rows before the bad one have been printed already.
 expect_status 1 "$MLPPREDICT" xor.json lines5.csv && expect_err_match "mlppredict: lines5\\.csv:5:1: .*"
@@ -62,7 +62,7 @@ printf 'x1,x2,y\n0,0,0\n1,"a\nb",1\n' >nlfield.csv
 if expect_status 1 "$MLPTRAIN" -q nlfield.csv; then
 	n=$(wc -l <"$tmp/err" | tr -d ' ')
 	same_text "$n" 1 "lines on stderr" || show "$tmp/err"
-	expect_err_match 'mlptrain: nlfield\.csv:3:2: .* is not a number'
+	expect_err_match 'mlptrain: nlfield\.csv:3:2: .* is not a number; .*'
 fi
 
 # ---- separators and headers ----
@@ -82,7 +82,7 @@ done
 
 t "mlptrain -d with quoted fields holding the separator"
 printf 'a;b;y\n"1;0";2;1\n3;4;0\n' >q.csv
-expect_status 1 "$MLPTRAIN" -q -d ';' q.csv && expect_err_only "mlptrain: q.csv:2:1: '1;0' is not a number"
+expect_status 1 "$MLPTRAIN" -q -d ';' q.csv && expect_err_only "mlptrain: q.csv:2:1: '1;0' in column 'a' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it"
 
 t "mlptrain -d: bad separators are usage errors"
 bad_opt 2 "mlptrain: -d: '' is not a field separator: one character (not a quote), or tab" "$MLPTRAIN" -d '' "$xor"
@@ -101,7 +101,7 @@ json_is .features hdr.json '["5","6"]' && json_is .training.rows hdr.json 4
 # names read from a row of equal numbers are repeated names
 expect_status 1 "$MLPTRAIN" -q -e 3 --header nohead.csv &&
 	expect_err_only "mlptrain: nohead.csv:1: columns 1 and 2 are both named '0' (feature 1); rename one of them"
-expect_status 1 "$MLPTRAIN" -q --no-header "$xor" && expect_err_only "mlptrain: $xor:1:1: 'x1' is not a number"
+expect_status 1 "$MLPTRAIN" -q --no-header "$xor" && expect_err_only "mlptrain: $xor:1:1: 'x1' in column 1 is not a number; name it with --categorical to encode its values as categories, or -x to ignore it"
 printf '1,2,y\n' >hdr.csv
 expect_status 1 "$MLPTRAIN" -q -H hdr.csv && expect_err_only "mlptrain: hdr.csv: no data rows"
 
@@ -119,7 +119,7 @@ expect_status 0 "$MLPPREDICT" -N moons.json mnohead.csv && same "$tmp/out" m.out
 expect_status 0 "$MLPPREDICT" moons.json mnohead.csv && same "$tmp/out" m.out "guessed: no header"
 expect_status 1 "$MLPPREDICT" -H moons.json mnohead.csv &&
 	expect_err_only "mlppredict: mnohead.csv:1: no column 'x1' (feature 1 of moons.json)"
-expect_status 1 "$MLPPREDICT" --no-header moons.json "$moons" && expect_err_only "mlppredict: $moons:1:1: 'x1' is not a number"
+expect_status 1 "$MLPPREDICT" --no-header moons.json "$moons" && expect_err_only "mlppredict: $moons:1:1: 'x1' in column 1 is not a number"
 bad_opt 2 "mlppredict: -d: 'ab' is not a field separator: one character (not a quote), or tab" "$MLPPREDICT" -d ab moons.json "$moons"
 
 e2e_done e2e_csv

@@ -91,27 +91,27 @@ bad_opt 1 "mlptrain: onecol.csv:1: 1 column: too few for 1 target and at least o
 
 t "bad numbers in the data: exit 1 with file:line:column"
 printf 'a,b,y\n1,x,0\n' >badfield.csv
-bad_opt 1 "mlptrain: badfield.csv:2:2: 'x' is not a number" "$MLPTRAIN" -q badfield.csv
+bad_opt 1 "mlptrain: badfield.csv:2:2: 'x' in column 'b' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q badfield.csv
 printf 'a,b,y\n1,2,0\n1,abc,0\n' >abc.csv
-bad_opt 1 "mlptrain: abc.csv:3:2: 'abc' is not a number" "$MLPTRAIN" -q abc.csv
+bad_opt 1 "mlptrain: abc.csv:3:2: 'abc' in column 'b' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q abc.csv
 for v in inf -inf Infinity; do
 	printf 'a,b,y\n1,2,0\n%s,1,0\n' "$v" >nonfinite.csv
-	bad_opt 1 "mlptrain: nonfinite.csv:3:1: '$v' is not a finite number" "$MLPTRAIN" -q nonfinite.csv
+	bad_opt 1 "mlptrain: nonfinite.csv:3:1: '$v' in column 'a' is not a finite number" "$MLPTRAIN" -q nonfinite.csv
 done
 for v in nan NaN; do	# NaN is a missing value
 	printf 'a,b,y\n1,2,0\n%s,1,0\n' "$v" >nonfinite.csv
-	bad_opt 1 "mlptrain: nonfinite.csv:3:1: missing value '$v' in column 'a'; use --drop-missing to skip such rows" \
+	bad_opt 1 "mlptrain: nonfinite.csv:3:1: missing value '$v' in column 'a'; use --drop-missing to skip such rows, or --impute mean to fill them" \
 		"$MLPTRAIN" -q nonfinite.csv
 done
 printf 'a,b,y\n1,2,0\n1,1e999,0\n' >huge.csv
-bad_opt 1 "mlptrain: huge.csv:3:2: '1e999' is too large for a double" "$MLPTRAIN" -q huge.csv
+bad_opt 1 "mlptrain: huge.csv:3:2: '1e999' in column 'b' is too large for a double" "$MLPTRAIN" -q huge.csv
 printf 'a,b,y\n1,2,0\n1,0x10,0\n' >hex.csv
-bad_opt 1 "mlptrain: hex.csv:3:2: '0x10' is not a number" "$MLPTRAIN" -q hex.csv
+bad_opt 1 "mlptrain: hex.csv:3:2: '0x10' in column 'b' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q hex.csv
 printf 'a,b,y\n1,2,0\n1,,0\n' >emptyfield.csv
-bad_opt 1 "mlptrain: emptyfield.csv:3:2: missing value '' in column 'b'; use --drop-missing to skip such rows" \
+bad_opt 1 "mlptrain: emptyfield.csv:3:2: missing value '' in column 'b'; use --drop-missing to skip such rows, or --impute mean to fill them" \
 	"$MLPTRAIN" -q emptyfield.csv
 printf 'a,b,y\n1,2,0\n1,1e,0\n' >badexp.csv
-bad_opt 1 "mlptrain: badexp.csv:3:2: '1e' is not a number" "$MLPTRAIN" -q badexp.csv
+bad_opt 1 "mlptrain: badexp.csv:3:2: '1e' in column 'b' is not a number; name it with --categorical to encode its values as categories, or -x to ignore it" "$MLPTRAIN" -q badexp.csv
 
 t "the accepted number forms: .5, 5., exponents, signs, blanks around fields"
 printf 'a,b,y\n.5,5.,0\n -1.5e+1 ,\t+2E-1\t,1\n0,0,0\n' >forms.csv
@@ -119,21 +119,28 @@ printf 'a,b,y\n0.5,5,0\n-15,0.2,1\n0,0,0\n' >forms-plain.csv
 expect_status 0 "$MLPTRAIN" -q -e 3 forms.csv && cp "$tmp/out" forms.json
 expect_status 0 "$MLPTRAIN" -q -e 3 forms-plain.csv && same "$tmp/out" forms.json "models of the two spellings"
 
-t "a target outside [0,1]: exit 1 with file:line:column"
+t "a target that is not a class label, or a soft target outside [0,1]: exit 1 with file:line:column"
 printf 'a,b,y\n1,2,0\n1,2,1.5\n1,2,0.5\n' >target.csv
-bad_opt 1 "mlptrain: target.csv:3:3: target '1.5' is outside [0,1]" "$MLPTRAIN" -q target.csv
+bad_opt 1 "mlptrain: target.csv:3:3: target column 'y' holds 3 distinct values, some not whole numbers ('1.5'): a target column holds class labels (text or whole numbers)" \
+	"$MLPTRAIN" -q target.csv
+bad_opt 1 "mlptrain: target.csv:3:3: target '1.5' is outside [0,1]" "$MLPTRAIN" -q --soft-targets target.csv
 printf 'a,b,y\n1,2,-0.1\n' >target2.csv
-bad_opt 1 "mlptrain: target2.csv:2:3: target '-0.1' is outside [0,1]" "$MLPTRAIN" -q target2.csv
+bad_opt 1 "mlptrain: target2.csv:2:3: target '-0.1' is outside [0,1]" "$MLPTRAIN" -q --soft-targets target2.csv
 
-t "soft targets in [0,1] are accepted"
+t "soft targets in [0,1] are accepted with --soft-targets, and refused without"
 printf 'a,b,y\n1,2,0.25\n2,1,0.75\n' >soft.csv
-expect_status 0 "$MLPTRAIN" -q -e 2 soft.csv && json_valid "$tmp/out"
+expect_status 0 "$MLPTRAIN" -q -e 2 --soft-targets soft.csv && json_valid "$tmp/out" &&
+	json_is .training.soft_targets "$tmp/out" true
+bad_opt 1 "mlptrain: soft.csv: target column 'y' holds 2 distinct numbers in [0,1], not class labels: for soft targets give --soft-targets" \
+	"$MLPTRAIN" -q -e 2 soft.csv
 
 t "-l not fitting the file: exit 1, the right -l suggested"
-bad_opt 1 "mlptrain: $xor has 3 columns: 2 features and 1 target, but -l 3,4,1 expects 3 features; try -l 2,4,1" \
+bad_opt 1 "mlptrain: $xor has 2 features and 1 target column, but -l 3,4,1 expects 3 features; try -l 2,4,1" \
 	"$MLPTRAIN" -q -l 3,4,1 "$xor"
-bad_opt 1 "mlptrain: $multi has 5 columns: 3 features and 2 targets, but -l 4,2 expects 4 features; try -l 3,2" \
+bad_opt 1 "mlptrain: -l 4,2 ends in 2 outputs, but the target column 'y2' holds two classes, which take one output; use -l 4,2,1 (the last size of -l is the output layer); or, if the last 2 columns are targets, name them with -t" \
 	"$MLPTRAIN" -q -l 4,2 "$multi"
+bad_opt 1 "mlptrain: $multi has 3 features and 2 target columns, but -l 2,2 expects 2 features; try -l 3,2" \
+	"$MLPTRAIN" -q -l 2,2 -t y1,y2 "$multi"
 
 t "mlppredict: a model that is not JSON: exit 1 with line:column"
 echo 'hello' >notjson.json
@@ -161,8 +168,8 @@ done
 t "mlppredict: a model with missing or wrong keys: exit 1"
 sed 's/"layers"/"sizes"/' xor.json >nolayers.json
 bad_opt 1 "mlppredict: nolayers.json: layers is missing, expected an array of layer sizes" "$MLPPREDICT" nolayers.json "$xor"
-sed 's/"version":[[:space:]]*1,/"version": 2,/' xor.json >v2.json
-bad_opt 1 "mlppredict: v2.json: version is not 1, expected 1 (this program reads version 1)" "$MLPPREDICT" v2.json "$xor"
+sed 's/"version":[[:space:]]*1,/"version": 3,/' xor.json >v3.json
+bad_opt 1 "mlppredict: v3.json: version is another number, expected 1 or 2 (this program reads versions 1 and 2)" "$MLPPREDICT" v3.json "$xor"
 sed 's/"mlptrain-model"/"other"/' xor.json >format.json
 bad_opt 1 "mlppredict: format.json: format is something else, expected \"mlptrain-model\"" "$MLPPREDICT" format.json "$xor"
 sed 's/"weights"/"w"/' xor.json >noweights.json
@@ -202,10 +209,10 @@ expect_status 1 "$MLPPREDICT" xor.json widen.csv &&
 	expect_err_only "mlppredict: widen.csv:3: 3 fields, expected 2 as on line 1"
 printf 'x1,x2,y\n0,0,0\n1,abc,1\n' >pabc.csv
 expect_status 1 "$MLPPREDICT" xor.json pabc.csv &&
-	expect_err_only "mlppredict: pabc.csv:3:2: 'abc' is not a number"
+	expect_err_only "mlppredict: pabc.csv:3:2: 'abc' in column 'x2' is not a number"
 printf 'x1,x2\n0,0\n1,inf\n' >pnan.csv
 expect_status 1 "$MLPPREDICT" xor.json pnan.csv &&
-	expect_err_only "mlppredict: pnan.csv:3:2: 'inf' is not a finite number"
+	expect_err_only "mlppredict: pnan.csv:3:2: 'inf' in column 'x2' is not a finite number"
 
 # ---- divergence ----
 

@@ -338,9 +338,9 @@ moons=$DATA/moons.csv
 blobs=$DATA/blobs4.csv
 multi=$DATA/multi.csv
 
-usage_train1='usage: mlptrain [-HhNqSvVZ] [-d delim] [-e epochs] [-i model] [-l n0,n1,...,nL]'
-usage_train2='                [-o file] [-r rate] [-s seed] [-t cols] [-w col] [-x cols]'
-usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-t p]'
+usage_train1='usage: mlptrain [-HhNqSvVZ] [-c cols|auto] [-d delim] [-e epochs] [-i model]'
+usage_train2='                [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols] [-w col]'
+usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-T p]'
 
 # e2e_models: trains the models many cases use, in the working directory:
 # xor.json, the XOR model of the man page's example (its exit status in

@@ -154,10 +154,10 @@ expect_err_only "mlppredict: nosuch.csv: No such file or directory"
 
 t "the errors of real-world CSVs leave the -o file untouched too"
 printf 'a,b,y\n1,NA,0\n2,3,1\n' >na.csv
-printf 'a,y\n1,p\n2,q\n3,r\n' >three.csv
+printf 'a,y\n1,p\n2,p\n3,p\n' >three.csv
 check_kept "missing value" 1 "$MLPTRAIN" -q -o o/keep.json na.csv
 check_kept "unknown -t column" 2 "$MLPTRAIN" -q -t nosuch -o o/keep.json na.csv
-check_kept "three labels" 1 "$MLPTRAIN" -q -o o/keep.json three.csv
+check_kept "one label" 1 "$MLPTRAIN" -q -o o/keep.json three.csv
 check_kept "--holdout leaving nothing" 1 "$MLPTRAIN" -q --holdout 0.01 -o o/keep.json "$xor"
 check_kept "--validate file missing" 3 "$MLPTRAIN" -q --validate nosuch.csv -o o/keep.json "$xor"
 printf 'x1,zz\n1,2\n' >nofeat.csv

@@ -54,12 +54,12 @@ printf 'id,x1,x2\n"a ""b""",0,0\n"c\nd",1,1\n' >q.csv
 printf '"a ""b""",0.5\n"c\nd",%s\n' "$P2" >exp
 expect_status 0 "$MLPPREDICT" -k 1 m.json q.csv && same "$tmp/out" exp "-k with a quote and a line break"
 
-t "-H prints a header line first: the kept columns' names, then the targets'"
-printf 'id,junk,y\na,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
+t "-H prints a header line first: the kept columns' names, then what each output is the probability of"
+printf 'id,junk,p_y\na,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" -H -k id,junk m.json t.csv && same "$tmp/out" exp "-H -k id,junk"
 # once for all files, each mapped on its own
 printf 'x1,x2,id\n1,1,f\n' >t2.csv
-printf 'id,y\na,0.5\nb,%s\nc,%s\nd,%s\ne,%s\nf,%s\n' "$P2" "$P3" "$P4" "$P3" "$P2" >exp2
+printf 'id,p_y\na,0.5\nb,%s\nc,%s\nd,%s\ne,%s\nf,%s\n' "$P2" "$P3" "$P4" "$P3" "$P2" >exp2
 expect_status 0 "$MLPPREDICT" -H -k id m.json t.csv t2.csv && same "$tmp/out" exp2 "-H over two files"
 # no names in the model: p, or p1..pN
 tail -n +2 plain.csv >nohead.csv
@@ -67,7 +67,7 @@ tail -n +2 plain.csv >nohead.csv
 printf 'p\n%s\n%s\n%s\n%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" -H anon.json nohead.csv && same "$tmp/out" exp "p for a model without names"
 printf 'x1,x2\n1,0\n' >one.csv
-expect_status 0 "$MLPPREDICT" --header u2.json one.csv && same_text "$(cat "$tmp/out")" "$(printf 'u,v\n%s,0.5' "$P4")" "u2 header"
+expect_status 0 "$MLPPREDICT" --header u2.json one.csv && same_text "$(cat "$tmp/out")" "$(printf 'p_u,p_v\n%s,0.5' "$P4")" "u2 header"
 printf '1,0\n' >onepos.csv
 expect_status 0 "$MLPPREDICT" -H -N u2.json onepos.csv && same_text "$(cat "$tmp/out")" "$(printf '%s,0.5' "$P4")" "the last of -H and -N wins"
 expect_status 0 "$MLPPREDICT" anon.json plain.csv && same "$tmp/out" plain.out "a model without names: by position"
@@ -106,10 +106,12 @@ expect_status 1 "$MLPPREDICT" -N m.json kwide.csv &&
 	expect_err_only "mlppredict: kwide.csv:1: 5 fields, but the model takes 2 features (optionally followed by 1 target)"
 expect_status 1 "$MLPPREDICT" -k 1 m.json kwide.csv &&
 	expect_err_only "mlppredict: kwide.csv:1: 5 fields, but the model takes 2 features (optionally followed by 1 target) besides the 1 column of -k"
-expect_status 1 "$MLPPREDICT" -k id m.json kpos.csv &&
+expect_status 2 "$MLPPREDICT" -k id m.json kpos.csv &&
 	expect_err_only "mlppredict: -k: 'id': kpos.csv has no header line, so its columns are given by number, from 1 to 3"
-expect_status 1 "$MLPPREDICT" -k nope m.json t.csv && expect_err_only "mlppredict: -k: t.csv has no column 'nope'"
-expect_status 1 "$MLPPREDICT" -k 9 m.json t.csv && expect_err_only "mlppredict: -k: '9': t.csv has 5 columns"
+expect_status 2 "$MLPPREDICT" -k nope m.json t.csv &&
+	expect_err_only "mlppredict: -k: t.csv has no column 'nope'; its columns are 'id', 'x2', 'junk', 'x1', 'y'"
+expect_status 2 "$MLPPREDICT" -k ID m.json t.csv && expect_err_only "mlppredict: -k: t.csv has no column 'ID'; did you mean 'id'?"
+expect_status 2 "$MLPPREDICT" -k 9 m.json t.csv && expect_err_only "mlppredict: -k: '9': t.csv has 5 columns"
 expect_status 2 "$MLPPREDICT" -k 'id,,3' m.json t.csv &&
 	expect_err_only "mlppredict: -k: 'id,,3': empty entry; expected column names or numbers like id,3,5-7"
 
@@ -132,18 +134,18 @@ expect_status 0 "$MLPPREDICT" --labels -k id c.json t.csv && same "$tmp/out" exp
 printf '1\n1\n0\n1\n0\n' >exp
 expect_status 0 "$MLPPREDICT" -l m.json t.csv && same "$tmp/out" exp "-l without classes"
 printf '0\n1\n0\n0\n0\n' >exp
-expect_status 0 "$MLPPREDICT" -l -t 0.8 m.json t.csv && same "$tmp/out" exp "-t 0.8"
+expect_status 0 "$MLPPREDICT" -l -T 0.8 m.json t.csv && same "$tmp/out" exp "-T 0.8"
 printf '1\n1\n1\n1\n1\n' >exp
 expect_status 0 "$MLPPREDICT" -l --threshold=0 m.json t.csv && same "$tmp/out" exp "-t 0"
 printf '0\n0\n0\n0\n0\n' >exp
-expect_status 0 "$MLPPREDICT" -l -t 1 m.json t.csv && same "$tmp/out" exp "-t 1"
+expect_status 0 "$MLPPREDICT" -l -T 1 m.json t.csv && same "$tmp/out" exp "-T 1"
 sed 's/"classes": \["no", "yes"\]/"classes": ["a,b", "c\\"d"]/' c.json >cq.json
 printf '0,0\n-1,-1\n' >d2.csv
 printf '"c""d"\n"a,b"\n' >exp
 expect_status 0 "$MLPPREDICT" -l cq.json d2.csv && same "$tmp/out" exp "labels quoted as RFC 4180"
 for bad in 2 -0.1 x 0.5x ''; do
-	expect_status 2 "$MLPPREDICT" -t "$bad" m.json t.csv &&
-		expect_err_only "mlppredict: -t: '$bad' is not a number from 0 to 1" && expect_no_stdout
+	expect_status 2 "$MLPPREDICT" -T "$bad" m.json t.csv &&
+		expect_err_only "mlppredict: -T: '$bad' is not a number from 0 to 1" && expect_no_stdout
 done
 
 # The metrics of t.csv, worked out by hand.  p: a sigma(0) = 0.5, b sigma(2),
@@ -202,7 +204,7 @@ expect_status 1 "$MLPPREDICT" -e m.json bad2.csv &&
 	expect_err_only "mlppredict: bad2.csv:2:5: target '1.5' is outside [0,1]"
 
 t "--eval --threshold 0.9: nothing predicted positive, precision undefined"
-if expect_status 0 "$MLPPREDICT" -e -t 0.9 m.json t.csv; then
+if expect_status 0 "$MLPPREDICT" -e -T 0.9 m.json t.csv; then
 	expect_err_line "threshold 0.9"
 	expect_err_line "accuracy 0.4"
 	expect_err_line "precision undefined"
@@ -237,14 +239,14 @@ expect_status 1 "$MLPPREDICT" -e m.json nohead.csv &&
 t "a missing feature: exit 1 naming the column; the rows before it printed"
 printf 'id,x1,x2\na,0,0\nb,NA,1\nc,1,1\n' >miss.csv
 expect_status 1 "$MLPPREDICT" m.json miss.csv &&
-	expect_err_only "mlppredict: miss.csv:3:2: missing value 'NA' in column 'x1'; use --drop-missing to skip such rows"
+	expect_err_only "mlppredict: miss.csv:3:2: missing value 'NA' in column 'x1'; use --missing skip to skip such rows, or --missing na to print NA for them"
 same_text "$(cat "$tmp/out")" 0.5 "the row before"
 printf '0,0\n1,\n' >miss2.csv
 expect_status 1 "$MLPPREDICT" m.json miss2.csv &&
-	expect_err_only "mlppredict: miss2.csv:2:2: missing value '' in column 2; use --drop-missing to skip such rows"
+	expect_err_only "mlppredict: miss2.csv:2:2: missing value '' in column 2; use --missing skip to skip such rows, or --missing na to print NA for them"
 printf 'x1,x2,y\n0,0,1\n1,1,N/A\n' >miss3.csv
 expect_status 1 "$MLPPREDICT" -e m.json miss3.csv &&
-	expect_err_only "mlppredict: miss3.csv:3:3: missing value 'N/A' in column 'y'; use --drop-missing to skip such rows"
+	expect_err_only "mlppredict: miss3.csv:3:3: missing value 'N/A' in column 'y'; use --missing skip to skip such rows, or --missing na to print NA for them"
 expect_status 0 "$MLPPREDICT" m.json miss3.csv && same_text "$(cat "$tmp/out")" "$(printf '0.5\n%s' "$P2")" "a missing target without --eval"
 
 t "--drop-missing skips the rows, counts them on stderr"
@@ -272,6 +274,6 @@ for opts in "-k id --drop-missing" "-k id,3 -e --drop-missing -p 5" "-l -k 1 --d
 	run env MLPPREDICT_THREADS=1 "$MLPPREDICT" $opts mo.json big8.csv
 	expect_rc 0 && same "$tmp/out" two.out "stdout of $opts" && same "$tmp/err" two.err "stderr of $opts"
 done
-expect_status 1 "$MLPPREDICT" mo.json big8.csv && expect_err_only "mlppredict: big8.csv:97:3: missing value 'NA' in column 'x2'; use --drop-missing to skip such rows"
+expect_status 1 "$MLPPREDICT" mo.json big8.csv && expect_err_only "mlppredict: big8.csv:97:3: missing value 'NA' in column 'x2'; use --missing skip to skip such rows, or --missing na to print NA for them"
 
 e2e_done e2e_predict

@@ -46,13 +46,21 @@ expect_status 2 "$MLPTRAIN" -q -i xor.json -Z "$xor" &&
 t "-i with -Z on a -Z model works"
 expect_status 0 "$MLPTRAIN" -q -i blobsZ.json -Z -e 1 "$blobs" && json_is .standardize "$tmp/out" null
 
-t "-i on data with another number of features: exit 1"
+t "-i on data with other columns: exit 1, the model's columns found by name (or counted without names)"
 expect_status 1 "$MLPTRAIN" -q -i xor.json "$multi" &&
-	expect_err_only "mlptrain: $multi has 4 feature columns (and 1 target), but xor.json takes 2 inputs"
+	expect_err_only "mlptrain: $multi:1: no column 'x1' (feature 1 of xor.json)"
+tail -n +2 "$multi" >multinohead.csv
+expect_status 1 "$MLPTRAIN" -q -i xor.json multinohead.csv &&
+	expect_err_only "mlptrain: multinohead.csv:1: 4 feature columns and 1 target column, but xor.json has 2 and 1"
 
-t "-i on data whose column names differ from the model's: exit 1"
+t "-i on data whose column names differ from the model's: exit 1; in another order: found by name"
 printf 'a,x2,y\n0,0,0\n1,1,1\n' >renamed.csv
 expect_status 1 "$MLPTRAIN" -q -i xor.json renamed.csv &&
+	expect_err_only "mlptrain: renamed.csv:1: no column 'x1' (feature 1 of xor.json)"
+awk -F, -v OFS=, '{ print $3, $2, $1 }' "$xor" >xorrev.csv
+"$MLPTRAIN" -q -S -e 5 -i xor.json "$xor" >xor5.json
+expect_status 0 "$MLPTRAIN" -q -S -e 5 -i xor.json xorrev.csv && same "$tmp/out" xor5.json "columns in another order"
+expect_status 1 "$MLPTRAIN" -q -S -e 5 -i xor.json -t y renamed.csv &&
 	expect_err_only "mlptrain: renamed.csv: feature 1 is 'a', but feature 1 of xor.json is 'x1'"
 
 t "-i with a missing or bad model"

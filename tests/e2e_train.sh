@@ -79,14 +79,18 @@ t "several targets by name, in the order given"
 expect_status 0 "$MLPTRAIN" -q -S -e 3 -t y2,y1 -l 3,2 "$multi" && json_is .targets "$tmp/out" '["y2","y1"]'
 
 t "column errors: exit 2, one line naming the option and the column"
-bad_opt 2 "mlptrain: -t: shuffled.csv has no column 'label'" "$MLPTRAIN" -q -t label shuffled.csv
+bad_opt 2 "mlptrain: -t: shuffled.csv has no column 'label'; its columns are 'id', 'y', 'x1', 'date', 'x2'" \
+	"$MLPTRAIN" -q -t label shuffled.csv
+bad_opt 2 "mlptrain: -t: shuffled.csv has no column 'Y'; did you mean 'y'?" "$MLPTRAIN" -q -t Y shuffled.csv
+bad_opt 2 "mlptrain: -x: shuffled.csv has no column 'dates'; did you mean 'date'?" "$MLPTRAIN" -q -x dates shuffled.csv
 bad_opt 2 "mlptrain: -x: '9': shuffled.csv has 5 columns" "$MLPTRAIN" -q -x 9 shuffled.csv
 bad_opt 2 "mlptrain: -x and -t both name column 'y'" "$MLPTRAIN" -q -t y -x y shuffled.csv
 bad_opt 2 "mlptrain: -t: 'y,': empty entry; expected column names or numbers like id,3,5-7" "$MLPTRAIN" -q -t y, shuffled.csv
 tail -n +2 shuffled.csv >nohead.csv
 bad_opt 2 "mlptrain: -t: 'y': nohead.csv has no header line, so its columns are given by number, from 1 to 5" \
 	"$MLPTRAIN" -q -t y -x 1,4 nohead.csv
-bad_opt 2 "mlptrain: -t names 1 target column, but -l has 2 outputs" "$MLPTRAIN" -q -t y -l 2,2 base.csv
+bad_opt 1 "mlptrain: -l 2,2 ends in 2 outputs, but the target column 'y' holds two classes, which take one output; use -l 2,2,1 (the last size of -l is the output layer)" \
+	"$MLPTRAIN" -q -t y -l 2,2 base.csv
 
 # ---- CSV forms: the same numbers in other clothes give the same model ----
 
@@ -116,7 +120,7 @@ expect_status 0 "$MLPTRAIN" -q -S -e 5 --positive mine labels.csv &&
 	same_weights "$tmp/out" flipped.json "--positive mine" && json_is .classes "$tmp/out" '["rock","mine"]'
 bad_opt 2 "mlptrain: --positive: 'stone' is not one of the labels 'mine' and 'rock' of column 'kind'" \
 	"$MLPTRAIN" -q --positive stone labels.csv
-bad_opt 2 "mlptrain: --positive needs one target column of class labels; there are 2 outputs" \
+bad_opt 2 "mlptrain: --positive needs one target column of class labels; $multi has 2 targets" \
 	"$MLPTRAIN" -q --positive 1 -l 3,2 "$multi"
 
 t "labels without a header line: the first row is data (a label column does not make a header)"
@@ -129,12 +133,12 @@ awk -F, -v OFS=, 'NR == 1 { print; next } { print $1, $2, 2 + 2 * $3 }' base.csv
 expect_status 0 "$MLPTRAIN" -q -S -e 5 twofour.csv && same_weights "$tmp/out" plain.json "2/4" &&
 	json_is .classes "$tmp/out" '["2","4"]'
 
-t "three labels, or one: exit 1, the first few listed"
+t "three labels: three outputs; one label: exit 1"
 printf 'a,species\n1,setosa\n2,versicolor\n3,setosa\n4,virginica\n' >iris3.csv
-bad_opt 1 "mlptrain: iris3.csv:5:2: target column 'species' holds a third value 'virginica' after 'setosa' and 'versicolor'; a target is a number in [0,1] or one of two class labels" \
-	"$MLPTRAIN" -q iris3.csv
+expect_status 0 "$MLPTRAIN" -q iris3.csv && json_is .classes "$tmp/out" '["setosa","versicolor","virginica"]' &&
+	json_is .layers "$tmp/out" '[1,8,3]' && json_is .version "$tmp/out" 2
 printf 'a,c\n1,yes\n2,yes\n' >one.csv
-bad_opt 1 "mlptrain: one.csv: target column 'c' holds one label, 'yes': two classes are needed (or numbers in [0,1])" \
+bad_opt 1 "mlptrain: one.csv: target column 'c' holds one label, 'yes': two classes are needed" \
 	"$MLPTRAIN" -q one.csv
 
 t "-i with a labelled model: the same labels are required"
@@ -153,10 +157,10 @@ awk -F, -v OFS=, 'NR == 3 { $1 = "NA" } NR == 6 { $2 = "" } NR == 9 { $3 = "?" }
 awk 'NR != 3 && NR != 6 && NR != 9 && NR != 12' base.csv >noholes.csv
 
 t "a missing value: exit 1 naming line, column and value, with the way out"
-bad_opt 1 "mlptrain: holes.csv:3:1: missing value 'NA' in column 'x1'; use --drop-missing to skip such rows" \
+bad_opt 1 "mlptrain: holes.csv:3:1: missing value 'NA' in column 'x1'; use --drop-missing to skip such rows, or --impute mean to fill them" \
 	"$MLPTRAIN" -q holes.csv
 tail -n +2 holes.csv >holesnohead.csv
-bad_opt 1 "mlptrain: holesnohead.csv:2:1: missing value 'NA' in column 1; use --drop-missing to skip such rows" \
+bad_opt 1 "mlptrain: holesnohead.csv:2:1: missing value 'NA' in column 1; use --drop-missing to skip such rows, or --impute mean to fill them" \
 	"$MLPTRAIN" -q holesnohead.csv
 
 t "--drop-missing skips those rows, says how many, and trains as on the file without them"
@@ -205,8 +209,8 @@ json_is '.training.class_weight|length' bal.json 2
 expect_status 0 "$MLPTRAIN" -q -S -e 5 --class-weight none base.csv && same_weights "$tmp/out" plain.json "none"
 bad_opt 2 "mlptrain: --class-weight: 'auto' is not balanced or none" "$MLPTRAIN" -q --class-weight auto base.csv
 printf 'a,y\n1,0.5\n2,1\n' >soft.csv
-bad_opt 1 "mlptrain: --class-weight balanced needs targets that are 0 or 1 (or two class labels); soft.csv has 0.5" \
-	"$MLPTRAIN" -q --class-weight balanced soft.csv
+bad_opt 1 "mlptrain: --class-weight balanced needs targets that are 0 or 1 (or class labels); soft.csv has 0.5" \
+	"$MLPTRAIN" -q --soft-targets --class-weight balanced soft.csv
 
 # ---- validation ----
 
@@ -217,7 +221,7 @@ t "--validate: val_loss and val_accuracy in every epoch line and in the model"
 expect_status 0 "$MLPTRAIN" -e 3 --validate val.csv base.csv && cp "$tmp/out" v.json
 [ "$(grep -c -E '^epoch [0-9]+/3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  time ' "$tmp/err")" = 3 ] ||
 	fail "three epoch lines with val_loss and val_accuracy expected:" "$(cat "$tmp/err")"
-expect_err_match "final  epochs 3  best_epoch [1-3]  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
+expect_err_match "final  epochs 3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
 json_is .training.validation.rows v.json 40
 json_is .training.validation.file v.json '"val.csv"'
 

@@ -160,6 +160,7 @@ main(void)
 	    "error 1: d.csv:4: 5 fields, but the model takes 2 features (optionally followed by 1 target) besides the 1 column of -k");
 	CHECK_STR(positions(head, 5, "", 5, 1, 1, buf, sizeof buf),
 	    "error 1: d.csv:4: --eval needs the targets, but the rows hold only the 5 features");
-	CHECK_STR(positions(head, 5, "nope", 4, 1, 0, buf, sizeof buf), "error 1: -k: d.csv has no column 'nope'");
+	CHECK_STR(positions(head, 5, "nope", 4, 1, 0, buf, sizeof buf),
+	    "error 2: -k: d.csv has no column 'nope'; its columns are 'id', 'x1', 'x2', 'w', 'y'");
 	return check_summary("test_colmap");
 }

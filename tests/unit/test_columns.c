@@ -47,7 +47,13 @@ main(void)
 	    "error: -t: '': empty entry; expected column names or numbers like id,3,5-7");
 	CHECK_STR(resolve("id,,y", 1, buf, sizeof buf),
 	    "error: -t: 'id,,y': empty entry; expected column names or numbers like id,3,5-7");
-	CHECK_STR(resolve("z", 1, buf, sizeof buf), "error: -t: d.csv has no column 'z'");
+	CHECK_STR(resolve("z", 1, buf, sizeof buf),
+	    "error: -t: d.csv has no column 'z'; its columns are 'id', 'x1', 'x2', '3', 'y', 'x1-x2'");
+	CHECK_STR(resolve("ID", 1, buf, sizeof buf), "error: -t: d.csv has no column 'ID'; did you mean 'id'?");
+	CHECK_STR(resolve("x1-x3", 1, buf, sizeof buf), "error: -t: d.csv has no column 'x1-x3'; did you mean 'x1-x2'?");
+	CHECK_STR(resolve("\"x1-x2\"", 1, buf, sizeof buf), "6");		/* quoted: a name */
+	CHECK_STR(resolve("\"3\",2", 1, buf, sizeof buf), "4,2");
+	CHECK_STR(resolve("\"2\"", 1, buf, sizeof buf), "error: -t: d.csv has no column '2'; its columns are 'id', 'x1', 'x2', '3', 'y', 'x1-x2'");
 	CHECK_STR(resolve("y", 0, buf, sizeof buf),
 	    "error: -t: 'y': d.csv has no header line, so its columns are given by number, from 1 to 6");
 	CHECK_STR(resolve("7", 0, buf, sizeof buf), "error: -t: '7': d.csv has 6 columns");

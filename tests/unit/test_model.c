@@ -233,7 +233,7 @@ xor_learned(void)
 {
 	double rows[] = { 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0 };
 	size_t sizes[] = { 2, 4, 1 }, k;
-	struct dataset d = { 4, 3, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 4, .cols = 3, .ntargets = 1, .x_mem = rows };
 	struct train_opts o;
 	struct train_state st;
 	struct train_result res;
@@ -270,7 +270,7 @@ divergence(void)
 {
 	double rows[] = { 1e6, 0, -1e6, 1, 2e6, 1 };
 	size_t sizes[] = { 1, 1 };
-	struct dataset d = { 3, 2, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 3, .cols = 2, .ntargets = 1, .x_mem = rows };
 	struct train_opts o;
 	struct train_state st;
 	struct train_result res;

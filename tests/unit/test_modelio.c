@@ -86,7 +86,7 @@ train_save_load_predict(void)
 {
 	static double rows[40 * 3];
 	size_t sizes[] = { 2, 5, 1 }, k, same = 0;
-	struct dataset d = { 40, 3, 1, rows, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d;
 	struct train_opts o;
 	struct train_state st;
 	struct train_result res;
@@ -96,6 +96,11 @@ train_save_load_predict(void)
 	char *text = NULL, err[256];
 	struct rng r;
 
+	memset(&d, 0, sizeof d);
+	d.rows = 40;
+	d.cols = 3;
+	d.ntargets = 1;
+	d.x_mem = rows;
 	memset(&o, 0, sizeof o);
 	o.epochs = 20;
 	o.sched.rate = 0.3;
@@ -163,8 +168,8 @@ refused(void)
 	CHECK_STR(err, "m.json: the top level is not an object, expected an object");
 	CHECK(parse("{\"version\": 1}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: format is missing, expected \"mlptrain-model\"");
-	CHECK(parse("{\"format\": \"mlptrain-model\", \"version\": 2}", err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "m.json: version is not 1, expected 1 (this program reads version 1)");
+	CHECK(parse("{\"format\": \"mlptrain-model\", \"version\": 3}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: version is another number, expected 1 or 2 (this program reads versions 1 and 2)");
 	CHECK(parse(HEAD "\"weights\": []}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: layers is missing, expected an array of layer sizes");
 	CHECK(parse(HEAD "\"layers\": [2]}", err, sizeof err) == ST_DATA);
@@ -205,11 +210,12 @@ refused(void)
 	/* class labels: two different strings, for a model of one output */
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"neg\", \"pos\"]}", err, sizeof err) == 0);
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"neg\"]}", err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "m.json: classes has 1 entries, expected 2");
+	CHECK_STR(err, "m.json: classes has 1 entries, expected 2 to 1000");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"a\", \"a\"]}", err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "m.json: classes are the same, expected two different labels");
+	CHECK_STR(err, "m.json: classes[0] and classes[1] are the same label, expected different labels");
 	CHECK(parse(HEAD "\"layers\": [1, 2], \"weights\": [[[0, 1], [0, 1]]], \"classes\": [\"a\", \"b\"]}", err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "m.json: classes is given for a model of 2 outputs, expected one output");
+	CHECK_STR(err, "m.json: classes has 2 labels for a model of 2 outputs, expected one output for two classes, "
+	    "K outputs for K > 2");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"classes\": [\"a\", 1]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: classes[1] is not a string, expected a string");
 	{
@@ -218,6 +224,7 @@ refused(void)
 		char *text = NULL;
 
 		m->classes = calloc(2, sizeof *m->classes);
+		m->nclasses = 2;
 		m->classes[0] = strdup("M \"mine\"");
 		m->classes[1] = strdup("R");
 		back = round_trip(m, &text);
@@ -342,9 +349,101 @@ training_refused(void)
 	CHECK_STR(training_error(TRAINED "\"training\": {\"loss\": \"low\", \"init\": 3}}"), "");
 }
 
+/* K classes and encoded columns: written as version 2 and read back; a plain model stays version 1. */
+static void
+classes_and_columns(void)
+{
+	size_t sizes[] = { 4, 3 }, k;
+	struct model *m = model_new(sizes, 1), *back;
+	struct encoding *e = encoding_new(2);
+	char *text = NULL, err[512];
+	static const char *const cls[] = { "setosa", "versicolor", "virginica" };
+	static const char *const names[] = { "color=blue", "color=red", "color=z", "price" };
+
+	m->nclasses = 3;
+	m->classes = calloc(3, sizeof *m->classes);
+	for (k = 0; k < 3; k++)
+		m->classes[k] = strdup(cls[k]);
+	m->targets = calloc(1, sizeof *m->targets);
+	m->targets[0] = strdup("species");
+	m->features = calloc(4, sizeof *m->features);
+	for (k = 0; k < 4; k++)
+		m->features[k] = strdup(names[k]);
+	e->col[0].name = strdup("color");
+	e->col[0].ncat = 3;
+	e->col[0].cat = calloc(3, sizeof *e->col[0].cat);
+	e->col[0].cat[0] = strdup("blue");
+	e->col[0].cat[1] = strdup("red");
+	e->col[0].cat[2] = strdup("z");
+	e->col[1].name = strdup("price");
+	e->col[1].fill = 1;
+	e->col[1].value = 0.1;
+	e->impute = IMPUTE_MEDIAN;
+	encoding_layout(e);
+	m->enc = e;
+	for (k = 0; k < m->nweights; k++)
+		m->w_mem[k] = (double)k / 7;
+	back = round_trip(m, &text);
+	CHECK(strstr(text, "\"version\":\t2,") != NULL);
+	CHECK(back != NULL && back->nclasses == 3 && strcmp(back->classes[2], "virginica") == 0);
+	CHECK(back != NULL && back->targets != NULL && strcmp(back->targets[0], "species") == 0);
+	CHECK(back != NULL && back->enc != NULL && back->enc->ncols == 2 && back->enc->ninputs == 4);
+	CHECK(back != NULL && back->enc != NULL && back->enc->col[0].ncat == 3 && strcmp(back->enc->col[0].cat[1], "red") == 0);
+	CHECK(back != NULL && back->enc != NULL && back->enc->col[1].fill && back->enc->col[1].value == 0.1 &&
+	    back->enc->col[1].first == 3);
+	CHECK(back != NULL && memcmp(back->w_mem, m->w_mem, m->nweights * sizeof *m->w_mem) == 0);
+	model_free(back);
+	free(text);
+	/* without classes and columns: version 1, as an old reader reads it */
+	encoding_free(m->enc);
+	m->enc = NULL;
+	for (k = 0; k < 3; k++)
+		free(m->classes[k]);
+	free(m->classes);
+	m->classes = NULL;
+	free(m->targets[0]);
+	free(m->targets);
+	m->targets = NULL;
+	m->nclasses = 0;
+	back = round_trip(m, &text);
+	CHECK(strstr(text, "\"version\":\t1,") != NULL && strstr(text, "\"columns\"") == NULL);
+	model_free(back);
+	model_free(m);
+	free(text);
+
+	/* refusals, each with its JSON path */
+#define V2 "{\"format\": \"mlptrain-model\", \"version\": 2, \"layers\": [2, 3], \"weights\": [[[0, 1, 2], [0, 1, 2], [0, 1, 2]]], "
+	CHECK(parse(V2 "\"classes\": [\"a\", \"b\", \"c\"]}", err, sizeof err) == 0);
+	CHECK(parse(V2 "\"classes\": [\"a\", \"b\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes has 2 labels for a model of 3 outputs, expected one output for two classes, "
+	    "K outputs for K > 2");
+	CHECK(parse(V2 "\"classes\": [\"a\", \"1\", \"1.0\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: classes[1] and classes[2] are the same label, expected different labels");
+	CHECK(parse(V2 "\"classes\": [\"a\", \"b\", \"c\"], \"targets\": [\"y\", \"z\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: targets has 2 entries, expected 1");
+	CHECK(parse(V2 "\"columns\": [{\"kind\": \"categorical\", \"categories\": [\"a\", \"b\"]}]}", err, sizeof err) == 0);
+	CHECK(parse(V2 "\"columns\": [{\"kind\": \"numeric\"}]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: columns give 1 inputs, expected 2 (layers[0])");
+	CHECK(parse(V2 "\"columns\": [{\"kind\": \"categorical\", \"categories\": [\"b\", \"a\"]}]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: columns[0].categories[1] is out of order, expected the categories in byte order, each once");
+	CHECK(parse(V2 "\"columns\": [{\"kind\": \"text\"}]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: columns[0].kind is something else, expected \"numeric\" or \"categorical\"");
+	CHECK(parse(V2 "\"columns\": [{\"kind\": \"numeric\", \"impute\": \"x\"}, {\"kind\": \"numeric\"}]}", err,
+	    sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: columns[0].impute is not a number, expected a number");
+	CHECK(parse(V2 "\"features\": [\"c=a\", \"c=x\"], \"columns\": [{\"name\": \"c\", \"kind\": \"categorical\", "
+	    "\"categories\": [\"a\", \"b\"]}]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: features[1] is another name, expected the name its column in \"columns\" gives");
+	CHECK(parse(V2 "\"features\": [\"c=a\", \"c=b\"], \"columns\": [{\"kind\": \"categorical\", "
+	    "\"categories\": [\"a\", \"b\"]}]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: columns[0].name is missing, expected the column's name (the model has feature names)");
+#undef V2
+}
+
 int
 main(void)
 {
+	classes_and_columns();
 	bit_exact();
 	train_save_load_predict();
 	refused();

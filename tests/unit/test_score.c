@@ -245,7 +245,7 @@ main(void)
 	in[1] = make_csv(20000, 31, 1, 17777, 4, "abc", 4);
 	agree(&one, "a bad number", m, 0, in, 2, 0, &no);
 	CHECK(one.st == ST_DATA && count_lines(&one) == 30000 + 17776);
-	CHECK_STR(one.err, "in2.csv:17778:4: 'abc' is not a number");
+	CHECK_STR(one.err, "in2.csv:17778:4: 'abc' in column 'x4' is not a number");
 	free(one.out);
 	free(in[1]);
 	/* ... in the last columns, which the scorer may parse; long, or in a row over two lines */
@@ -254,12 +254,12 @@ main(void)
 			size_t col;
 			const char *text, *err;
 		} late[] = {
-			{ 30, "1e", "in2.csv:15001:30: '1e' is not a number" },
-			{ 25, "nan", "in2.csv:15001:25: missing value 'nan' in column 'x25'; use --drop-missing to skip such rows" },
-			{ 26, "-inf", "in2.csv:15001:26: '-inf' is not a finite number" },
+			{ 30, "1e", "in2.csv:15001:30: '1e' in column 'x30' is not a number" },
+			{ 25, "nan", "in2.csv:15001:25: missing value 'nan' in column 'x25'; use --missing skip to skip such rows, or --missing na to print NA for them" },
+			{ 26, "-inf", "in2.csv:15001:26: '-inf' in column 'x26' is not a finite number" },
 			{ 30, "123456789012345678901234567890123456789x",
-			    "in2.csv:15001:30: '123456789012345678901234567890123456789x' is not a number" },
-			{ 29, "\"1\n2\"", "in2.csv:15001:29: '1\\n2' is not a number" },
+			    "in2.csv:15001:30: '123456789012345678901234567890123456789x' in column 'x30' is not a number" },
+			{ 29, "\"1\n2\"", "in2.csv:15001:29: '1\\n2' in column 'x29' is not a number" },
 			{ 31, "2", NULL },	/* a label: not read */
 		};
 
@@ -359,9 +359,9 @@ main(void)
 		in[1] = make_csv(20000, 31, 1, 15000, 29, "NA", 12);
 		agree(&one, "a missing value", m, 0, in, 2, 0, &no);
 		CHECK(one.st == ST_DATA && count_lines(&one) == 30000 + 14999);
-		CHECK_STR(one.err, "in2.csv:15001:29: missing value 'NA' in column 'x29'; use --drop-missing to skip such rows");
+		CHECK_STR(one.err, "in2.csv:15001:29: missing value 'NA' in column 'x29'; use --missing skip to skip such rows, or --missing na to print NA for them");
 		free(one.out);
-		o.drop_missing = 1;
+		o.missing = SCORE_MISSING_SKIP;
 		o.keep = &keep;
 		agree(&one, "--drop-missing -k", m, 0, in, 2, 0, &no);
 		CHECK(one.st == 0 && count_lines(&one) == 49999 && one.dropped == 1);
@@ -377,7 +377,7 @@ main(void)
 		o.out_header = 1;
 		agree(&one, "--eval", m, 0, in, 2, 0, &no);
 		CHECK_MSG(one.st == 0 && count_lines(&one) == 50000 && one.dropped == 1, "%d %s %zu %zu %.40s", one.st, one.err, count_lines(&one), one.dropped, one.out);
-		CHECK(one.len > 12 && memcmp(one.out, "x31,x2,x31\n", 11) == 0);
+		CHECK(one.len > 12 && memcmp(one.out, "x31,x2,p_x31\n", 13) == 0);
 		CHECK(one.report != NULL && strncmp(one.report, "output x31\nrows 49999\nthreshold 0.5\nlog_loss ", 44) == 0);
 		free(one.out);
 		free(one.report);

@@ -62,7 +62,7 @@ schedules(void)
 static void
 resume_in_halves(void)
 {
-	struct dataset d = { 300, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 300, .cols = 3, .ntargets = 1, .x_mem = NULL };
 	struct train_opts o;
 	struct train_state a, b;
 	struct train_result res;
@@ -114,8 +114,8 @@ remember(void *ctx, const struct epoch_stats *s)
 static void
 early_stopping(void)
 {
-	struct dataset d = { 200, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
-	struct dataset val = { 100, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 200, .cols = 3, .ntargets = 1, .x_mem = NULL };
+	struct dataset val = { .rows = 100, .cols = 3, .ntargets = 1, .x_mem = NULL };
 	struct train_opts o;
 	struct train_state st;
 	struct train_result res;
@@ -160,7 +160,7 @@ early_stopping(void)
 static void
 zero_weights(void)
 {
-	struct dataset d = { 10, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 10, .cols = 3, .ntargets = 1, .x_mem = NULL };
 	double w[10] = { 1, 0, 2, 0, 1, 1, 0, 1, 1, 1 };
 	struct train_opts o;
 	struct train_state st;
@@ -197,7 +197,7 @@ count_rows(void *ctx, const struct row_progress *p)
 static void
 progress_calls(void)
 {
-	struct dataset d = { 3000, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 3000, .cols = 3, .ntargets = 1, .x_mem = NULL };
 	struct train_opts o;
 	struct train_state st;
 	struct train_result res;
