@@ -1,8 +1,14 @@
 /*
  * libFuzzer target: CSV bytes -> training set or an error, through the
- * header, number and target rules; the first byte picks how many target
- * columns there are, the separator and the header rule.
+ * header, number, category and target rules; the first two bytes pick the
+ * separator, the header rule, the target columns (labels of one, or
+ * several 0/1 or soft ones), -x/-t/-w, --drop-missing, -c auto and
+ * --impute.  Checks that a status comes with a set or a message, and that
+ * a set keeps its promises: its targets one-hot or 0/1 (or in [0, 1]), its
+ * categories' inputs 0/1 with one set at most, its inputs counted by its
+ * encoding.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +19,39 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Traps unless the rows of d keep the promises of its encoding and targets. */
+static void
+check_set(const struct dataset *d, int soft)
+{
+	size_t nf = data_nfeatures(d), r, k, j, ones;
+	const double *x;
+
+	if (d->rows == 0 || d->enc == NULL || d->enc->ninputs != nf || d->cols <= d->ntargets ||
+	    (d->nclasses > 2 && d->ntargets != d->nclasses) || d->nclasses == 1)
+		__builtin_trap();
+	for (r = 0; r < d->rows; r++) {
+		x = d->x_mem + r * d->cols;
+		for (k = 0; k < d->enc->ncols; k++) {
+			const struct fcol *c = &d->enc->col[k];
+
+			for (j = 0, ones = 0; j < c->ncat; j++) {
+				if (x[c->first + j] != 0 && x[c->first + j] != 1)
+					__builtin_trap();
+				ones += x[c->first + j] == 1;
+			}
+			if (ones > 1)
+				__builtin_trap();
+		}
+		for (j = 0, ones = 0; j < d->ntargets; j++) {
+			if (!(x[nf + j] >= 0 && x[nf + j] <= 1) || (!soft && x[nf + j] != 0 && x[nf + j] != 1))
+				__builtin_trap();
+			ones += x[nf + j] == 1;
+		}
+		if (d->nclasses > 2 && ones != 1)
+			__builtin_trap();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,16 +59,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct colspec ct, cx, cw;
 	struct dataset *d = NULL;
 	char err[ERRLEN];
-	size_t ntargets, r;
 	FILE *f;
 	int st;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	memset(&o, 0, sizeof o);
-	ntargets = 1 + data[0] % 3;
-	o.delim = ",;\t|"[(data[0] >> 2) % 4];
-	o.header = (data[0] >> 4) % 3 - 1;
+	o.delim = ",;\t|"[data[0] % 4];
+	o.header = (data[0] >> 2) % 3 - 1;
+	o.tcols = (data[0] >> 4) % 3 == 2 ? 2 : 0;	/* several 0/1 targets, or the labels of one */
+	o.soft = (data[1] & 1) != 0;
+	o.cat_auto = (data[1] & 2) != 0;
+	o.impute = (data[1] & 4) != 0;
+	o.max_categories = 1 + (size_t)(data[1] >> 4);
 	/* the top two bits: nothing more; --drop-missing; -x 1; -t 1 -w 2 */
 	switch (data[0] >> 6) {
 	case 1:
@@ -46,25 +88,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		o.target = &ct;
 		o.weight = &cw;
-		ntargets = 1;
+		o.tcols = 0;
 		break;
 	default:
 		break;
 	}
-	if ((f = fmemopen((void *)(data + 1), size - 1, "r")) == NULL)
+	if ((f = fmemopen((void *)(data + 2), size - 2, "r")) == NULL)
 		return 0;
-	o.ntargets = ntargets;
 	st = data_read(f, "fuzz.csv", &o, &d, NULL, err, sizeof err);
 	fclose(f);
 	if ((st == 0) != (d != NULL) || (st != 0 && strlen(err) == 0))
 		__builtin_trap();
-	if (d != NULL && (d->rows == 0 || d->cols <= ntargets || d->ntargets != ntargets))
-		__builtin_trap();
-	if (d != NULL && d->classes != NULL)	/* labels: one target, every one 0 or 1 */
-		for (r = 0; r < d->rows; r++)
-			if (d->ntargets != 1 || (d->x_mem[r * d->cols + d->cols - 1] != 0 &&
-			    d->x_mem[r * d->cols + d->cols - 1] != 1))
-				__builtin_trap();
+	if (d != NULL && (!(o.impute && d->missing > 0) || data_impute(d, NULL, IMPUTE_MEDIAN, err, sizeof err) == 0))
+		check_set(d, o.soft);
 	data_free(d);
 	if (o.ignore != NULL)
 		colspec_free(&cx);
