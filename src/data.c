@@ -329,23 +329,25 @@ static int
 decide_labels(struct loader *ld, char *err, size_t errlen)
 {
 	struct dataset *d = ld->d;
-	char desc[CSV_SHOW_LEN + 16];
-	size_t c = ld->src[d->cols - 1], r, pos;
+	char desc[CSV_SHOW_LEN + 16], show[3][CSV_SHOW_LEN];
+	size_t c = ld->src[d->cols - 1], r, pos, k;
 
 	if (!ld->defer || (!ld->text_seen && !ld->out_seen && ld->o->positive == NULL))
 		return 0;
 	if (!ld->text_seen && ld->out_seen && ld->nlabels != 2)
 		return target_outside(ld->name, ld->out_line, ld->out_col, ld->out_text, err, errlen);
 	column_desc(desc, sizeof desc, ld->hnames, c);
+	for (k = 0; k < ld->nlabels && k < 3; k++)
+		csv_show(show[k], sizeof show[k], ld->label[k], strlen(ld->label[k]));
 	if (ld->nlabels > 2) {
 		snprintf(err, errlen, "%s:%ld:%zu: target %s holds a third value '%s' after '%s' and '%s'; "
 		    "a target is a number in [0,1] or one of two class labels", ld->name, ld->label_line[2],
-		    ld->label_col[2] + 1, desc, ld->label[2], ld->label[0], ld->label[1]);
+		    ld->label_col[2] + 1, desc, show[2], show[0], show[1]);
 		return ST_DATA;
 	}
 	if (ld->nlabels < 2) {
 		snprintf(err, errlen, "%s: target %s holds one label, '%s': two classes are needed "
-		    "(or numbers in [0,1])", ld->name, desc, ld->label[0]);
+		    "(or numbers in [0,1])", ld->name, desc, show[0]);
 		return ST_DATA;
 	}
 	pos = label_cmp(ld->label[0], ld->label[1]) < 0;
@@ -356,7 +358,7 @@ decide_labels(struct loader *ld, char *err, size_t errlen)
 			pos = 1;
 		else {
 			snprintf(err, errlen, "--positive: '%s' is not one of the labels '%s' and '%s' of %s",
-			    ld->o->positive, ld->label[0], ld->label[1], desc);
+			    ld->o->positive, show[0], show[1], desc);
 			return ST_USAGE;
 		}
 	}
@@ -433,8 +435,11 @@ data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset *
 		for (k = 0; k < ld.d->rows; k++)
 			sum += ld.d->weight[k];
 		if (!(sum > 0 && isfinite(sum))) {
+			char show[CSV_SHOW_LEN];
+
 			snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive sum",
-			    name, ld.d->weight_name ? ld.d->weight_name : "-w", sum);
+			    name, ld.d->weight_name ? csv_show(show, sizeof show, ld.d->weight_name,
+			    strlen(ld.d->weight_name)) : "-w", sum);
 			st = ST_DATA;
 		}
 	}

@@ -536,8 +536,10 @@ load_or_resume(struct job *j)
 	}
 	if (m->classes != NULL) {
 		if (o->data.positive != NULL && strcmp(o->data.positive, m->classes[1]) != 0) {
+			char show[CSV_SHOW_LEN];
+
 			snprintf(j->err, sizeof j->err, "--positive '%s': the positive class of %s is '%s'",
-			    o->data.positive, o->init, m->classes[1]);
+			    o->data.positive, o->init, csv_show(show, sizeof show, m->classes[1], strlen(m->classes[1])));
 			return ST_USAGE;
 		}
 		o->data.classes = m->classes;
@@ -607,7 +609,7 @@ check_data(struct job *j)
 	const struct dataset *d = j->d;
 	const struct model *m = j->m;
 	size_t nf = data_nfeatures(d), nt = o->data.ntargets, k;
-	char want[96], have[96], *err = j->err;
+	char want[96], have[96], *err = j->err, a[CSV_SHOW_LEN], b[CSV_SHOW_LEN];
 	size_t errlen = sizeof j->err;
 
 	if (o->data.target != NULL && d->ntargets != nt && (m != NULL || o->sizes != NULL)) {
@@ -633,12 +635,14 @@ check_data(struct job *j)
 		for (k = 0; k < nf; k++)
 			if (strcmp(m->features[k], d->names[k]) != 0) {
 				snprintf(err, errlen, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
-				    o->inname, k + 1, d->names[k], k + 1, o->init, m->features[k]);
+				    o->inname, k + 1, csv_show(a, sizeof a, d->names[k], strlen(d->names[k])), k + 1, o->init,
+				    csv_show(b, sizeof b, m->features[k], strlen(m->features[k])));
 				return ST_DATA;
 			}
 	if (m != NULL && m->classes == NULL && d->classes != NULL) {
 		snprintf(err, errlen, "%s: the targets are the labels '%s' and '%s', but %s was trained on numbers",
-		    o->inname, d->classes[0], d->classes[1], o->init);
+		    o->inname, csv_show(a, sizeof a, d->classes[0], strlen(d->classes[0])), csv_show(b, sizeof b,
+		    d->classes[1], strlen(d->classes[1])), o->init);
 		return ST_DATA;
 	}
 	return 0;

@@ -14,12 +14,13 @@
 static void
 list_labels(char *buf, size_t buflen, char *const *labels, size_t n)
 {
+	char show[CSV_SHOW_LEN];
 	size_t k, used = 0;
 
 	buf[0] = '\0';
 	for (k = 0; k < n && used < buflen; k++)
 		used += (size_t)snprintf(buf + used, buflen - used, "%s'%s'", k == 0 ? "" : k + 1 == n ? " and " : ", ",
-		    labels[k]);
+		    csv_show(show, sizeof show, labels[k], strlen(labels[k])));
 }
 
 int
