@@ -539,12 +539,8 @@ is_tab(unsigned char c)
 	return c == '\t';
 }
 
-/*
- * A UTF-16 or UTF-32 byte order mark at the start of a file: an error
- * saying so and how to convert the file (ST_DATA), else 0.
- */
-static int
-wide_bom(const char *b, size_t len, const char *name, char *err, size_t errlen)
+int
+csv_wide_bom(const char *b, size_t len, const char *name, char *err, size_t errlen)
 {
 	const char *enc = NULL, *big;
 
@@ -592,7 +588,7 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 		skip = 0;
 		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
 			skip = 3;	/* UTF-8 byte order mark */
-		if (first && (r.status = wide_bom(block, got, name, err, errlen)) != 0)
+		if (first && (r.status = csv_wide_bom(block, got, name, err, errlen)) != 0)
 			break;
 		first = 0;
 		feed(&r, &p, block + skip, got - skip);

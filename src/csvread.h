@@ -41,6 +41,14 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
 int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 
+/*
+ * Whether text b[0..len-1], the start of file `name`, begins with a UTF-16
+ * or UTF-32 byte order mark: then ST_DATA and a message in err saying so
+ * and how to convert the file with iconv; else 0.  (The model reader uses
+ * it too.)
+ */
+int csv_wide_bom(const char *b, size_t len, const char *name, char *err, size_t errlen);
+
 #define CSV_HEADER_GUESS (-1)	/* guess, see csv_is_header */
 
 /*

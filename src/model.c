@@ -326,9 +326,33 @@ int
 model_finite(const struct model *m)
 {
 	size_t k;
+	int l;
 
 	for (k = 0; k < m->nweights; k++)
 		if (!isfinite(m->w_mem[k]))
 			return 0;
-	return 1;
+	return !model_overflows(m, &l, &k);
+}
+
+int
+model_overflows(const struct model *m, int *layer, size_t *unit)
+{
+	size_t i, j, ncol;
+	double sum;
+	int l;
+
+	for (l = 1; l <= m->L; l++) {
+		ncol = m->n[l - 1] + 1;
+		for (i = 0; i < m->n[l]; i++) {
+			sum = 0;
+			for (j = 0; j < ncol; j++)
+				sum += fabs(m->w[l][i * ncol + j]);
+			if (!isfinite(sum)) {
+				*layer = l;
+				*unit = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
 }

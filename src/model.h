@@ -133,7 +133,17 @@ size_t model_hits(const struct model *m, const struct work *ws, const double *t)
 void model_backward(const struct model *m, struct work *ws, const double *t, double *grad);
 /* Step 5, the SGD update w <- w - eta * grad over every weight. */
 void model_sgd_step(struct model *m, const double *grad, double eta);
-/* Returns 1 when every weight is finite. */
+/*
+ * Returns 1 when every weight is finite and no unit's weighted sum can
+ * overflow for inputs in [-1, 1] (see model_overflows).
+ */
 int model_finite(const struct model *m);
+/*
+ * Whether the weighted sum of some unit can overflow for inputs in [-1, 1]
+ * (every hidden output is in [0, 1]): the magnitudes of its weights, bias
+ * included, add up past the largest double.  Returns 1 and that unit, the
+ * first in layer order (*layer from 1, *unit from 0), else 0.
+ */
+int model_overflows(const struct model *m, int *layer, size_t *unit);
 
 #endif

@@ -156,8 +156,9 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			goto done;
 		es.loss = t.loss / t.weight;
 		if (!isfinite(es.loss) || !model_finite(m)) {
-			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
-			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ? "weights" : "loss",
+			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s; "
+			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ?
+			    "weights grew too large (a unit's weighted sum can overflow)" : "loss became non-finite",
 			    o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
 			st = ST_DIVERGED;
 			goto done;
