@@ -73,7 +73,10 @@ void data_free(struct dataset *d);
 size_t data_nfeatures(const struct dataset *d);
 /*
  * Population mean and standard deviation of every feature column (mean, std:
- * F each); a standard deviation of 0 is stored as 1.
+ * F each); a standard deviation of 0, or below the smallest normal double
+ * (DBL_MIN, which the model reader refuses), is stored as 1.  Values near
+ * the largest double do not overflow the sums: such a column is computed
+ * again from its values scaled by a power of two.
  */
 void data_stats(const struct dataset *d, double *mean, double *std);
 /*

@@ -814,12 +814,24 @@ run_training(struct job *j)
 	return 0;
 }
 
+/* The message for a final loss that could not be computed (train_evaluate's status st); returns st. */
+static int
+eval_failed(struct job *j, int st, const char *rows)
+{
+	if (st == ST_DIVERGED)
+		snprintf(j->err, sizeof j->err, "the model's loss on the %s is not finite: its weighted sums overflow "
+		    "on some row; no model is written (%s)", rows, j->m->mean == NULL ?
+		    "leave standardisation on, or rescale the data" : "try a smaller learning rate, or rescale the data");
+	return st;
+}
+
 /* The model's "training" record: where training stands and how it was done, with the final losses. */
 static int
 record(struct job *j)
 {
 	const struct options *o = &j->o;
 	struct train_info *in = &j->m->info;
+	int st;
 
 	snprintf(j->err, sizeof j->err, "out of memory");
 	in->have = 1;
@@ -849,8 +861,8 @@ record(struct job *j)
 	if (o->data.weight != NULL && copy_str(j->d->weight_name != NULL ? j->d->weight_name : o->weight.arg,
 	    &in->weight_column) != 0)
 		return ST_NOMEM;
-	if (train_evaluate(j->m, j->d, &in->loss, &in->accuracy) != 0)
-		return ST_NOMEM;
+	if ((st = train_evaluate(j->m, j->d, &in->loss, &in->accuracy)) != 0)
+		return eval_failed(j, st, "training rows");
 	free(in->val_file);
 	in->val_file = NULL;
 	in->have_val = j->val != NULL;
@@ -859,9 +871,10 @@ record(struct job *j)
 	if (j->val != NULL) {
 		in->val_rows = j->val->rows;
 		in->holdout = o->holdout;
-		if (copy_str(o->validate, &in->val_file) != 0 ||
-		    train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy) != 0)
+		if (copy_str(o->validate, &in->val_file) != 0)
 			return ST_NOMEM;
+		if ((st = train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy)) != 0)
+			return eval_failed(j, st, "validation rows");
 	}
 	return 0;
 }

@@ -210,8 +210,14 @@ model_standardize(const struct model *m, double *out, const double *x)
 		memmove(out, x, m->n[0] * sizeof *x);
 		return;
 	}
-	for (j = 0; j < m->n[0]; j++)
-		out[j] = (x[j] - m->mean[j]) / m->std[j];
+	for (j = 0; j < m->n[0]; j++) {
+		double z = (x[j] - m->mean[j]) / m->std[j];
+
+		/* x - mean can overflow where z would not (x near the largest double, the mean of the other sign) */
+		if (isinf(z))
+			z = (x[j] * 0.5 - m->mean[j] * 0.5) / (m->std[j] * 0.5);
+		out[j] = z;
+	}
 }
 
 /*

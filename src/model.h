@@ -114,7 +114,10 @@ void work_free(struct work *ws);
 
 /* sigma(a) = 1 / (1 + exp(-a)). */
 double sigmoid(double a);
-/* Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a copy. */
+/*
+ * Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a
+ * copy; computed by halves when x_j - mean_j alone would overflow.
+ */
 void model_standardize(const struct model *m, double *out, const double *x);
 /*
  * Step 1, the forward pass from an (already standardised) input x (N_0):

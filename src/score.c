@@ -65,7 +65,7 @@
 #define CELL 32				/* room for a field left to the scorer */
 
 /*
- * Rows of raw features.  The last nd fields of a row whose line[] is not 0
+ * Rows of raw features.  The last nd fields of a row whose left[] is 1
  * are not parsed yet: their texts wait in cell[], for the scorer to parse
  * (and to report if bad, as the reader would have: file `name`, that line).
  */
@@ -83,7 +83,8 @@ struct batch {
 	size_t nd;		/* fields left to the scorer in this batch */
 	const struct filemap *map;	/* the file the rows come from */
 	double *x;		/* (cap, n0) features, row after row */
-	long *line;		/* (cap) the line of a row with fields in cell, else 0 */
+	long *line;		/* (cap) the line of each row (its first field's) */
+	unsigned char *left;	/* (cap) 1 for a row with fields in cell */
 	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
 	char *keep;		/* kept fields of the rows, formatted (-k) */
@@ -268,10 +269,36 @@ eval_add(struct score *s, const double *y, const double *a, const double *t, cha
 }
 
 /*
+ * A probability that is not a number is never printed: the row's weighted
+ * sums overflowed (a first-layer sum of +inf and -inf products, NaN from
+ * then on; an infinite sum alone gives 0 or 1, a true limit).  The error
+ * names the row; the rows before it are printed, none after.
+ */
+static int
+check_outputs(const struct score *s, const struct batch *b, size_t r, const double *y, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], k;
+	char num[32], show[CSV_SHOW_LEN];
+	const char *name;
+
+	for (k = 0; k < nl && !isnan(y[k]); k++)
+		;
+	if (k == nl)
+		return 0;
+	name = output_name(m, k, num, sizeof num);
+	snprintf(err, errlen, "%s:%ld: output '%s' of %s is not a number for this row: the model's weighted sums "
+	    "overflow on its values; check the row, or rescale the data and retrain", b->map->name, b->line[r],
+	    csv_show(show, sizeof show, name, strlen(name)), s->model_name != NULL ? s->model_name : "the model");
+	return ST_DATA;
+}
+
+/*
  * Scores the rows of b: parses the fields left in cells, standardises the
  * features in place, prints one line per row (its kept fields, then its
  * probabilities or labels).  0, or a status with a message in err: a bad
- * field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
+ * field or an output that is not a number (ST_DATA), a write error
+ * (ST_IO), no memory for --eval (ST_NOMEM).
  */
 static int
 score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
@@ -285,7 +312,7 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 
 	for (r = 0; r < b->rows; r++, x += n0) {
 		drop = 0;
-		for (i = n0 - b->nd; b->line[r] != 0 && i < n0 && !drop; i++)
+		for (i = n0 - b->nd; b->left[r] && i < n0 && !drop; i++)
 			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
 				return st;
 		if (drop) {
@@ -294,6 +321,8 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 		}
 		model_standardize(m, x, x);
 		y = kernel_forward_packed(m, s->pk, s->ws, x);
+		if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
+			return st;
 		if (b->koff != NULL)
 			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
 		for (i = 0; i < nl; i++) {
@@ -523,7 +552,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	b->line[b->rows] = nd > 0 ? row->line[0] : 0;
+	b->line[b->rows] = row->line[0];
+	b->left[b->rows] = nd > 0;
 	for (cell = b->cell + b->rows * s->max_nd * CELL; i < n0; i++, cell += CELL) {
 		cell[0] = (char)row->len[fm->cm.feature[i]];
 		memcpy(cell + 1, row->field[fm->cm.feature[i]], row->len[fm->cm.feature[i]]);
@@ -622,6 +652,7 @@ score_new(const struct model *m, int digits, int threads)
 	for (k = 0; k < nslots(s); k++)
 		if ((s->slot[k]->x = malloc(s->cap * n0 * sizeof(double))) == NULL ||
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
+		    (s->slot[k]->left = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->cell = malloc(s->cap * s->max_nd * CELL + 1)) == NULL)
 			break;
 	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
@@ -795,6 +826,7 @@ score_free(struct score *s)
 	for (k = 0; k < PIPELINE_SLOTS; k++) {
 		free(s->slot[k]->x);
 		free(s->slot[k]->line);
+		free(s->slot[k]->left);
 		free(s->slot[k]->cell);
 		free(s->slot[k]->t);
 		free(s->slot[k]->keep);

@@ -170,7 +170,12 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 		es.have_val = o->val != NULL;
 		es.val_loss = es.val_accuracy = 0;
 		if (o->val != NULL && (st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
-			snprintf(err, errlen, "out of memory");
+			if (st == ST_NOMEM)
+				snprintf(err, errlen, "out of memory");
+			else
+				snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the validation loss became "
+				    "non-finite; try a smaller learning rate than -r %g%s", e, o->sched.rate,
+				    m->mean == NULL ? ", or leave standardisation on" : "");
 			goto done;
 		}
 		monitor = o->val != NULL ? es.val_loss : es.loss;
@@ -227,5 +232,5 @@ train_evaluate(const struct model *m, const struct dataset *d, double *loss, dou
 	work_free(ws);
 	*loss = sum / wsum;
 	*accuracy = hits / (wsum * (double)m->n[m->L]);
-	return 0;
+	return isfinite(*loss) ? 0 : ST_DIVERGED;
 }
