@@ -762,10 +762,8 @@ repeated_key(const cJSON *o, int *nomem)
 {
 	const cJSON *v;
 	struct member *mb;
-	size_t n = 0, k, first = SIZE_MAX;
+	size_t n = (size_t)cJSON_GetArraySize(o), k, first = SIZE_MAX;
 
-	cJSON_ArrayForEach(v, o)
-		n++;
 	if (n < 2)
 		return NULL;
 	if ((mb = malloc(n * sizeof *mb)) == NULL) {

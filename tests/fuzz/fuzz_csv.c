@@ -1,11 +1,17 @@
 /*
  * libFuzzer target: CSV bytes -> training set or an error, through the
  * header, number and target rules; the first byte picks how many target
- * columns there are, the separator and the header rule.
+ * columns there are, the separator and the header rule.  A message never
+ * holds a raw control character (fields are escaped in it), and the
+ * standardisation statistics of a training set are finite, with every std
+ * one the model reader accepts.
  */
+#include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
@@ -60,6 +66,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (d != NULL && (d->rows == 0 || d->cols <= ntargets || d->ntargets != ntargets))
 		__builtin_trap();
+	for (r = 0; st != 0 && err[r] != '\0'; r++)
+		if ((unsigned char)err[r] < 0x20 || err[r] == 0x7f)
+			__builtin_trap();
+	if (d != NULL) {
+		size_t nf = data_nfeatures(d), j;
+		double *mean = malloc(nf * sizeof *mean), *std = malloc(nf * sizeof *std);
+
+		if (mean != NULL && std != NULL) {
+			data_stats(d, mean, std);
+			for (j = 0; j < nf; j++)
+				if (!isfinite(mean[j]) || !isfinite(std[j]) || !(std[j] >= DBL_MIN))
+					__builtin_trap();
+		}
+		free(mean);
+		free(std);
+	}
 	if (d != NULL && d->classes != NULL)	/* labels: one target, every one 0 or 1 */
 		for (r = 0; r < d->rows; r++)
 			if (d->ntargets != 1 || (d->x_mem[r * d->cols + d->cols - 1] != 0 &&
