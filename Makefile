@@ -101,6 +101,10 @@ fuzz: $(FUZZERS)
 fuzz-run: $(FUZZERS)
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
 
+# Minimises each seed corpus with libFuzzer's -merge=1, with what fuzz-run found.
+fuzz-merge: $(FUZZERS)
+	@sh tests/fuzz.sh merge
+
 build/test_%.o: tests/unit/test_%.c
 	@mkdir -p build
 	$(CC) $(MLP_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(MLP_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -165,7 +169,7 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
-.PHONY: all deps deps-build install-packages test lint sanitize fuzz fuzz-run demo install uninstall clean
+.PHONY: all deps deps-build install-packages test lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:

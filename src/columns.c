@@ -136,8 +136,10 @@ number_of(const char *s, size_t len)
 const char *
 column_name(char *buf, size_t buflen, char *const *names, size_t c)
 {
+	char show[CSV_SHOW_LEN];
+
 	if (names != NULL)
-		snprintf(buf, buflen, "'%s'", names[c]);
+		snprintf(buf, buflen, "'%s'", csv_show(show, sizeof show, names[c], strlen(names[c])));
 	else
 		snprintf(buf, buflen, "column %zu", c + 1);
 	return buf;

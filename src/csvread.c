@@ -2,8 +2,11 @@
  * libcsv with line numbers.  The input is read in large blocks and each
  * block is handed to csv_parse one physical line at a time, so when a
  * callback runs, `line` is the line being parsed: a field ends on that line,
- * and it started as many lines earlier as it holds newlines (quoted fields
- * may span lines).
+ * and it started as many lines earlier as it holds line ends (quoted fields
+ * may span lines).  A line ends in LF, CRLF or a lone CR (old Mac files), as
+ * libcsv ends rows.  Not for: what the fields mean (numbers, headers,
+ * labels are the callers').  Text only: a NUL byte or a UTF-16 byte order
+ * mark is an error, not a field cut short.
  */
 #include <csv.h>
 #include <errno.h>
@@ -15,6 +18,12 @@
 #include "status.h"
 
 #define BLOCK 65536
+/*
+ * libcsv grows its field buffer by a fixed step (128 bytes unless told):
+ * a 1 MiB field then costs 8192 reallocations, each copying the field so
+ * far.  With this step it costs 16.
+ */
+#define FIELD_STEP 65536
 #define CSV_ROW_NOT_BEGUN 0	/* libcsv's pstate between rows (csv.h leaves these unnamed) */
 #define CSV_FIELD_BEGUN 2	/* libcsv's pstate inside a field */
 
@@ -29,6 +38,9 @@ struct reader {
 	unsigned char delim;	/* the field separator */
 	long quote_line;	/* where the quoted field still open at a line end began, or 0 */
 	size_t quote_col;
+	int cr_end;		/* the last bytes fed ended in a CR: a LF next is part of that line end */
+	const char *cr;		/* the next CR of the block being fed, or NULL, once cr_known (see first_line) */
+	int cr_known;
 
 	/* the row being assembled: texts packed in buf, offsets in off */
 	char *buf;
@@ -48,7 +60,7 @@ struct reader {
 static void *
 limited_realloc(void *p, size_t size)
 {
-	if (size > CSV_MAX_FIELD + 1024)
+	if (size > CSV_MAX_FIELD + FIELD_STEP)
 		return NULL;
 	return realloc(p, size);
 }
@@ -118,8 +130,6 @@ csv_one_column_hint(const struct csv_row *row, int delim)
 
 	if (row->n != 1)
 		return NULL;
-	if (len >= 2 && (unsigned char)s[0] == 0x1f && (unsigned char)s[1] == 0x8b)
-		return "gzip-compressed data, not CSV text: decompress it first (zcat FILE | ... -)";
 	if (delim != '\t' && memchr(s, '\t', len) != NULL)
 		return "one column per row, and tabs inside: a tab-separated file? give -d tab";
 	if (delim != ';' && memchr(s, ';', len) != NULL)
@@ -178,21 +188,78 @@ csv_row_free(struct csv_row *row)
 	free(row);
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s[0..n-1] (2 to 4 bytes:
+ * no overlong form, no surrogate, nothing past U+10FFFF), or 0.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, k;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = s[0] == 0xed ? 0x9f : 0xbf;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		lo = s[0] == 0xf0 ? 0x90 : 0x80;
+		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < len; k++)
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Whether the UTF-8 sequence s[0..len-1] is one that can change what a
+ * terminal shows: a C1 control (U+0080 to U+009F), a line or paragraph
+ * separator (U+2028, U+2029), or a bidirectional override or isolate
+ * (U+202A to U+202E, U+2066 to U+2069).
+ */
+static int
+utf8_control(const unsigned char *s, size_t len)
+{
+	if (len == 2)
+		return s[0] == 0xc2 && s[1] <= 0x9f;
+	return len == 3 && s[0] == 0xe2 && ((s[1] == 0x80 && s[2] >= 0xa8 && s[2] <= 0xae) ||
+	    (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9));
+}
+
 const char *
 csv_show(char *buf, size_t buflen, const char *s, size_t len)
 {
-	size_t i, o = 0;
-	unsigned char c;
+	const unsigned char *u = (const unsigned char *)s;
+	char piece[20];
+	size_t i = 0, o = 0, n, k, plen;
 
-	for (i = 0; i < len && o + 8 < buflen; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\n' || c == '\r' || c == '\t') {
-			buf[o++] = '\\';
-			buf[o++] = (char)(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		} else if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, buflen - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
+	while (i < len) {
+		n = u[i] >= 0x80 ? utf8_seq(u + i, len - i) : 1;
+		plen = 0;
+		if (n > 1 && !utf8_control(u + i, n)) {
+			memcpy(piece, s + i, n);	/* valid UTF-8 is shown as it is */
+			plen = n;
+		} else if (u[i] == '\n' || u[i] == '\r' || u[i] == '\t') {
+			piece[0] = '\\';
+			piece[1] = (char)(u[i] == '\n' ? 'n' : u[i] == '\r' ? 'r' : 't');
+			plen = 2;
+		} else if (u[i] < 0x20 || u[i] >= 0x7f) {
+			for (k = 0; k < (n > 1 ? n : 1); k++)
+				plen += (size_t)snprintf(piece + plen, sizeof piece - plen, "\\x%02x", u[i + k]);
+		} else
+			piece[plen++] = s[i];
+		if (o + 8 >= buflen || o + plen + 4 > buflen)	/* room for the piece, "..." and the NUL */
+			break;
+		memcpy(buf + o, piece, plen);
+		o += plen;
+		i += n > 1 ? n : 1;
 	}
 	if (i < len) {
 		memcpy(buf + o, "...", 3);
@@ -254,15 +321,41 @@ nomem(struct reader *r)
 	}
 }
 
+/* Line ends in s[0..len-1]: LFs, and CRs not followed by a LF. */
+static long
+line_ends(const char *s, size_t len)
+{
+	size_t k;
+	long n = 0;
+
+	for (k = 0; k < len; k++)
+		n += s[k] == '\n' || (s[k] == '\r' && (k + 1 == len || s[k + 1] != '\n'));
+	return n;
+}
+
 static void
 on_field(void *s, size_t len, void *data)
 {
 	struct reader *r = data;
-	const char *text = s ? s : "";
-	size_t k, nl = 0;
+	const char *text = s ? s : "", *nul;
+	long nl;
 
 	if (r->status != 0)
 		return;
+	nl = line_ends(text, len);
+	if (len > CSV_MAX_FIELD) {
+		snprintf(r->err, r->errlen, "%s:%ld:%zu: field longer than %d bytes", r->name, r->line - nl,
+		    r->n + 1, CSV_MAX_FIELD);
+		r->status = ST_DATA;
+		return;
+	}
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		snprintf(r->err, r->errlen, "%s:%ld:%zu: the field holds a NUL byte at position %zu; a CSV file is "
+		    "text and holds none (is it UTF-16, or not a CSV file?)", r->name, r->line - nl, r->n + 1,
+		    (size_t)(nul - text) + 1);
+		r->status = ST_DATA;
+		return;
+	}
 	if (r->n >= CSV_MAX_FIELDS) {
 		snprintf(r->err, r->errlen, "%s:%ld: more than %d fields in a row", r->name, r->line, CSV_MAX_FIELDS);
 		r->status = ST_DATA;
@@ -272,11 +365,9 @@ on_field(void *s, size_t len, void *data)
 		nomem(r);
 		return;
 	}
-	for (k = 0; k < len; k++)
-		nl += text[k] == '\n';
 	r->off[r->n] = r->buflen;
 	r->len[r->n] = len;
-	r->fline[r->n] = r->line - (long)nl;
+	r->fline[r->n] = r->line - nl;
 	memcpy(r->buf + r->buflen, text, len);
 	r->buflen += len;
 	r->buf[r->buflen++] = '\0';
@@ -308,16 +399,16 @@ on_row(int c, void *data)
 
 /*
  * Bytes that make a line take libcsv's path: quotes, the blanks libcsv trims
- * around unquoted fields, and carriage returns (except one just before the
- * newline, which ends the row as libcsv ends it).
+ * around unquoted fields, carriage returns (except the line end's), and NUL
+ * (which on_field refuses).
  */
 static const unsigned char slow_byte[256] = {
-	['"'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1,
+	['"'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\0'] = 1,
 };
 
 /*
  * The common line, split here rather than by libcsv: between rows, ending in
- * a newline, not blank, no byte of slow_byte, no longer than CSV_MAX_FIELD
+ * a line end (LF, CRLF or CR), not blank, no byte of slow_byte, no longer than CSV_MAX_FIELD
  * (so neither a field nor the field count can reach the limits).  libcsv
  * would hand over exactly the texts between the separators, so the row is
  * the same (a tab separator is checked before slow_byte).  Returns 1 when done (the row was handed to the callback), 0 to let
@@ -326,10 +417,10 @@ static const unsigned char slow_byte[256] = {
 static int
 fast_line(struct reader *r, const char *data, size_t len)
 {
-	size_t end = len - 1, i, start = 0;	/* data[end] == '\n' */
+	size_t end = len - 1, i, start = 0;	/* data[end] is '\n' or '\r' */
 	char *b;
 
-	if (end > 0 && data[end - 1] == '\r')
+	if (data[end] == '\n' && end > 0 && data[end - 1] == '\r')
 		end--;
 	if (end == 0 || len > CSV_MAX_FIELD || grow_buf(r, end + 1) != 0 || r->buf == NULL)
 		return 0;
@@ -360,19 +451,51 @@ fast_line(struct reader *r, const char *data, size_t len)
 	return 1;
 }
 
+/*
+ * The length of the first line of data[0..len-1], its line end included
+ * (LF, CRLF, or a lone CR), or len when it has none; *ended says whether it
+ * has one.  r->cr caches the next CR of the block, so that a block of lines
+ * without any is searched for one only once.
+ */
+static size_t
+first_line(struct reader *r, const char *data, size_t len, int *ended)
+{
+	const char *nl = memchr(data, '\n', len), *end;
+
+	if (!r->cr_known || (r->cr != NULL && r->cr < data)) {
+		r->cr = memchr(data, '\r', len);
+		r->cr_known = 1;
+	}
+	end = r->cr != NULL && (nl == NULL || r->cr < nl) ? r->cr : nl;
+	*ended = end != NULL;
+	if (end == NULL)
+		return len;
+	if (end == r->cr && end + 1 < data + len && end[1] == '\n')
+		end++;	/* CRLF: one line end */
+	return (size_t)(end - data) + 1;
+}
+
 /* Hands data[0..len-1] to libcsv one line at a time, counting lines. */
 static int
 feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 {
-	const char *nl;
 	size_t chunk;
+	int ended;
 
+	r->cr_known = 0;
+	if (len > 0 && r->cr_end && data[0] == '\n') {	/* the LF of a CRLF split between blocks */
+		if (csv_parse(p, data, 1, on_field, on_row, r) != 1 && r->status == 0)
+			nomem(r);
+		data++;
+		len--;
+	}
+	r->cr_end = 0;
 	while (len > 0 && r->status == 0) {
-		nl = memchr(data, '\n', len);
-		chunk = nl ? (size_t)(nl - data) + 1 : len;
-		if (nl && p->pstate == CSV_ROW_NOT_BEGUN && fast_line(r, data, chunk)) {
+		chunk = first_line(r, data, len, &ended);
+		if (ended && p->pstate == CSV_ROW_NOT_BEGUN && fast_line(r, data, chunk)) {
 			r->quote_line = 0;
 			r->line++;
+			r->cr_end = data[chunk - 1] == '\r';
 			data += chunk;
 			len -= chunk;
 			continue;
@@ -404,8 +527,10 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 			}
 		} else
 			r->quote_line = 0;
-		if (nl)
+		if (ended) {
 			r->line++;
+			r->cr_end = data[chunk - 1] == '\r';
+		}
 		data += chunk;
 		len -= chunk;
 	}
@@ -432,6 +557,28 @@ is_tab(unsigned char c)
 }
 
 int
+csv_not_text(const char *b, size_t len, const char *name, char *err, size_t errlen)
+{
+	const char *enc = NULL, *big;
+
+	if (len >= 2 && memcmp(b, "\x1f\x8b", 2) == 0) {
+		snprintf(err, errlen, "%s: gzip-compressed data, not text: decompress it first (zcat %s | ... -)", name,
+		    name);
+		return ST_DATA;
+	}
+	if (len >= 4 && (memcmp(b, "\xff\xfe\0\0", 4) == 0 || memcmp(b, "\0\0\xfe\xff", 4) == 0))
+		enc = "UTF-32";
+	else if (len >= 2 && (memcmp(b, "\xff\xfe", 2) == 0 || memcmp(b, "\xfe\xff", 2) == 0))
+		enc = "UTF-16";
+	if (enc == NULL)
+		return 0;
+	big = b[0] == '\0' || b[0] == '\xfe' ? "big-endian" : "little-endian";
+	snprintf(err, errlen, "%s: the file is %s (%s, it starts with a byte order mark), not UTF-8 text; "
+	    "convert it first: iconv -f %s -t UTF-8 %s > %s.utf8", name, enc, big, enc, name, name);
+	return ST_DATA;
+}
+
+int
 csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
@@ -455,6 +602,7 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 		return ST_NOMEM;
 	}
 	csv_set_realloc_func(&p, limited_realloc);
+	csv_set_blk_size(&p, FIELD_STEP);
 	csv_set_delim(&p, (unsigned char)delim);
 	csv_set_space_func(&p, delim == '\t' ? is_space : delim == ' ' ? is_tab : is_blank);
 	r.delim = (unsigned char)delim;
@@ -462,6 +610,8 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 		skip = 0;
 		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
 			skip = 3;	/* UTF-8 byte order mark */
+		if (first && (r.status = csv_not_text(block, got, name, err, errlen)) != 0)
+			break;
 		first = 0;
 		feed(&r, &p, block + skip, got - skip);
 		if (r.status == 0 && stop != NULL && *stop)

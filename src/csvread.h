@@ -31,13 +31,23 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
 /*
  * Reads all of f (named `name` in messages), fields separated by `delim`
  * (',' or ';' or '\t', say), skipping a UTF-8 byte order mark and blank
- * lines, calling fn for every row.  Returns 0, fn's status, or ST_DATA /
+ * lines, calling fn for every row.  Lines end in LF, CRLF or a lone CR.
+ * A NUL byte in a field, and a UTF-16 or UTF-32 byte order mark, are
+ * errors (ST_DATA).  Returns 0, fn's status, or ST_DATA /
  * ST_IO / ST_NOMEM with a message "name:line: ..." in err.  *stop, when not
  * NULL, is polled between lines; reading ends with status *stop as soon as
  * it is non-zero.
  */
 int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
+
+/*
+ * Whether b[0..len-1], the start of file `name`, is not the text it should
+ * be: gzip-compressed data (what to decompress it with), or UTF-16 or
+ * UTF-32 with a byte order mark (how to convert it with iconv).  Then
+ * ST_DATA and a message in err; else 0.  (The model reader uses it too.)
+ */
+int csv_not_text(const char *b, size_t len, const char *name, char *err, size_t errlen);
 
 #define CSV_HEADER_GUESS (-1)	/* guess, see csv_is_header */
 
@@ -72,7 +82,10 @@ void csv_row_free(struct csv_row *row);
 /*
  * Writes a printable, one-line form of field s[0..len-1] into buf (at most
  * buflen bytes, ending in "..." when cut): newlines, tabs and other control
- * characters become escapes.  Returns buf.
+ * characters become escapes (\n, \t, \x01), and so does every byte >= 0x80
+ * that is not part of well-formed UTF-8, and the UTF-8 of C1 controls, line
+ * separators and bidirectional overrides; other UTF-8 (a column named
+ * "température") is shown as it is.  Returns buf.
  */
 const char *csv_show(char *buf, size_t buflen, const char *s, size_t len);
 

@@ -775,7 +775,7 @@ decide_labels(struct loader *ld, size_t *cls, int *plain, char *err, size_t errl
 {
 	struct dataset *d = ld->d;
 	struct seen **v;
-	char desc[CSV_SHOW_LEN + 16];
+	char desc[CSV_SHOW_LEN + 16], a[CSV_SHOW_LEN], b[CSV_SHOW_LEN], p[CSV_SHOW_LEN];
 	size_t n = ld->labels.n, k, singles = 0, wholes = 0, pos = NONE;
 	int st = 0;
 
@@ -789,7 +789,7 @@ decide_labels(struct loader *ld, size_t *cls, int *plain, char *err, size_t errl
 	*plain = n == 2 && v[0]->num && v[1]->num && v[0]->value == 0 && v[1]->value == 1 && ld->o->positive == NULL;
 	if (n == 1) {
 		snprintf(err, errlen, "%s: target %s holds one label, '%s': two classes are needed", ld->name, desc,
-		    v[0]->text);
+		    csv_show(a, sizeof a, v[0]->text, v[0]->len));
 		st = ST_DATA;
 	} else if (wholes < n || (n >= 10 && 10 * singles >= 9 * n))	/* an id, or a measurement */
 		st = not_labels(ld, v, n, singles, err, errlen);
@@ -801,8 +801,9 @@ decide_labels(struct loader *ld, size_t *cls, int *plain, char *err, size_t errl
 		if (target_label_cmp(ld->o->positive, v[k]->text) == 0)
 			pos = k;
 	if (st == 0 && ld->o->positive != NULL && pos == NONE) {
-		snprintf(err, errlen, "--positive: '%s' is not one of the labels '%s' and '%s' of %s", ld->o->positive,
-		    v[0]->text, v[1]->text, desc);
+		snprintf(err, errlen, "--positive: '%s' is not one of the labels '%s' and '%s' of %s",
+		    csv_show(p, sizeof p, ld->o->positive, strlen(ld->o->positive)), csv_show(a, sizeof a, v[0]->text,
+		    v[0]->len), csv_show(b, sizeof b, v[1]->text, v[1]->len), desc);
 		st = ST_USAGE;
 	}
 	if (st == 0 && pos != NONE && pos == 0) {	/* the positive class last */
@@ -1048,6 +1049,7 @@ loader_free(struct loader *ld)
 static int
 check_weights(const struct dataset *d, const char *name, char *err, size_t errlen)
 {
+	char show[CSV_SHOW_LEN];
 	double sum = 0;
 	size_t k;
 
@@ -1058,7 +1060,7 @@ check_weights(const struct dataset *d, const char *name, char *err, size_t errle
 	if (sum > 0 && isfinite(sum))
 		return 0;
 	snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive sum",
-	    name, d->weight_name ? d->weight_name : "-w", sum);
+	    name, d->weight_name ? csv_show(show, sizeof show, d->weight_name, strlen(d->weight_name)) : "-w", sum);
 	return ST_DATA;
 }
 

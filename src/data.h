@@ -94,8 +94,11 @@ size_t data_nfeatures(const struct dataset *d);
 size_t data_class(const struct dataset *d, size_t r);
 /*
  * Population mean and standard deviation of every numeric input (mean,
- * std: N_0 each); a categorical input gets 0 and 1 (it is left as it is),
- * and so does a standard deviation of 0 (as 1).
+ * std: N_0 each); a categorical input gets 0 and 1 (it is left as it is).
+ * A standard deviation of 0, or below the smallest normal double (DBL_MIN,
+ * which the model reader refuses), is stored as 1.  Values near the largest
+ * double do not overflow the sums: such a column is computed again from its
+ * values scaled by a power of two.
  */
 void data_stats(const struct dataset *d, double *mean, double *std);
 /*

@@ -3,6 +3,7 @@
  * the standardisation statistics of its numeric inputs, the imputation of
  * missing values, the held-out split and the class weights.
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,6 +68,34 @@ categorical_input(const struct dataset *d, size_t j)
 	return d->enc != NULL && encoding_column_of(d->enc, j)->ncat > 0;
 }
 
+/*
+ * The mean and std of input j from values scaled by 2^-e, a power of two
+ * that brings the largest magnitude below 1, so that neither the sum nor
+ * the squares can overflow; then scaled back.  For a column with values
+ * near the largest double, whose plain sums overflow.
+ */
+static void
+scaled_stats(const struct dataset *d, size_t j, double *mean, double *std)
+{
+	double big = 0, sum = 0, dev;
+	size_t r;
+	int e;
+
+	for (r = 0; r < d->rows; r++)
+		big = fmax(big, fabs(d->x_mem[r * d->cols + j]));
+	(void)frexp(big, &e);	/* big = f 2^e, f in [0.5, 1) */
+	for (r = 0; r < d->rows; r++)
+		sum += ldexp(d->x_mem[r * d->cols + j], -e);
+	*mean = sum / (double)d->rows;
+	sum = 0;
+	for (r = 0; r < d->rows; r++) {
+		dev = ldexp(d->x_mem[r * d->cols + j], -e) - *mean;
+		sum += dev * dev;
+	}
+	*std = ldexp(sqrt(sum / (double)d->rows), e);
+	*mean = ldexp(*mean, e);
+}
+
 void
 data_stats(const struct dataset *d, double *mean, double *std)
 {
@@ -93,7 +122,9 @@ data_stats(const struct dataset *d, double *mean, double *std)
 	}
 	for (j = 0; j < f; j++) {
 		std[j] = sqrt(std[j] / (double)d->rows);
-		if (std[j] == 0)
+		if (!isfinite(mean[j]) || !isfinite(std[j]))
+			scaled_stats(d, j, &mean[j], &std[j]);
+		if (!(std[j] >= DBL_MIN))	/* 0, or so small that dividing by it overflows */
 			std[j] = 1;
 		if (categorical_input(d, j)) {
 			mean[j] = 0;

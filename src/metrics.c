@@ -92,5 +92,7 @@ metrics_log_loss(double a, double t)
 {
 	double softplus = fmax(a, 0.0) + log1p(exp(-fabs(a)));
 
+	if (isinf(a))
+		return (a > 0 ? t == 1 : t == 0) ? 0 : HUGE_VAL;
 	return softplus - t * a;
 }

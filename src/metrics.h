@@ -48,7 +48,9 @@ double metrics_auc(struct scored *v, size_t n);
 /*
  * The log loss of one output from its pre-activation a and target t:
  * -t log sigma(a) - (1 - t) log(1 - sigma(a)) = softplus(a) - t a, computed
- * as max(a, 0) + log1p(exp(-|a|)) - t a, which never takes log(0).
+ * as max(a, 0) + log1p(exp(-|a|)) - t a, which never takes log(0).  For
+ * an infinite a (sigma(a) exactly 1 or 0) the limit: 0 when t is the
+ * certain class, else infinity (where the formula gives inf - inf).
  */
 double metrics_log_loss(double a, double t);
 

@@ -588,7 +588,7 @@ static int
 load_or_resume(struct job *j)
 {
 	struct options *o = &j->o;
-	char want[96], have[96];
+	char want[96], have[96], show[CSV_SHOW_LEN];
 	struct model *m;
 	int st;
 
@@ -618,7 +618,7 @@ load_or_resume(struct job *j)
 			snprintf(j->err, sizeof j->err, "--positive is for two classes; %s has %zu", o->init, m->nclasses);
 		else
 			snprintf(j->err, sizeof j->err, "--positive '%s': the positive class of %s is '%s'",
-			    o->data.positive, o->init, m->classes[1]);
+			    o->data.positive, o->init, csv_show(show, sizeof show, m->classes[1], strlen(m->classes[1])));
 		return ST_USAGE;
 	}
 	if (o->data.categorical != NULL || o->data.cat_auto || o->max_categories > 0) {
@@ -786,6 +786,7 @@ check_data(struct job *j)
 	const struct dataset *d = j->d;
 	const struct model *m = j->m;
 	size_t nf = data_nfeatures(d), k;
+	char a[CSV_SHOW_LEN], b[CSV_SHOW_LEN];
 
 	if (m == NULL && o->sizes != NULL && o->sizes[0] != nf)
 		return check_inputs(j);
@@ -795,7 +796,8 @@ check_data(struct job *j)
 		for (k = 0; k < nf; k++)
 			if (strcmp(m->features[k], d->names[k]) != 0) {
 				snprintf(j->err, sizeof j->err, "%s: feature %zu is '%s', but feature %zu of %s is '%s'",
-				    o->inname, k + 1, d->names[k], k + 1, o->init, m->features[k]);
+				    o->inname, k + 1, csv_show(a, sizeof a, d->names[k], strlen(d->names[k])), k + 1, o->init,
+				    csv_show(b, sizeof b, m->features[k], strlen(m->features[k])));
 				return ST_DATA;
 			}
 	return 0;
@@ -1008,12 +1010,24 @@ run_training(struct job *j)
 	return 0;
 }
 
+/* The message for a final loss that could not be computed (train_evaluate's status st); returns st. */
+static int
+eval_failed(struct job *j, int st, const char *rows)
+{
+	if (st == ST_DIVERGED)
+		snprintf(j->err, sizeof j->err, "the model's loss on the %s is not finite: its weighted sums overflow "
+		    "on some row; no model is written (%s)", rows, j->m->mean == NULL ?
+		    "leave standardisation on, or rescale the data" : "try a smaller learning rate, or rescale the data");
+	return st;
+}
+
 /* The model's "training" record: where training stands and how it was done, with the final losses. */
 static int
 record(struct job *j)
 {
 	const struct options *o = &j->o;
 	struct train_info *in = &j->m->info;
+	int st;
 
 	snprintf(j->err, sizeof j->err, "out of memory");
 	in->have = 1;
@@ -1046,8 +1060,8 @@ record(struct job *j)
 	if (o->data.weight != NULL && copy_str(j->d->weight_name != NULL ? j->d->weight_name : o->weight.arg,
 	    &in->weight_column) != 0)
 		return ST_NOMEM;
-	if (train_evaluate(j->m, j->d, &in->loss, &in->accuracy) != 0)
-		return ST_NOMEM;
+	if ((st = train_evaluate(j->m, j->d, &in->loss, &in->accuracy)) != 0)
+		return eval_failed(j, st, "training rows");
 	free(in->val_file);
 	in->val_file = NULL;
 	in->have_val = j->val != NULL;
@@ -1056,9 +1070,10 @@ record(struct job *j)
 	if (j->val != NULL) {
 		in->val_rows = j->val->rows;
 		in->holdout = o->holdout;
-		if (copy_str(o->validate, &in->val_file) != 0 ||
-		    train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy) != 0)
+		if (copy_str(o->validate, &in->val_file) != 0)
 			return ST_NOMEM;
+		if ((st = train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy)) != 0)
+			return eval_failed(j, st, "validation rows");
 	}
 	return 0;
 }

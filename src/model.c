@@ -212,8 +212,14 @@ model_standardize(const struct model *m, double *out, const double *x)
 		memmove(out, x, m->n[0] * sizeof *x);
 		return;
 	}
-	for (j = 0; j < m->n[0]; j++)
-		out[j] = (x[j] - m->mean[j]) / m->std[j];
+	for (j = 0; j < m->n[0]; j++) {
+		double z = (x[j] - m->mean[j]) / m->std[j];
+
+		/* x - mean can overflow where z would not (x near the largest double, the mean of the other sign) */
+		if (isinf(z))
+			z = (x[j] * 0.5 - m->mean[j] * 0.5) / (m->std[j] * 0.5);
+		out[j] = z;
+	}
 }
 
 /*
@@ -357,9 +363,33 @@ int
 model_finite(const struct model *m)
 {
 	size_t k;
+	int l;
 
 	for (k = 0; k < m->nweights; k++)
 		if (!isfinite(m->w_mem[k]))
 			return 0;
-	return 1;
+	return !model_overflows(m, &l, &k);
+}
+
+int
+model_overflows(const struct model *m, int *layer, size_t *unit)
+{
+	size_t i, j, ncol;
+	double sum;
+	int l;
+
+	for (l = 1; l <= m->L; l++) {
+		ncol = m->n[l - 1] + 1;
+		for (i = 0; i < m->n[l]; i++) {
+			sum = 0;
+			for (j = 0; j < ncol; j++)
+				sum += fabs(m->w[l][i * ncol + j]);
+			if (!isfinite(sum)) {
+				*layer = l;
+				*unit = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
 }

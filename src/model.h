@@ -123,7 +123,10 @@ void work_free(struct work *ws);
 
 /* sigma(a) = 1 / (1 + exp(-a)). */
 double sigmoid(double a);
-/* Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a copy. */
+/*
+ * Applies the model's standardisation: out_j = (x_j - mean_j) / std_j, or a
+ * copy; computed by halves when x_j - mean_j alone would overflow.
+ */
 void model_standardize(const struct model *m, double *out, const double *x);
 /*
  * Step 1, the forward pass from an (already standardised) input x (N_0):
@@ -152,7 +155,17 @@ void model_sgd_step(struct model *m, const double *grad, double eta);
 size_t model_target_columns(const struct model *m);
 /* The classes a class weight is kept for: K with labels, else 2 (targets 0 and 1). */
 size_t model_classes(const struct model *m);
-/* Returns 1 when every weight is finite. */
+/*
+ * Returns 1 when every weight is finite and no unit's weighted sum can
+ * overflow for inputs in [-1, 1] (see model_overflows).
+ */
 int model_finite(const struct model *m);
+/*
+ * Whether the weighted sum of some unit can overflow for inputs in [-1, 1]
+ * (every hidden output is in [0, 1]): the magnitudes of its weights, bias
+ * included, add up past the largest double.  Returns 1 and that unit, the
+ * first in layer order (*layer from 1, *unit from 0), else 0.
+ */
+int model_overflows(const struct model *m, int *layer, size_t *unit);
 
 #endif

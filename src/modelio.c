@@ -1,16 +1,22 @@
 /*
  * Model JSON reading and writing.  cJSON's own number printer is not exact
  * (it keeps 15 digits whenever they come within an epsilon of the value), so
- * numbers are written as raw text from number_format instead.
+ * numbers are written as raw text from number_format instead.  The reader
+ * refuses what cJSON would let through silently: a key that appears twice
+ * in an object (cJSON's lookups take the first, jq and Python the last), a
+ * NUL in a string (C strings end there), UTF-16 text.  Not for: what the
+ * model means (model.c), nor the output file's safety (outfile.c).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csvread.h"
 #include "modelio.h"
 #include "number.h"
 #include "status.h"
@@ -209,7 +215,7 @@ model_to_cjson(const struct model *m)
 	    add(o, "version", integer((uint64_t)version_of(m))) &&
 	    add(o, "layers", cJSON_CreateArray());
 	for (l = 0; ok && l <= m->L; l++)
-		ok = cJSON_AddItemToArray(cJSON_GetObjectItem(o, "layers"), integer(m->n[l]));
+		ok = cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(o, "layers"), integer(m->n[l]));
 	if (ok && m->features != NULL)
 		ok = add(o, "features", string_array(m->features, m->n[0]));
 	if (ok && m->targets != NULL)
@@ -568,9 +574,9 @@ check_weights(struct rd *r, const cJSON *a, const size_t *n, int L)
 	return 0;
 }
 
-/* The weights themselves, into m, once check_weights has passed. */
+/* The numbers of the weight matrices into m. */
 static int
-get_weights(struct rd *r, const cJSON *a, struct model *m)
+get_weight_values(struct rd *r, const cJSON *a, struct model *m)
 {
 	const cJSON *mat, *row;
 	char path[64];
@@ -589,6 +595,27 @@ get_weights(struct rd *r, const cJSON *a, struct model *m)
 		l++;
 	}
 	return 0;
+}
+
+/*
+ * The weights themselves, into m, once check_weights has passed; a unit
+ * whose weighted sum overflows for inputs in [-1, 1] is refused
+ * (model_overflows): no row could be scored by it reliably.
+ */
+static int
+get_weights(struct rd *r, const cJSON *a, struct model *m)
+{
+	char path[64];
+	size_t i;
+	int l = 1, st;
+
+	st = get_weight_values(r, a, m);
+	if (st == 0 && model_overflows(m, &l, &i)) {
+		snprintf(path, sizeof path, "weights[%d][%zu]", l - 1, i);
+		st = bad(r, "%s: %s; expected weights whose magnitudes add up to at most 1.7976931348623157e308",
+		    path, "the weighted sum overflows (to infinity or not a number) even for inputs in [-1, 1]");
+	}
+	return st;
 }
 
 static int
@@ -613,12 +640,14 @@ get_standardize(struct rd *r, const cJSON *o, struct model *m)
 	st = get_numbers(r, cJSON_GetObjectItemCaseSensitive(o, "mean"), "standardize.mean", m->n[0], mean);
 	if (st == 0)
 		st = get_numbers(r, cJSON_GetObjectItemCaseSensitive(o, "std"), "standardize.std", m->n[0], std);
+	/* below the smallest normal number, (x - mean) / std overflows for x a few units from the mean */
 	for (j = 0; st == 0 && j < m->n[0]; j++)
-		if (!(std[j] > 0)) {
+		if (!(std[j] >= DBL_MIN)) {
 			char path[64];
 
 			snprintf(path, sizeof path, "standardize.std[%zu]", j);
-			st = bad(r, "%s is %s, expected a positive number", path, "not positive");
+			st = bad(r, "%s is %s, expected a positive number of at least 2.2250738585072014e-308 (the smallest "
+			    "normal double; dividing by less overflows)", path, std[j] > 0 ? "too small" : "not positive");
 		}
 	m->mean = mean;
 	m->std = std;
@@ -833,14 +862,14 @@ key_error_start(const char *text, const char *p)
 	return open == '{' ? w : p;
 }
 
-/* Line and column (from 1) of position p in text. */
+/* Line and column (from 1) of position p in text; lines end in LF, CRLF or CR. */
 static void
 locate(const char *text, const char *p, long *line, long *col)
 {
 	*line = 1;
 	*col = 1;
 	for (; text < p; text++) {
-		if (*text == '\n') {
+		if (*text == '\n' || (*text == '\r' && (text + 1 == p || text[1] != '\n'))) {
 			(*line)++;
 			*col = 1;
 		} else
@@ -848,11 +877,127 @@ locate(const char *text, const char *p, long *line, long *col)
 	}
 }
 
+/*
+ * The first NUL of valid JSON text[0..len-1]: a NUL byte, or a \u0000
+ * escape in a string (cJSON keeps it, and the C string ends there); NULL
+ * when there is none.
+ */
+static const char *
+find_nul(const char *text, size_t len)
+{
+	size_t i;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\0')
+			return text + i;
+		if (!in_string)
+			in_string = text[i] == '"';
+		else if (text[i] == '"')
+			in_string = 0;
+		else if (text[i] == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && len - i >= 6 && memcmp(text + i + 2, "0000", 4) == 0)
+				return text + i;
+			i++;
+		}
+	}
+	return NULL;
+}
+
+/* One member of an object: its key and its place. */
+struct member {
+	const char *key;
+	size_t index;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * The first member of object o (in the order of the text) whose key an
+ * earlier member has, or NULL; *nomem set when out of memory.
+ */
+static const cJSON *
+repeated_key(const cJSON *o, int *nomem)
+{
+	const cJSON *v;
+	struct member *mb;
+	size_t n = (size_t)cJSON_GetArraySize(o), k, first = SIZE_MAX;
+
+	if (n < 2)
+		return NULL;
+	if ((mb = malloc(n * sizeof *mb)) == NULL) {
+		*nomem = 1;
+		return NULL;
+	}
+	n = 0;
+	cJSON_ArrayForEach(v, o) {
+		mb[n].key = v->string != NULL ? v->string : "";
+		mb[n].index = n;
+		n++;
+	}
+	qsort(mb, n, sizeof *mb, by_key);	/* equal keys together, in text order */
+	for (k = 1; k < n; k++)
+		if (strcmp(mb[k].key, mb[k - 1].key) == 0 && mb[k].index < first &&
+		    (k < 2 || strcmp(mb[k].key, mb[k - 2].key) != 0))
+			first = mb[k].index;	/* the second of its key */
+	free(mb);
+	if (first == SIZE_MAX)
+		return NULL;
+	for (v = o->child; first > 0; first--)
+		v = v->next;
+	return v;
+}
+
+/*
+ * Refuses the first key that appears twice in an object, anywhere in the
+ * tree under v (whose JSON path, path[0..used-1], is in a buffer of pathlen
+ * bytes), with its path.
+ */
+static int
+unique_keys(struct rd *r, const cJSON *v, char *path, size_t pathlen, size_t used)
+{
+	char show[CSV_SHOW_LEN];
+	const cJSON *c;
+	size_t i = 0, n;
+	int nomem = 0, st;
+
+	if (cJSON_IsObject(v) && (c = repeated_key(v, &nomem)) != NULL) {
+		snprintf(path + used, pathlen - used, "%s%s", used > 0 ? "." : "",
+		    csv_show(show, sizeof show, c->string, strlen(c->string)));
+		return bad(r, "%s appears %s; a key may appear only once in an object (JSON readers disagree on "
+		    "which one counts): remove one", path, "twice");
+	}
+	if (nomem) {
+		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+		return ST_NOMEM;
+	}
+	cJSON_ArrayForEach(c, v) {
+		if (cJSON_IsArray(v))
+			n = (size_t)snprintf(path + used, pathlen - used, "[%zu]", i++);
+		else
+			n = (size_t)snprintf(path + used, pathlen - used, "%s%s", used > 0 ? "." : "",
+			    csv_show(show, sizeof show, c->string, strlen(c->string)));
+		if (used + n >= pathlen)
+			n = pathlen - 1 - used;
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && (st = unique_keys(r, c, path, pathlen, used + n)) != 0)
+			return st;
+		path[used] = '\0';
+	}
+	return 0;
+}
+
 int
 model_parse(const char *text, size_t len, const char *name, struct model **out,
     char *err, size_t errlen)
 {
-	char terr[ERRLEN];
+	char terr[ERRLEN], path[ERRLEN / 2];
 	struct rd r = { name, err, errlen }, tr = { name, terr, sizeof terr };
 	const char *end = NULL;
 	const cJSON *v;
@@ -862,6 +1007,8 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 	long line, col;
 	int count, st;
 
+	if ((st = csv_not_text(text, len, name, err, errlen)) != 0)
+		return st;
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root != NULL)
 		while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
@@ -878,6 +1025,16 @@ model_parse(const char *text, size_t len, const char *name, struct model **out,
 		cJSON_Delete(root);
 		return ST_DATA;
 	}
+	if ((end = find_nul(text, len)) != NULL) {
+		locate(text, end, &line, &col);
+		snprintf(err, errlen, "%s:%ld:%ld: a NUL character in a string; names and labels cannot hold one",
+		    name, line, col);
+		st = ST_DATA;
+		goto done;
+	}
+	path[0] = '\0';
+	if ((st = unique_keys(&r, root, path, sizeof path, 0)) != 0)
+		goto done;
 	if (!cJSON_IsObject(root)) {
 		st = bad(&r, "%s is %s, expected an object", "the top level", "not an object");
 		goto done;

@@ -65,7 +65,7 @@
 #define CELL 32				/* room for a field left to the scorer */
 
 /*
- * Rows of raw features.  The last nd fields of a row whose line[] is not 0
+ * Rows of raw features.  The last nd fields of a row whose left[] is 1
  * are not parsed yet: their texts wait in cell[], for the scorer to parse
  * (and to report if bad, as the reader would have: file `name`, that line).
  */
@@ -83,7 +83,8 @@ struct batch {
 	size_t nd;		/* fields left to the scorer in this batch */
 	const struct filemap *map;	/* the file the rows come from */
 	double *x;		/* (cap, n0) features, row after row */
-	long *line;		/* (cap) the line of a row with fields in cell, else 0 */
+	long *line;		/* (cap) the line of each row (its first field's) */
+	unsigned char *left;	/* (cap) 1 for a row with fields in cell */
 	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
 	unsigned char *na;	/* (cap) 1 for a row printed as NA (--missing na) */
@@ -291,6 +292,37 @@ parse_cell(struct score *s, struct batch *b, size_t r, size_t i, double *x, int 
 	return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 }
 
+/*
+ * A probability that is not a number is never printed: the row's weighted
+ * sums overflowed (a first-layer sum of +inf and -inf products, NaN from
+ * then on; an infinite sum alone gives 0 or 1, a true limit).  The error
+ * names the row; the rows before it are printed, none after.
+ */
+static int
+check_outputs(const struct score *s, const struct batch *b, size_t r, const double *y, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t nl = m->n[m->L], k;
+	char show[CSV_SHOW_LEN];
+
+	for (k = 0; k < nl && !isnan(y[k]); k++)
+		;
+	if (k == nl)
+		return 0;
+	if (m->nclasses > 2)	/* the output's name: its class, its target, or p, p1, p2, ... */
+		csv_show(show, sizeof show, m->classes[k], strlen(m->classes[k]));
+	else if (m->targets != NULL)
+		csv_show(show, sizeof show, m->targets[k], strlen(m->targets[k]));
+	else if (nl == 1)
+		snprintf(show, sizeof show, "p");
+	else
+		snprintf(show, sizeof show, "p%zu", k + 1);
+	snprintf(err, errlen, "%s:%ld: output '%s' of %s is not a number for this row: the model's weighted sums "
+	    "overflow on its values; check the row, or rescale the data and retrain", b->map->name, b->line[r], show,
+	    s->model_name != NULL ? s->model_name : "the model");
+	return ST_DATA;
+}
+
 /* Prints a row's outputs: NA for each, the labels, or the probabilities (normalised with --normalize). */
 static void
 print_outputs(struct score *s, const double *y, int na)
@@ -342,7 +374,7 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 
 	for (r = 0; r < b->rows; r++, x += n0) {
 		drop = 0;
-		for (i = n0 - b->nd; b->line[r] != 0 && i < n0 && !drop && !b->na[r]; i++)
+		for (i = n0 - b->nd; b->left[r] && i < n0 && !drop && !b->na[r]; i++)
 			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
 				return st;
 		if (drop) {
@@ -352,7 +384,9 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 		if (!b->na[r]) {
 			model_standardize(m, x, x);
 			y = kernel_forward_packed(m, s->pk, s->ws, x);
-		} else if (b->line[r] != 0)
+			if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
+				return st;
+		} else if (b->left[r])
 			s->na_w++;	/* (the reader counts the rows it marked) */
 		if (b->koff != NULL)
 			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
@@ -627,7 +661,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	}
 	b->na[b->rows] = (unsigned char)missing;
 	s->na_r += (size_t)missing;
-	b->line[b->rows] = nd > 0 && !missing ? row->line[0] : 0;
+	b->line[b->rows] = row->line[0];
+	b->left[b->rows] = nd > 0 && !missing;
 	for (i = n0 - nd, cell = b->cell + b->rows * s->max_nd * CELL; nd > 0 && !missing && i < n0; i++, cell += CELL) {
 		cell[0] = (char)row->len[fm->cm.feature[i]];
 		memcpy(cell + 1, row->field[fm->cm.feature[i]], row->len[fm->cm.feature[i]]);
@@ -757,6 +792,7 @@ score_new(const struct model *m, int digits, int threads)
 		if ((s->slot[k]->x = malloc(s->cap * n0 * sizeof(double))) == NULL ||
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
 		    (s->slot[k]->na = calloc(s->cap, 1)) == NULL ||
+		    (s->slot[k]->left = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->cell = malloc(s->cap * s->max_nd * CELL + 1)) == NULL)
 			break;
 	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
@@ -926,6 +962,7 @@ score_free(struct score *s)
 		free(s->slot[k]->cell);
 		free(s->slot[k]->t);
 		free(s->slot[k]->na);
+		free(s->slot[k]->left);
 		free(s->slot[k]->keep);
 		free(s->slot[k]->koff);
 	}

@@ -156,8 +156,9 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			goto done;
 		es.loss = t.loss / t.weight;
 		if (!isfinite(es.loss) || !model_finite(m)) {
-			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s became non-finite; "
-			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ? "weights" : "loss",
+			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s; "
+			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ?
+			    "weights grew too large (a unit's weighted sum can overflow)" : "loss became non-finite",
 			    o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
 			st = ST_DIVERGED;
 			goto done;
@@ -169,7 +170,12 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 		es.have_val = o->val != NULL;
 		es.val_loss = es.val_accuracy = 0;
 		if (o->val != NULL && (st = train_evaluate(m, o->val, &es.val_loss, &es.val_accuracy)) != 0) {
-			snprintf(err, errlen, "out of memory");
+			if (st == ST_NOMEM)
+				snprintf(err, errlen, "out of memory");
+			else
+				snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the validation loss became "
+				    "non-finite; try a smaller learning rate than -r %g%s", e, o->sched.rate,
+				    m->mean == NULL ? ", or leave standardisation on" : "");
 			goto done;
 		}
 		monitor = o->val != NULL ? es.val_loss : es.loss;
@@ -226,5 +232,5 @@ train_evaluate(const struct model *m, const struct dataset *d, double *loss, dou
 	work_free(ws);
 	*loss = sum / wsum;
 	*accuracy = hits / (wsum * (double)model_hit_units(m));
-	return 0;
+	return isfinite(*loss) ? 0 : ST_DIVERGED;
 }

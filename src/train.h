@@ -86,7 +86,9 @@ int train(struct model *m, const struct dataset *d, const struct train_opts *o,
     struct train_state *s, struct train_result *res, char *err, size_t errlen);
 /*
  * Mean log loss and accuracy of m over the prepared rows of d, weighted by
- * d->weight when it is set; 0 or ST_NOMEM.
+ * d->weight when it is set; 0, ST_NOMEM, or ST_DIVERGED when the loss is
+ * not finite (the weighted sums overflow on some row): a model with such a
+ * loss is not written.
  */
 int train_evaluate(const struct model *m, const struct dataset *d, double *loss, double *accuracy);
 

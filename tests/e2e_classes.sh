@@ -212,7 +212,7 @@ expect_status 0 "$MLPTRAIN" -q -e 1 -d tab tabs.tsv
 if command -v gzip >/dev/null 2>&1; then
 	gzip -c "$moons" >moons.csv.gz
 	expect_status 1 "$MLPTRAIN" -q moons.csv.gz &&
-		expect_err_match "mlptrain: moons\\.csv\\.gz:1: gzip-compressed data, not CSV text: decompress it first \\(zcat FILE \\| \\.\\.\\. -\\)"
+		expect_err_only "mlptrain: moons.csv.gz: gzip-compressed data, not text: decompress it first (zcat moons.csv.gz | ... -)"
 fi
 bad_opt 1 "mlppredict: tabs.tsv:1: one column per row, and tabs inside: a tab-separated file? give -d tab" "$MLPPREDICT" m5.json tabs.tsv
 sed 's/$/,/' "$moons" >trail.csv

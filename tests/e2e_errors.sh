@@ -196,7 +196,7 @@ bad_opt 1 "mlppredict: null.json: weights[1][0][0] is null, expected a number" "
 
 t "mlppredict: a bad standardize: exit 1"
 sed 's/"std":[^]]*]/"std": [0.5, 0]/' xor.json >std0.json
-bad_opt 1 "mlppredict: std0.json: standardize.std[1] is not positive, expected a positive number" "$MLPPREDICT" std0.json "$xor"
+bad_opt 1 "mlppredict: std0.json: standardize.std[1] is not positive, expected a positive number of at least 2.2250738585072014e-308 (the smallest normal double; dividing by less overflows)" "$MLPPREDICT" std0.json "$xor"
 sed 's/"mean":[^]]*]/"mean": [0.5]/' xor.json >mean1.json
 bad_opt 1 "mlppredict: mean1.json: standardize.mean has 1 entries, expected 2" "$MLPPREDICT" mean1.json "$xor"
 

@@ -6,12 +6,16 @@
  * --impute.  Checks that a status comes with a set or a message, and that
  * a set keeps its promises: its targets one-hot or 0/1 (or in [0, 1]), its
  * categories' inputs 0/1 with one set at most, its inputs counted by its
- * encoding.
+ * encoding.  A message never holds a raw control character (fields are
+ * escaped in it), and the standardisation statistics of a training set are
+ * finite, with every std one the model reader accepts.
  */
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
@@ -52,6 +56,23 @@ check_set(const struct dataset *d, int soft)
 	}
 }
 
+/* Traps unless the statistics of d are finite, with every std the model reader accepts. */
+static void
+check_stats(const struct dataset *d)
+{
+	size_t nf = data_nfeatures(d), j;
+	double *mean = malloc(nf * sizeof *mean), *std = malloc(nf * sizeof *std);
+
+	if (mean != NULL && std != NULL) {
+		data_stats(d, mean, std);
+		for (j = 0; j < nf; j++)
+			if (!isfinite(mean[j]) || !isfinite(std[j]) || !(std[j] >= DBL_MIN))
+				__builtin_trap();
+	}
+	free(mean);
+	free(std);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -59,6 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct colspec ct, cx, cw;
 	struct dataset *d = NULL;
 	char err[ERRLEN];
+	size_t r;
 	FILE *f;
 	int st;
 
@@ -99,8 +121,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	if ((st == 0) != (d != NULL) || (st != 0 && strlen(err) == 0))
 		__builtin_trap();
-	if (d != NULL && (!(o.impute && d->missing > 0) || data_impute(d, NULL, IMPUTE_MEDIAN, err, sizeof err) == 0))
+	for (r = 0; st != 0 && err[r] != '\0'; r++)
+		if ((unsigned char)err[r] < 0x20 || err[r] == 0x7f)
+			__builtin_trap();
+	if (d != NULL && (!(o.impute && d->missing > 0) || data_impute(d, NULL, IMPUTE_MEDIAN, err, sizeof err) == 0)) {
 		check_set(d, o.soft);
+		check_stats(d);
+	}
 	data_free(d);
 	if (o.ignore != NULL)
 		colspec_free(&cx);

@@ -1,6 +1,13 @@
-/* libFuzzer target: model JSON text -> validated model, or an error. */
+/*
+ * libFuzzer target: model JSON text -> validated model, or an error.  A
+ * model the reader accepts gives outputs that are numbers for standardised
+ * inputs in [-1, 1] (no unit's sum can overflow there), and a message never
+ * holds a raw control character.
+ */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "modelio.h"
@@ -8,16 +15,44 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The outputs for inputs of all 0, all 1, all -1, and 1, -1, 1, ...: numbers. */
+static void
+forward_is_number(const struct model *m)
+{
+	struct work *ws = work_new(m);
+	double *x = malloc(m->n[0] * sizeof *x);
+	const double *y;
+	size_t j, k;
+	int p;
+
+	for (p = 0; ws != NULL && x != NULL && p < 4; p++) {
+		for (j = 0; j < m->n[0]; j++)
+			x[j] = p == 0 ? 0 : p == 1 ? 1 : p == 2 ? -1 : j % 2 ? -1 : 1;
+		y = model_forward(m, ws, x);
+		for (k = 0; k < m->n[m->L]; k++)
+			if (isnan(y[k]))
+				__builtin_trap();
+	}
+	free(x);
+	work_free(ws);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct model *m = NULL;
 	char err[ERRLEN];
+	size_t k;
 	int st;
 
 	st = model_parse((const char *)data, size, "fuzz.json", &m, err, sizeof err);
 	if ((st == 0) != (m != NULL) || (st != 0 && strlen(err) == 0))
 		__builtin_trap();	/* a status must come with a model or a message */
+	for (k = 0; st != 0 && err[k] != '\0'; k++)
+		if ((unsigned char)err[k] < 0x20 || err[k] == 0x7f)
+			__builtin_trap();
+	if (m != NULL && m->nweights <= 100000)
+		forward_is_number(m);
 	model_free(m);
 	return 0;
 }

@@ -52,15 +52,21 @@ count_fields(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 static int delim = ',';
 
 static int
-read_str(const char *s, struct log *lg, char *err, size_t errlen)
+read_mem(const char *s, size_t len, struct log *lg, char *err, size_t errlen)
 {
-	FILE *f = fmemopen((void *)s, strlen(s), "r");
+	FILE *f = fmemopen((void *)s, len, "r");
 	int st;
 
 	lg->text[0] = '\0';
 	st = csv_read(f, "t.csv", delim, record, lg, NULL, err, errlen);
 	fclose(f);
 	return st;
+}
+
+static int
+read_str(const char *s, struct log *lg, char *err, size_t errlen)
+{
+	return read_mem(s, strlen(s), lg, err, errlen);
 }
 
 int
@@ -111,7 +117,54 @@ main(void)
 
 		CHECK_STR(csv_show(show, sizeof show, "a\nb\tc\x01", 6), "a\\nb\\tc\\x01");
 		CHECK_STR(csv_show(show, 12, "0123456789abcdef", 16), "0123...");
+		/* valid UTF-8 as it is; other bytes >= 0x80, C1 controls and bidi overrides escaped */
+		CHECK_STR(csv_show(show, sizeof show, "caf\xc3\xa9 \xe2\x82\xac", 9), "caf\xc3\xa9 \xe2\x82\xac");
+		CHECK_STR(csv_show(show, sizeof show, "a\xff\xc3(\x7f", 5), "a\\xff\\xc3(\\x7f");
+		CHECK_STR(csv_show(show, sizeof show, "\xc2\x9b[2J", 5), "\\xc2\\x9b[2J");
+		CHECK_STR(csv_show(show, sizeof show, "x\xe2\x80\xaey", 5), "x\\xe2\\x80\\xaey");
+		CHECK_STR(csv_show(show, sizeof show, "\xed\xa0\x80\xc0\xaf", 5), "\\xed\\xa0\\x80\\xc0\\xaf");
+		CHECK_STR(csv_show(show, sizeof show, "\xf0\x9f\x98\x80\xf0\x9f", 6), "\xf0\x9f\x98\x80\\xf0\\x9f");
+		CHECK_STR(csv_show(show, 12, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8), "\xc3\xa9\xc3\xa9...");
 	}
+	/* line ends: LF, CRLF and a lone CR each end one line, inside quotes too */
+	CHECK(read_str("a,b\r1,2\r\r3,4\r", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b;2:1|2:2;4:3|4:4;");
+	CHECK(read_str("a,b\r\n1,2\n3,4\r5,6", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a|1:b;2:1|2:2;3:3|3:4;4:5|4:6;");
+	CHECK(read_str("\"a\rb\",c\r1,2\r", &lg, err, sizeof err) == 0);
+	CHECK_STR(lg.text, "1:a\rb|2:c;3:1|3:2;");
+	CHECK(read_str("a,b\r1,x\"\r", &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:2:2: malformed quoting: a quote inside an unquoted field, or text after a closing quote");
+	/* a CRLF split between two read blocks is one line end */
+	{
+		size_t n = 65536, i;
+		char *big = malloc(n + 16);
+		struct counts split = { 0, 0, 0 };
+		FILE *f;
+
+		for (i = 0; i + 1 < n; i++)
+			big[i] = i % 2 ? ',' : '1';
+		big[n - 2] = '1';
+		big[n - 1] = '\r';	/* the last byte of the first block */
+		strcpy(big + n, "\n2\r\n");
+		f = fmemopen(big, n + 4, "r");
+		CHECK(csv_read(f, "big.csv", ',', count_fields, &split, NULL, err, sizeof err) == 0);
+		fclose(f);
+		CHECK(split.rows == 2 && split.line2 == 2);
+		free(big);
+	}
+	/* NUL bytes: refused with the field's line, column and the byte's position */
+	CHECK(read_mem("a,b\n1,x\0y\n", 10, &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv:2:2: the field holds a NUL byte at position 2; a CSV file is text and holds none "
+	    "(is it UTF-16, or not a CSV file?)");
+	CHECK(read_mem("\"a\nb\0\",c\n", 10, &lg, err, sizeof err) == ST_DATA);
+	CHECK(strncmp(err, "t.csv:1:1: the field holds a NUL byte at position 4;", 52) == 0);
+	/* UTF-16 and UTF-32: the byte order mark says so */
+	CHECK(read_mem("\xff\xfe" "a\0\n\0", 6, &lg, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "t.csv: the file is UTF-16 (little-endian, it starts with a byte order mark), not UTF-8 text; "
+	    "convert it first: iconv -f UTF-16 -t UTF-8 t.csv > t.csv.utf8");
+	CHECK(read_mem("\xfe\xff\0a", 4, &lg, err, sizeof err) == ST_DATA && strstr(err, "UTF-16 (big-endian") != NULL);
+	CHECK(read_mem("\xff\xfe\0\0a\0\0\0", 8, &lg, err, sizeof err) == ST_DATA && strstr(err, "iconv -f UTF-32") != NULL);
 	/* empty input: no rows, no error */
 	CHECK(read_str("", &lg, err, sizeof err) == 0);
 	CHECK_STR(lg.text, "");

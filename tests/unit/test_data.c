@@ -497,6 +497,17 @@ main(void)
 	CHECK(std[1] == 1);
 	CHECK_NEAR(std[2], sqrt(6.0), 1e-15);
 	data_free(d);
+	/*
+	 * Values near the largest double: the plain sum overflows, the scaled
+	 * one does not (mean 0.825e308, std sqrt(8.5075/4) 1e308); a std below
+	 * the smallest normal double counts as 1, as 0 does.
+	 */
+	CHECK(load("a,b,y\n1.7e308,0,0\n1.7e308,1e-310,1\n1.6e308,0,1\n-1.7e308,1e-310,0\n", 0, &d, err, sizeof err) == 0);
+	data_stats(d, mean, std);
+	CHECK_NEAR(mean[0] / 1e308, 0.825, 1e-15);
+	CHECK_NEAR(std[0] / 1e308, sqrt(8.5075 / 4), 1e-15);
+	CHECK(std[1] == 1 && mean[1] == 5e-311);
+	data_free(d);
 	/* a categorical input is left as it is: mean 0, std 1 */
 	{
 		struct data_opts o;
@@ -538,7 +549,7 @@ main(void)
 		CHECK(load_with("1\t2\t0\n", &o, &d, err, sizeof err) == ST_DATA);
 		CHECK_STR(err, "d.csv:1: one column per row, and tabs inside: a tab-separated file? give -d tab");
 		CHECK(load_with("\x1f\x8b\x08junk\n", &o, &d, err, sizeof err) == ST_DATA);
-		CHECK_STR(err, "d.csv:1: gzip-compressed data, not CSV text: decompress it first (zcat FILE | ... -)");
+		CHECK_STR(err, "d.csv: gzip-compressed data, not text: decompress it first (zcat d.csv | ... -)");
 	}
 
 	/* errors, each naming file, line and column */

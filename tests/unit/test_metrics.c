@@ -89,6 +89,10 @@ main(void)
 	CHECK(metrics_log_loss(1000, 1) == 0);
 	CHECK(metrics_log_loss(-1000, 1) == 1000);
 	CHECK(metrics_log_loss(-1000, 0) == 0);
+	/* an infinite pre-activation: the limits, never inf - inf */
+	CHECK(metrics_log_loss(HUGE_VAL, 1) == 0 && metrics_log_loss(-HUGE_VAL, 0) == 0);
+	CHECK(metrics_log_loss(HUGE_VAL, 0) == HUGE_VAL && metrics_log_loss(-HUGE_VAL, 1) == HUGE_VAL);
+	CHECK(metrics_log_loss(HUGE_VAL, 0.5) == HUGE_VAL);
 	/* a = 2, t = 0.25: -0.25 log(sigma(2)) - 0.75 log(1 - sigma(2)) */
 	CHECK_NEAR(metrics_log_loss(2, 0.25),
 	    -0.25 * log(1 / (1 + exp(-2.0))) - 0.75 * log(1 - 1 / (1 + exp(-2.0))), 1e-14);

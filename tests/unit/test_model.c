@@ -439,9 +439,37 @@ kernels_match_reference(void)
 	kernel_simd(-1);
 }
 
+/*
+ * Overflow: x - mean beyond the largest double still standardises (by
+ * halves); a unit whose weights add up past it is found, the first in
+ * layer order, and makes the model not finite.
+ */
+static void
+overflow(void)
+{
+	size_t sizes[] = { 2, 2, 1 }, unit;
+	struct model *m = model_new(sizes, 2);
+	double mean[2] = { -1e308, 0 }, std[2] = { 1e308, 2 }, x[2] = { 1.5e308, 3 }, z[2];
+	int layer;
+
+	CHECK(m != NULL && model_set_standardize(m, mean, std) == 0);
+	model_standardize(m, z, x);
+	CHECK(z[0] == 2.5 && z[1] == 1.5);
+	memset(m->w_mem, 0, m->nweights * sizeof *m->w_mem);
+	CHECK(model_finite(m) && !model_overflows(m, &layer, &unit));
+	m->w[2][1] = 1e308;
+	m->w[2][2] = -1e308;
+	CHECK(!model_finite(m) && model_overflows(m, &layer, &unit) && layer == 2 && unit == 0);
+	m->w[1][4] = 1.7e308;
+	m->w[1][5] = 1.7e308;
+	CHECK(model_overflows(m, &layer, &unit) && layer == 1 && unit == 1);
+	model_free(m);
+}
+
 int
 main(void)
 {
+	overflow();
 	gradient_check();
 	one_sgd_step();
 	stable_loss();

@@ -197,7 +197,45 @@ refused(void)
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0]}}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: standardize.std is missing, expected an array of numbers");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0], \"std\": [0]}}", err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "m.json: standardize.std[0] is not positive, expected a positive number");
+	CHECK_STR(err, "m.json: standardize.std[0] is not positive, expected a positive number of at least "
+	    "2.2250738585072014e-308 (the smallest normal double; dividing by less overflows)");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0], \"std\": [1e-308]}}", err, sizeof err) == ST_DATA);
+	CHECK(strstr(err, "m.json: standardize.std[0] is too small, expected") == err);
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"standardize\": {\"mean\": [0], \"std\": [2.2250738585072014e-308]}}", err, sizeof err) == 0);
+	/* a unit whose weighted sum overflows for inputs in [-1, 1] */
+	CHECK(parse(HEAD "\"layers\": [2, 1], \"weights\": [[[0, 1e308, -1e308]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][0]: the weighted sum overflows (to infinity or not a number) even for inputs "
+	    "in [-1, 1]; expected weights whose magnitudes add up to at most 1.7976931348623157e308");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [0, 1]], [[1e308, 1e308, 0]]]}", err, sizeof err) == ST_DATA);
+	CHECK(strncmp(err, "m.json: weights[1][0]: the weighted sum overflows", 49) == 0);
+	CHECK(parse(HEAD "\"layers\": [2, 1], \"weights\": [[[0, 8e307, -8e307]]]}", err, sizeof err) == 0);
+	/* a key twice, at any depth: refused with its path (cJSON would take the first, jq the last) */
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"layers\": [2, 1], \"weights\": [[[0, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: layers appears twice; a key may appear only once in an object (JSON readers disagree on "
+	    "which one counts): remove one");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"training\": {\"rate\": 1, \"x\": [0, "
+	    "{\"a\": 1, \"b\\n\": 2, \"b\\u000a\": 3}], \"rate\": 2}}", err, sizeof err) == ST_DATA);
+	CHECK(strncmp(err, "m.json: training.rate appears twice;", 36) == 0);
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"training\": {\"x\": [0, "
+	    "{\"a\": 1, \"b\\n\": 2, \"b\\u000a\": 3}]}}", err, sizeof err) == ST_DATA);
+	CHECK(strncmp(err, "m.json: training.x[1].b\\n appears twice;", 40) == 0);
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"Layers\": 3}", err, sizeof err) == 0);
+	/* a NUL in a string, escaped or raw; UTF-16 text */
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"features\": [\"a\\u0000b\"]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:1:100: a NUL character in a string; names and labels cannot hold one");
+	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"features\": [\"a\\\\u0000b\"]}", err, sizeof err) == 0);
+	{
+		static const char raw[] = "{\"format\": \"x\0\"}", u16[] = "\xff\xfe{\0}\0";
+		struct model *m = NULL;
+
+		CHECK(model_parse(raw, sizeof raw - 1, "m.json", &m, err, sizeof err) == ST_DATA && m == NULL);
+		CHECK_STR(err, "m.json:1:14: a NUL character in a string; names and labels cannot hold one");
+		CHECK(model_parse(u16, sizeof u16 - 1, "m.json", &m, err, sizeof err) == ST_DATA && m == NULL);
+		CHECK(strncmp(err, "m.json: the file is UTF-16 (little-endian", 41) == 0);
+	}
+	/* lines end in LF, CRLF or CR in positions */
+	CHECK(parse("{\r\"format\": 1,\r\n\"version\": 1\r,]", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json:4:2: not valid JSON");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"features\": [\"a\", \"b\"]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: features has 2 entries, expected 1");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[0, 1]]], \"targets\": [3]}", err, sizeof err) == ST_DATA);
