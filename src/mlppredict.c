@@ -21,7 +21,7 @@
 #include "model.h"
 #include "modelio.h"
 #include "number.h"
-#include "outfile.h"
+#include "outputs.h"
 #include "score.h"
 #include "status.h"
 
@@ -111,6 +111,7 @@ struct job {
 	struct options o;
 	struct model *m;
 	struct score *s;
+	struct outputs outs;	/* the one output, held as a set: checked against the inputs, committed whole */
 	struct outfile out;
 	char err[ERRLEN];
 	int usage;		/* print the usage text after err (or alone when err is empty) */
@@ -202,6 +203,31 @@ parse_options(struct job *j, int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * The output, before any work: -o's temporary file beside its target (or
+ * standard output, or a FIFO or device checked), refused when it is the
+ * model or one of the data files.  Signals are caught first, so that no
+ * temporary file is left behind.
+ */
+static int
+open_output(struct job *j)
+{
+	const struct options *o = &j->o;
+	char *err = j->err;
+	size_t errlen = sizeof j->err;
+	int i, st;
+
+	cli_catch_signals();
+	if ((st = outputs_add(&j->outs, &j->out, o->out, "the output", err, errlen)) != 0 ||
+	    (st = outputs_check_input(&j->outs, o->model, "the model", NULL, err, errlen)) != 0)
+		return st;
+	for (i = 0; i < (o->nfiles > 0 ? o->nfiles : 1); i++)
+		if ((st = outputs_check_input(&j->outs, i < o->nfiles ? o->files[i] : "-", "the data", NULL, err,
+		    errlen)) != 0)
+			return st;
+	return 0;
+}
+
 /* The scorer for the model, writing to -o's file (or standard output). */
 static int
 start_scoring(struct job *j)
@@ -217,8 +243,7 @@ start_scoring(struct job *j)
 	score_format(j->s, o->delim, o->header);
 	if ((st = score_options(j->s, &o->score, j->err, sizeof j->err)) != 0)
 		return st;
-	cli_catch_signals();
-	if ((st = outfile_open(&j->out, o->out, j->err, sizeof j->err)) != 0)
+	if ((st = outfile_stream(&j->out, &cli_stop, j->err, sizeof j->err)) != 0)
 		return st;
 	setvbuf(j->out.fp, outbuf, _IOFBF, sizeof outbuf);
 	score_start(j->s, j->out.fp);
@@ -251,9 +276,11 @@ score_files(struct job *j)
 			clearerr(stdin);
 	}
 	st = score_end(j->s, st, &cli_stop, j->err, sizeof j->err);
+	if (st == ST_IO && cli_stop != 0)
+		st = cli_stop;	/* a write cut short by a signal */
 	if (st == 0)
-		return outfile_commit(&j->out, j->err, sizeof j->err);
-	outfile_abort(&j->out);
+		return outputs_commit(&j->outs, &cli_stop, j->err, sizeof j->err);
+	outputs_abort(&j->outs);
 	return st;
 }
 
@@ -280,6 +307,7 @@ main(int argc, char *argv[])
 	int st;
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
+	    (st = open_output(j)) != 0 ||
 	    (st = model_load(j->o.model, &j->m, j->err, sizeof j->err)) != 0 ||
 	    (st = start_scoring(j)) != 0 ||
 	    (st = score_files(j)) != 0)
@@ -292,7 +320,8 @@ done:
 		fprintf(stderr, "mlppredict: %s\n", j->err);
 	if (st == ST_USAGE && j->usage)
 		fputs(usage_text, stderr);
-	score_free(j->s);
+	score_free(j->s);	/* (stops the scorer, which may write to the output) */
+	outputs_abort(&j->outs);
 	model_free(j->m);
 	colspec_free(&j->o.keep);
 	return st;
