@@ -217,7 +217,7 @@ open_output(struct job *j)
 	size_t errlen = sizeof j->err;
 	int i, st;
 
-	cli_catch_signals();
+	cli_catch_signals(o->out != NULL && strcmp(o->out, "-") != 0);
 	if ((st = outputs_add(&j->outs, &j->out, o->out, "the output", err, errlen)) != 0 ||
 	    (st = outputs_check_input(&j->outs, o->model, "the model", NULL, err, errlen)) != 0)
 		return st;
@@ -264,8 +264,8 @@ score_files(struct job *j)
 			in = stdin;
 			name = "standard input";
 		} else if ((in = fopen(path, "rb")) == NULL) {
-			snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
-			st = ST_IO;
+			st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+			snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
 			break;
 		} else
 			name = path;

@@ -444,6 +444,13 @@ check_options(struct job *j)
 	return ST_USAGE;
 }
 
+/* Whether path names a file, not standard output. */
+static int
+is_file(const char *path)
+{
+	return path != NULL && strcmp(path, "-") != 0;
+}
+
 /*
  * The outputs, before any work: each prepared (a temporary file beside its
  * target, or a FIFO or device checked), refused when two are one file or
@@ -459,7 +466,7 @@ open_outputs(struct job *j)
 	size_t errlen = sizeof j->err;
 	int st;
 
-	cli_catch_signals();
+	cli_catch_signals(is_file(o->out) || is_file(o->plot) || is_file(o->history));
 	if ((st = outputs_add(s, &j->out, o->out, "the model", err, errlen)) != 0 ||
 	    (o->plot != NULL && (st = outputs_add(s, &j->plot, o->plot, "--plot", err, errlen)) != 0) ||
 	    (o->history != NULL && (st = outputs_add(s, &j->hist, o->history, "--history", err, errlen)) != 0) ||
@@ -582,8 +589,9 @@ read_csv(struct job *j, const char *path, const struct data_opts *opts, struct d
 	int st;
 
 	if (in == NULL) {
-		snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
-		return ST_IO;
+		st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+		snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
+		return st;
 	}
 	st = data_read(in, name, opts, d, &cli_stop, j->err, sizeof j->err);
 	if (in != stdin)

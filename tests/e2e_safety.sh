@@ -2,10 +2,12 @@
 # End-to-end tests of what the output files may never do: overwrite an
 # input or another output (refused as a usage error before any work), be
 # committed one by one (all or none), follow a symbolic link planted during
-# the run, fail late on a long name, keep setuid bits, skip fsync.  Run from
-# the top of the source tree as "sh tests/e2e_safety.sh"; the variables of
-# tests/e2e_lib.sh apply.  The last line is "e2e_safety: P passed, F
-# failed".
+# the run, fail late on a long name, keep setuid bits, skip fsync; and of
+# what signals and limits leave behind: no temporary file, a message, a
+# documented status (SIGPIPE and other signals, SIGXFSZ under ulimit -f, a
+# FIFO with no reader, ulimit -v).  Run from the top of the source tree as
+# "sh tests/e2e_safety.sh"; the variables of tests/e2e_lib.sh apply.  The
+# last line is "e2e_safety: P passed, F failed".
 
 . "$(dirname "$0")/e2e_lib.sh"
 e2e_models
@@ -194,6 +196,129 @@ if [ -z "${E2E_VALGRIND:-}" ] && command -v strace >/dev/null 2>&1 &&
 	rm -f o/sync.json
 else
 	echo "     (no strace that can trace here: not tested)"
+fi
+
+# ---- signals and limits ----
+
+# A FIFO held open by this shell, so a program reading it blocks until a signal.
+mkfifo in.fifo
+
+# held_signal SIGNAL STATUS MESSAGE CMD...: CMD blocked reading in.fifo,
+# with o/keep.json as its -o file, gets SIGNAL: it ends with STATUS and
+# MESSAGE, and o/ is as it was.
+held_signal() {
+	_sig=$1
+	_want=$2
+	_msg=$3
+	shift 3
+	cp keep.orig o/keep.json
+	listing o >before.txt
+	exec 9<>in.fifo
+	start_job "$@" 9>&-
+	_n=0
+	while ! ls o | grep -q 'keep\.json\.tmp' && [ $_n -lt 100 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	sleep 0.2
+	kill -s "$_sig" "$jobpid" 2>/dev/null || fail "could not signal the job"
+	sleep 0.1
+	exec 9>&-
+	end_job
+	expect_rc "$_want" && expect_err_match "$_msg"
+	unchanged o/keep.json keep.orig "the -o file"
+	listing o >after.txt
+	same after.txt before.txt "the -o directory's files"
+}
+
+if [ -z "${E2E_VALGRIND:-}" ]; then
+t "SIGPIPE during mlppredict -o: exit 141, a message, no temporary file"
+held_signal PIPE 141 'mlppredict: interrupted; output file left as it was' \
+	"$MLPPREDICT" -o o/keep.json moons.json in.fifo
+
+t "other signals that would kill it (SIGUSR1, SIGALRM, SIGUSR2): 128+N, no temporary file"
+held_signal USR1 138 'mlppredict: interrupted; output file left as it was' \
+	"$MLPPREDICT" -o o/keep.json moons.json in.fifo
+held_signal ALRM 142 'mlptrain: .*interrupted.*; no model written' \
+	"$MLPTRAIN" -q -o o/keep.json in.fifo
+held_signal USR2 140 'mlptrain: .*interrupted.*; no model written' \
+	"$MLPTRAIN" -q -o o/keep.json --history o/h.csv in.fifo
+held_signal PIPE 141 'mlptrain: .*interrupted.*; no model written' \
+	"$MLPTRAIN" -q -o o/keep.json in.fifo
+fi
+
+t "SIGPIPE when mlppredict writes to standard output: still killed quietly, 141"
+# (the closed pipe case of e2e_outputs, with the write going on after the reader left)
+cp "$moons" many.csv
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do tail -n +2 "$moons"; done >>many.csv
+sh -c '"$1" moons.json "$2" "$2" "$2" "$2" 2>pipe.err; echo $? >pipe.rc' sh "$MLPPREDICT" many.csv | head -n 1 >/dev/null
+same_text "$(cat pipe.rc)" 141 "exit status"
+[ -z "${E2E_VALGRIND:-}" ] && [ -s pipe.err ] && fail "stderr on SIGPIPE:" && show pipe.err
+
+t "the file size limit (SIGXFSZ): exit 3, File too large, the old file kept, no temporary file"
+# ulimit -f counts 512-byte blocks in sh; the outputs below are larger than 4 of them.
+cp keep.orig o/keep.json
+run sh -c 'ulimit -f 4 && exec "$@"' sh "$MLPTRAIN" -q -l 2,300,1 -e 1 -o o/keep.json "$xor"
+expect_rc 3 && expect_err_only "mlptrain: o/keep.json: write error: File too large"
+unchanged o/keep.json keep.orig "mlptrain's -o file"
+run sh -c 'ulimit -f 4 && exec "$@"' sh "$MLPPREDICT" -o o/keep.json moons.json many.csv
+expect_rc 3 && expect_err_only "mlppredict: o/keep.json: write error: File too large"
+unchanged o/keep.json keep.orig "mlppredict's -o file"
+run sh -c 'ulimit -f 4 && exec "$@" >big.out' sh "$MLPPREDICT" moons.json many.csv
+expect_rc 3 && expect_err_only "mlppredict: standard output: write error: File too large"
+no_tmp o
+
+if [ -z "${E2E_VALGRIND:-}" ]; then
+t "a FIFO as -o with no reader, then SIGTERM: exit 143 with a message"
+mkfifo o/out.fifo
+start_job "$MLPTRAIN" -q -e 1 -o o/out.fifo "$xor"
+sleep 0.5
+kill -s TERM "$jobpid" 2>/dev/null || fail "could not signal the job"
+end_job
+expect_rc 143 && expect_err_only "mlptrain: o/out.fifo: interrupted while waiting for a reader; no model written"
+start_job "$MLPPREDICT" -o o/out.fifo moons.json "$moons"
+sleep 0.5
+kill -s TERM "$jobpid" 2>/dev/null || fail "could not signal the job"
+end_job
+expect_rc 143 && expect_err_only "mlppredict: interrupted; output file left as it was"
+rm -f o/out.fifo
+no_tmp o
+fi
+
+t "ulimit -v: out of memory is exit 5 wherever it strikes, never 3, no temporary file"
+# From the smallest limit the program starts under, upwards in small steps:
+# each run ends in success or in exit 5 saying "out of memory".
+low=1000
+while [ $low -lt 60000 ] && ! sh -c 'ulimit -v "$1" && exec "$2" -V' sh $low "$MLPPREDICT" >/dev/null 2>&1; do
+	low=$((low + 250))
+done
+if [ $low -lt 60000 ]; then
+	v=$((low - 500))
+	bad=
+	while [ $v -lt $((low + 3000)) ]; do
+		for prog in train predict; do
+			if [ $prog = train ]; then
+				sh -c 'ulimit -v "$1" && shift && exec "$@"' sh $v "$MLPTRAIN" -q -e 2 -o o/v.json \
+					--history o/v.csv --plot o/v.svg "$xor" >/dev/null 2>vm.err
+			else
+				sh -c 'ulimit -v "$1" && shift && exec "$@"' sh $v "$MLPPREDICT" -o o/v.txt moons.json \
+					"$moons" >/dev/null 2>vm.err
+			fi
+			r=$?
+			if [ $r -eq 127 ] && grep -q 'error while loading shared libraries' vm.err; then
+				continue	# the loader, before the program
+			fi
+			if [ $r -ne 0 ] && { [ $r -ne 5 ] || ! grep -q 'out of memory' vm.err; }; then
+				bad="$bad $prog@${v}k:$r"
+			fi
+		done
+		v=$((v + 20))
+	done
+	[ -z "$bad" ] || fail "not 0 or 5 with 'out of memory':$bad" "$(head -n 1 vm.err)"
+	no_tmp o
+	rm -f o/v.json o/v.csv o/v.svg o/v.txt
+else
+	echo "     (the programs do not start under ulimit -v here, as with ASan: not tested)"
 fi
 
 e2e_done e2e_safety
