@@ -5,9 +5,10 @@
 # the run, fail late on a long name, keep setuid bits, skip fsync; and of
 # what signals and limits leave behind: no temporary file, a message, a
 # documented status (SIGPIPE and other signals, SIGXFSZ under ulimit -f, a
-# FIFO with no reader, ulimit -v).  Run from the top of the source tree as
-# "sh tests/e2e_safety.sh"; the variables of tests/e2e_lib.sh apply.  The
-# last line is "e2e_safety: P passed, F failed".
+# FIFO with no reader, ulimit -v), and a model path that is a device.  Run
+# from the top of the source tree as "sh tests/e2e_safety.sh"; the variables
+# of tests/e2e_lib.sh apply.  The last line is "e2e_safety: P passed, F
+# failed".
 
 . "$(dirname "$0")/e2e_lib.sh"
 e2e_models
@@ -320,5 +321,22 @@ if [ $low -lt 60000 ]; then
 else
 	echo "     (the programs do not start under ulimit -v here, as with ASan: not tested)"
 fi
+
+t "a model path that is a device: refused at its first byte, not read to 1 GiB"
+# Under a 300 MB address space limit, reading /dev/zero to 1 GiB would fail.
+if sh -c 'ulimit -v 300000 && exec "$1" -V' sh "$MLPPREDICT" >/dev/null 2>&1; then
+	lim='ulimit -v 300000 &&'
+else
+	lim=
+fi
+run sh -c "$lim"' exec "$@"' sh "$MLPPREDICT" /dev/zero "$moons"
+expect_rc 1 && expect_err_only "mlppredict: /dev/zero:1:1: not valid JSON"
+run sh -c "$lim"' exec "$@"' sh "$MLPTRAIN" -q -i /dev/zero -o o/keep.json "$xor"
+expect_rc 1 && expect_err_only "mlptrain: /dev/zero:1:1: not valid JSON"
+printf '{"format": \0' >nul.part
+run sh -c "$lim"' cat nul.part | "$@"' sh "$MLPPREDICT" /dev/stdin "$moons"
+expect_rc 1 && expect_err_only "mlppredict: /dev/stdin:1:12: not valid JSON: a NUL byte"
+cat moons.json | "$MLPPREDICT" /dev/stdin "$moons" >fromstdin.out 2>"$tmp/err" || fail "a model through a pipe: $(cat "$tmp/err")"
+same fromstdin.out moons.out "predictions with the model read from a pipe"
 
 e2e_done e2e_safety
