@@ -26,12 +26,14 @@ FUZZ_TEST_SECONDS = 10
 DEPS = libcsv-dev libcjson-dev
 TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev libxml2-utils
 
-LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/dataset.o build/encode.o build/eval.o build/history.o build/kernels.o \
-	build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o build/pipeline.o build/plot.o \
-	build/progress.o build/rng.o build/schedule.o build/score.o build/target.o build/train.o
+LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/dataset.o build/encode.o build/eval.o \
+	build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
+	build/outputs.o build/pipeline.o build/plot.o build/progress.o build/rng.o build/schedule.o build/score.o \
+	build/target.o build/train.o
 BIN = mlptrain mlppredict
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
-	build/test_colmap build/test_target build/test_data build/test_encode build/test_eval build/test_modelio build/test_score build/test_metrics build/test_plot build/test_train
+	build/test_colmap build/test_target build/test_data build/test_encode build/test_eval build/test_modelio \
+	build/test_outputs build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
 SAN_BIN = build/san/mlptrain build/san/mlppredict

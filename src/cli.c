@@ -21,10 +21,22 @@ on_signal(int sig)
 	cli_stop = ST_INTERRUPTED + sig;
 }
 
+/*
+ * Signals that end a program by default and that nobody asked to ignore:
+ * caught like SIGINT, so that an output's temporary file is removed.
+ */
+static const int other_signals[] = {
+	SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGPROF, SIGVTALRM, SIGXCPU,
+#ifdef SIGPOLL
+	SIGPOLL,
+#endif
+};
+
 void
-cli_catch_signals(void)
+cli_catch_signals(int pipe_too)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
+	size_t k;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -33,6 +45,13 @@ cli_catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	for (k = 0; k < sizeof other_signals / sizeof other_signals[0]; k++)
+		if (sigaction(other_signals[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(other_signals[k], &sa, NULL);
+	if (pipe_too && sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+		sigaction(SIGPIPE, &sa, NULL);
+	/* Past a file size limit, write() fails with EFBIG, reported, instead of a silent death. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int

@@ -1,6 +1,6 @@
 /*
  * Command-line helpers shared by the two mains: checked number parsing for
- * option values, the layer list, and interruption by SIGINT/SIGTERM/SIGHUP.
+ * option values, the layer list, and interruption by signals.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -14,8 +14,16 @@
 /* Set to ST_INTERRUPTED + the signal number by the handler cli_catch_signals installs. */
 extern volatile sig_atomic_t cli_stop;
 
-/* Installs handlers so SIGINT, SIGTERM and SIGHUP set cli_stop instead of killing the program. */
-void cli_catch_signals(void);
+/*
+ * Installs handlers so SIGINT, SIGTERM, SIGHUP and the other signals that
+ * would end the program (SIGQUIT, SIGUSR1, SIGALRM, SIGXCPU, ...; SIGPIPE
+ * too when pipe_too, for a run with a temporary file to remove) set cli_stop
+ * instead of killing it.  Of the others, one already ignored or handled
+ * stays so (SIGINT, SIGTERM and SIGHUP are caught even when ignored, as a
+ * shell's background jobs have SIGINT).  SIGXFSZ is ignored: writing past
+ * the file size limit fails with EFBIG.
+ */
+void cli_catch_signals(int pipe_too);
 /* Parses a whole number in [lo, hi]; returns 0, or -1 with a message naming opt and s. */
 int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out, char *err, size_t errlen);
 /* Parses a finite number > 0; returns 0, or -1 with a message. */

@@ -1,7 +1,8 @@
 /*
  * The history file and the plot's points.  Rows are written as epochs end,
- * to a temporary file that replaces the target only when training ends
- * (outfile.c); numbers are exact (number_format) except seconds.
+ * to a stream the caller holds (in mlptrain, a temporary file that replaces
+ * the target only when training ends: outputs.c); numbers are exact
+ * (number_format) except seconds.  Not for: opening or committing the file.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -94,7 +95,7 @@ continue_file(struct history *h, FILE *in, const char *path, uint64_t upto, char
 		if (epoch > upto)
 			break;
 		prev = epoch;
-		fprintf(h->out.fp, "%s\n", line);
+		fprintf(h->fp, "%s\n", line);
 		add_point(h, f[0], f[1], h->have_val ? f[3] : 0);
 	}
 	if (st == 0 && ferror(in)) {
@@ -111,7 +112,7 @@ continue_file(struct history *h, FILE *in, const char *path, uint64_t upto, char
 }
 
 int
-history_open(struct history *h, const char *path, int have_val, uint64_t resume_epoch,
+history_open(struct history *h, FILE *fp, const char *path, int have_val, uint64_t resume_epoch,
     char *err, size_t errlen)
 {
 	FILE *in = NULL;
@@ -128,20 +129,16 @@ history_open(struct history *h, const char *path, int have_val, uint64_t resume_
 		history_free(h);
 		return ST_NOMEM;
 	}
-	if (path == NULL)
+	if (fp == NULL)
 		return 0;
+	h->fp = fp;
 	if (resume_epoch > 0 && strcmp(path, "-") != 0 && (in = fopen(path, "r")) == NULL && errno != ENOENT) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		history_free(h);
-		return ST_IO;
-	}
-	if ((st = outfile_open(&h->out, path, err, errlen)) != 0) {
-		if (in != NULL)
-			fclose(in);
+		st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+		snprintf(err, errlen, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
 		history_free(h);
 		return st;
 	}
-	fprintf(h->out.fp, "%s\n", header(have_val));
+	fprintf(h->fp, "%s\n", header(have_val));
 	if (in != NULL) {
 		st = continue_file(h, in, path, resume_epoch, err, errlen);
 		fclose(in);
@@ -159,7 +156,7 @@ history_add(struct history *h, const struct epoch_stats *s)
 	char a[NUMBER_BUFLEN], b[NUMBER_BUFLEN], c[NUMBER_BUFLEN], d[NUMBER_BUFLEN], r[NUMBER_BUFLEN];
 
 	add_point(h, (double)s->epoch, s->loss, s->val_loss);
-	if (h->out.fp == NULL)
+	if (h->fp == NULL)
 		return;
 	number_format(a, s->loss, 0);
 	number_format(b, s->accuracy, 0);
@@ -167,9 +164,9 @@ history_add(struct history *h, const struct epoch_stats *s)
 	if (h->have_val) {
 		number_format(c, s->val_loss, 0);
 		number_format(d, s->val_accuracy, 0);
-		fprintf(h->out.fp, "%" PRIu64 ",%s,%s,%s,%s,%s,%.6f\n", s->epoch, a, b, c, d, r, s->seconds);
+		fprintf(h->fp, "%" PRIu64 ",%s,%s,%s,%s,%s,%.6f\n", s->epoch, a, b, c, d, r, s->seconds);
 	} else
-		fprintf(h->out.fp, "%" PRIu64 ",%s,%s,%s,%.6f\n", s->epoch, a, b, r, s->seconds);
+		fprintf(h->fp, "%" PRIu64 ",%s,%s,%s,%.6f\n", s->epoch, a, b, r, s->seconds);
 }
 
 size_t
@@ -189,27 +186,12 @@ history_points(struct history *h, const double **epoch, const double **loss, con
 	return n;
 }
 
-int
-history_close(struct history *h, int commit, char *err, size_t errlen)
-{
-	int st = 0;
-
-	if (h->out.fp != NULL) {
-		if (commit)
-			st = outfile_commit(&h->out, err, errlen);
-		else
-			outfile_abort(&h->out);
-	}
-	h->out.fp = NULL;
-	return st;
-}
-
 void
 history_free(struct history *h)
 {
-	history_close(h, 0, NULL, 0);
 	free(h->epoch);
 	free(h->loss);
 	free(h->val);
 	h->epoch = h->loss = h->val = NULL;
+	h->fp = NULL;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "columns.h"
@@ -21,7 +22,7 @@
 #include "model.h"
 #include "modelio.h"
 #include "number.h"
-#include "outfile.h"
+#include "outputs.h"
 #include "score.h"
 #include "status.h"
 
@@ -127,6 +128,7 @@ struct job {
 	struct options o;
 	struct model *m;
 	struct score *s;
+	struct outputs outs;	/* the one output, held as a set: checked against the inputs, committed whole */
 	struct outfile out;
 	char err[ERRLEN];
 	int usage;		/* print the usage text after err (or alone when err is empty) */
@@ -247,18 +249,20 @@ parse_options(struct job *j, int argc, char *argv[])
 }
 
 /*
- * Whether the file at path starts like CSV rather than a model's JSON: its
- * first byte that is not a blank is not '{' and its first line holds sep.
+ * Whether the regular file at path starts like CSV rather than a model's
+ * JSON: its first byte that is not a blank is not '{' or '[' and its first
+ * line (of the first 4096 bytes) holds sep.
  */
 static int
 looks_like_csv(const char *path, int sep)
 {
-	FILE *f = fopen(path, "rb");
-	int c, seen = 0, text = 0;
+	struct stat sb;
+	FILE *f;
+	int c, seen = 0, text = 0, n = 0;
 
-	if (f == NULL)
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (f = fopen(path, "rb")) == NULL)
 		return 0;
-	while ((c = getc(f)) != EOF && c != '\n' && !seen) {
+	while ((c = getc(f)) != EOF && c != '\n' && !seen && n++ < 4096) {
 		if (!text && (c == ' ' || c == '\t' || c == '\r'))
 			continue;
 		if (!text && (c == '{' || c == '['))
@@ -306,6 +310,31 @@ check_model(struct job *j)
 	return 0;
 }
 
+/*
+ * The output, before any work: -o's temporary file beside its target (or
+ * standard output, or a FIFO or device checked), refused when it is the
+ * model or one of the data files.  Signals are caught first, so that no
+ * temporary file is left behind.
+ */
+static int
+open_output(struct job *j)
+{
+	const struct options *o = &j->o;
+	char *err = j->err;
+	size_t errlen = sizeof j->err;
+	int i, st;
+
+	cli_catch_signals(o->out != NULL && strcmp(o->out, "-") != 0);
+	if ((st = outputs_add(&j->outs, &j->out, o->out, "the output", err, errlen)) != 0 ||
+	    (st = outputs_check_input(&j->outs, o->model, "the model", NULL, err, errlen)) != 0)
+		return st;
+	for (i = 0; i < (o->nfiles > 0 ? o->nfiles : 1); i++)
+		if ((st = outputs_check_input(&j->outs, i < o->nfiles ? o->files[i] : "-", "the data", NULL, err,
+		    errlen)) != 0)
+			return st;
+	return 0;
+}
+
 /* The scorer for the model, writing to -o's file (or standard output). */
 static int
 start_scoring(struct job *j)
@@ -321,8 +350,7 @@ start_scoring(struct job *j)
 	score_format(j->s, o->delim, o->header);
 	if ((st = score_options(j->s, &o->score, j->err, sizeof j->err)) != 0)
 		return st;
-	cli_catch_signals();
-	if ((st = outfile_open(&j->out, o->out, j->err, sizeof j->err)) != 0)
+	if ((st = outfile_stream(&j->out, &cli_stop, j->err, sizeof j->err)) != 0)
 		return st;
 	setvbuf(j->out.fp, outbuf, _IOFBF, sizeof outbuf);
 	score_start(j->s, j->out.fp);
@@ -343,8 +371,8 @@ score_files(struct job *j)
 			in = stdin;
 			name = "standard input";
 		} else if ((in = fopen(path, "rb")) == NULL) {
-			snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
-			st = ST_IO;
+			st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+			snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
 			break;
 		} else
 			name = path;
@@ -355,9 +383,11 @@ score_files(struct job *j)
 			clearerr(stdin);
 	}
 	st = score_end(j->s, st, &cli_stop, j->err, sizeof j->err);
+	if (st == ST_IO && cli_stop != 0)
+		st = cli_stop;	/* a write cut short by a signal */
 	if (st == 0)
-		return outfile_commit(&j->out, j->err, sizeof j->err);
-	outfile_abort(&j->out);
+		return outputs_commit(&j->outs, &cli_stop, j->err, sizeof j->err);
+	outputs_abort(&j->outs);
 	return st;
 }
 
@@ -387,6 +417,7 @@ main(int argc, char *argv[])
 	int st;
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
+	    (st = open_output(j)) != 0 ||
 	    (st = load_model(j)) != 0 ||
 	    (st = check_model(j)) != 0 ||
 	    (st = start_scoring(j)) != 0 ||
@@ -400,7 +431,8 @@ done:
 		fprintf(stderr, "mlppredict: %s\n", j->err);
 	if (st == ST_USAGE && j->usage)
 		fputs(usage_text, stderr);
-	score_free(j->s);
+	score_free(j->s);	/* (stops the scorer, which may write to the output) */
+	outputs_abort(&j->outs);
 	model_free(j->m);
 	colspec_free(&j->o.keep);
 	return st;

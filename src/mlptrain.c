@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "columns.h"
@@ -18,7 +17,7 @@
 #include "history.h"
 #include "model.h"
 #include "modelio.h"
-#include "outfile.h"
+#include "outputs.h"
 #include "plot.h"
 #include "progress.h"
 #include "rng.h"
@@ -207,30 +206,11 @@ struct job {
 	struct run run;
 	char title[256];
 	struct curves curves;	/* the loss curves, for --plot and the terminal */
-	struct outfile out, plot;
+	struct outputs outs;	/* the files written, committed together at the end */
+	struct outfile out, plot, hist;	/* the model, --plot, --history */
 	char err[ERRLEN];	/* the message of a failure */
 	int usage;		/* print the usage text after it */
 };
-
-/* Whether two output paths name the same file (the same text, or the same existing file). */
-static int
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-		return a != NULL && b != NULL && strcmp(a, b) == 0;
-	if (strcmp(a, b) == 0)
-		return 1;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Two outputs on one file: 0 for none, 1 history and model, 2 plot and model, 3 history and plot. */
-static size_t
-shared_output(const char *model, const char *hist, const char *plot)
-{
-	return same_file(hist, model) ? 1 : same_file(plot, model) ? 2 : same_file(hist, plot) ? 3 : 0;
-}
 
 #define RISES_WARNED 3	/* epochs in a row whose training loss rose, for a warning */
 
@@ -501,16 +481,15 @@ parse_options(struct job *j, int argc, char *argv[])
 	return 0;
 }
 
-/* The combinations of options, and the outputs: everything that can be checked before any reading. */
+/* The combinations of options: everything that can be checked before any file is looked at. */
 static int
 check_options(struct job *j)
 {
-	static const char *const pairs[] = { "", "--history and the model", "--plot and the model",
-		"--history and --plot" };
 	const struct options *o = &j->o;
+	const char *dash = o->history != NULL && strcmp(o->history, "-") == 0 ? "--history" :
+	    o->plot != NULL && strcmp(o->plot, "-") == 0 ? "--plot" : NULL;
 	char *err = j->err;
-	size_t errlen = sizeof j->err, k;
-	int st;
+	size_t errlen = sizeof j->err;
 
 	if (o->holdout > 0 && o->validate != NULL)
 		snprintf(err, errlen, "--holdout and --validate: choose one way to validate");
@@ -520,21 +499,46 @@ check_options(struct job *j)
 		snprintf(err, errlen, "--patience watches the validation loss: add --holdout or --validate");
 	else if (o->given.tol && o->train.patience == 0)
 		snprintf(err, errlen, "--tol goes with --patience");
-	else if ((k = shared_output(o->out != NULL ? o->out : "-", o->history, o->plot)) > 0) {
-		if (k < 3 && o->out == NULL)
-			snprintf(err, errlen, "%s -: standard output already takes the model; write the model "
-			    "to a file with -o", k == 1 ? "--history" : "--plot");
-		else
-			snprintf(err, errlen, "%s: named for two outputs (%s)", k == 2 ? o->plot : o->history,
-			    pairs[k]);
-	} else {
-		if ((o->out != NULL && (st = outfile_check(o->out, err, errlen)) != 0) ||
-		    (o->history != NULL && (st = outfile_check(o->history, err, errlen)) != 0) ||
-		    (o->plot != NULL && (st = outfile_check(o->plot, err, errlen)) != 0))
-			return st;
+	else if (dash != NULL && o->out == NULL)
+		snprintf(err, errlen, "%s -: standard output already takes the model; write the model to a file "
+		    "with -o", dash);
+	else
 		return 0;
-	}
 	return ST_USAGE;
+}
+
+/* Whether path names a file, not standard output. */
+static int
+is_file(const char *path)
+{
+	return path != NULL && strcmp(path, "-") != 0;
+}
+
+/*
+ * The outputs, before any work: each prepared (a temporary file beside its
+ * target, or a FIFO or device checked), refused when two are one file or
+ * one is an input (but -o may replace the -i model: that is resuming).
+ * Signals are caught first, so that no temporary file is left behind.
+ */
+static int
+open_outputs(struct job *j)
+{
+	const struct options *o = &j->o;
+	struct outputs *s = &j->outs;
+	char *err = j->err;
+	size_t errlen = sizeof j->err;
+	int st;
+
+	cli_catch_signals(is_file(o->out) || is_file(o->plot) || is_file(o->history));
+	if ((st = outputs_add(s, &j->out, o->out, "the model", err, errlen)) != 0 ||
+	    (o->plot != NULL && (st = outputs_add(s, &j->plot, o->plot, "--plot", err, errlen)) != 0) ||
+	    (o->history != NULL && (st = outputs_add(s, &j->hist, o->history, "--history", err, errlen)) != 0) ||
+	    (st = outputs_check_input(s, o->in, "the training data", NULL, err, errlen)) != 0 ||
+	    (o->validate != NULL &&
+	    (st = outputs_check_input(s, o->validate, "the --validate data", NULL, err, errlen)) != 0) ||
+	    (o->init != NULL && (st = outputs_check_input(s, o->init, "the -i model", &j->out, err, errlen)) != 0))
+		return st;
+	return 0;
 }
 
 /*
@@ -686,8 +690,9 @@ read_csv(struct job *j, const char *path, const struct data_opts *opts, struct d
 	int st;
 
 	if (in == NULL) {
-		snprintf(j->err, sizeof j->err, "%s: %s", path, strerror(errno));
-		return ST_IO;
+		st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+		snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
+		return st;
 	}
 	st = data_read(in, name, opts, d, &cli_stop, j->err, sizeof j->err);
 	if (in != stdin)
@@ -977,8 +982,13 @@ run_training(struct job *j)
 	const struct train_result *res = &j->res;
 	int st;
 
-	if ((st = history_open(&j->run.hist, o->history, j->val != NULL, o->init != NULL ? j->state.epochs : 0,
-	    j->err, sizeof j->err)) != 0)
+	if (o->history != NULL && (st = outfile_stream(&j->hist, &cli_stop, j->err, sizeof j->err)) != 0) {
+		if (st >= ST_INTERRUPTED)
+			strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
+		return st;
+	}
+	if ((st = history_open(&j->run.hist, o->history != NULL ? j->hist.fp : NULL, o->history, j->val != NULL,
+	    o->init != NULL ? j->state.epochs : 0, j->err, sizeof j->err)) != 0)
 		return st;
 	if (o->verbose && !o->quiet)
 		describe(j, j->state.epochs);
@@ -1078,7 +1088,10 @@ record(struct job *j)
 	return 0;
 }
 
-/* The files: the model (-o), --plot and --history, each complete or left as it was. */
+/*
+ * The files: the model (-o), --plot and --history, written, then committed
+ * together: all complete, or every old file left as it was.
+ */
 static int
 write_outputs(struct job *j)
 {
@@ -1090,25 +1103,32 @@ write_outputs(struct job *j)
 	j->curves.n = history_points(&j->run.hist, &j->curves.epoch, &j->curves.train, &j->curves.val);
 	j->curves.best = (double)j->res.best_epoch;
 	j->curves.title = j->title;
-	if ((st = outfile_open(&j->out, j->o.out, j->err, sizeof j->err)) != 0)
-		return st;
+	if ((st = outfile_stream(&j->out, &cli_stop, j->err, sizeof j->err)) != 0)
+		goto fail;
 	if ((st = model_write(j->out.fp, j->m)) != 0) {
-		snprintf(j->err, sizeof j->err, "%s: %s", j->out.name, st == ST_NOMEM ? "out of memory" : "write error");
-		return st;
+		snprintf(j->err, sizeof j->err, "%s: %s%s", j->out.name,
+		    st == ST_NOMEM ? "out of memory" : "write error: ", st == ST_NOMEM ? "" : strerror(errno));
+		goto fail;
 	}
 	if (j->o.plot != NULL) {
-		if ((st = outfile_open(&j->plot, j->o.plot, j->err, sizeof j->err)) != 0)
-			return st;
+		if ((st = outfile_stream(&j->plot, &cli_stop, j->err, sizeof j->err)) != 0)
+			goto fail;
 		if (plot_svg(j->plot.fp, &j->curves) != 0) {
-			snprintf(j->err, sizeof j->err, "%s: write error", j->plot.name);
-			return ST_IO;
+			snprintf(j->err, sizeof j->err, "%s: write error: %s", j->plot.name, strerror(errno));
+			st = ST_IO;
+			goto fail;
 		}
 	}
-	if ((st = outfile_commit(&j->out, j->err, sizeof j->err)) != 0 ||
-	    (st = history_close(&j->run.hist, 1, j->err, sizeof j->err)) != 0 ||
-	    (j->o.plot != NULL && (st = outfile_commit(&j->plot, j->err, sizeof j->err)) != 0))
-		return st;
-	return 0;
+	if ((st = outputs_commit(&j->outs, &cli_stop, j->err, sizeof j->err)) == 0)
+		return 0;
+fail:
+	if (st == ST_IO && cli_stop != 0) {	/* a write cut short by a signal */
+		snprintf(j->err, sizeof j->err, "interrupted");
+		st = cli_stop;
+	}
+	if (st >= ST_INTERRUPTED)
+		strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
+	return st;
 }
 
 /* The end of a run, unless quiet: the plot on a terminal, and the final line. */
@@ -1143,10 +1163,7 @@ summarize(struct job *j)
 static void
 job_free(struct job *j)
 {
-	if (j->out.fp != NULL)
-		outfile_abort(&j->out);
-	if (j->plot.fp != NULL)
-		outfile_abort(&j->plot);
+	outputs_abort(&j->outs);
 	history_free(&j->run.hist);
 	progress_clear(&j->run.prog);
 	model_free(j->m);
@@ -1170,10 +1187,10 @@ main(int argc, char *argv[])
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
 	    (st = check_options(j)) != 0 ||
+	    (st = open_outputs(j)) != 0 ||
 	    (st = load_or_resume(j)) != 0 ||
 	    (st = check_schedule(j)) != 0)
 		goto done;
-	cli_catch_signals();
 	if ((st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0)
 		goto done;
 	tell_columns(j, j->d, j->o.inname, j->o.data.cat_auto);

@@ -1084,13 +1084,39 @@ done:
 	return 0;
 }
 
+/*
+ * Reading a stream of unknown size (a pipe, a device), where to stop early
+ * because no model can follow: at a first non-blank byte that cannot start
+ * a JSON value, or at a NUL byte, which no JSON text holds.  Looks at
+ * text[*from..len) (*started: a non-blank byte was seen before); returns
+ * the offset of that byte, or len.
+ */
+static size_t
+dead_end(const char *text, size_t *from, size_t len, int *started)
+{
+	size_t i;
+
+	for (i = *from; i < len; i++) {
+		if (text[i] == '\0')
+			return i;
+		if (!*started && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') {
+			if (strchr("{[\"-0123456789tfn", text[i]) == NULL)
+				return i;
+			*started = 1;
+		}
+	}
+	*from = len;
+	return len;
+}
+
 int
 model_read(FILE *f, const char *name, struct model **out, char *err, size_t errlen)
 {
-	size_t len = 0, cap = 65536, got;
+	size_t len = 0, cap = 65536, got, checked = 0, stop = SIZE_MAX;
 	char *text = NULL, *p;
 	struct stat sb;
-	int st;
+	long line, col;
+	int st, sized = 0, started = 0;
 
 	/* A regular file's size is known: refuse a huge one before reading it. */
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -1100,6 +1126,7 @@ model_read(FILE *f, const char *name, struct model **out, char *err, size_t errl
 			return ST_DATA;
 		}
 		cap = (size_t)sb.st_size + 1;
+		sized = 1;
 	}
 
 	for (;;) {
@@ -1111,6 +1138,8 @@ model_read(FILE *f, const char *name, struct model **out, char *err, size_t errl
 		text = p;
 		got = fread(text + len, 1, cap - len, f);
 		len += got;
+		if (!sized && (stop = dead_end(text, &checked, len, &started)) < len)
+			break;
 		if (len < cap)
 			break;
 		if (cap >= MODEL_MAX_BYTES) {
@@ -1120,7 +1149,15 @@ model_read(FILE *f, const char *name, struct model **out, char *err, size_t errl
 		}
 		cap = cap * 2 > MODEL_MAX_BYTES ? MODEL_MAX_BYTES : cap * 2;
 	}
-	if (ferror(f)) {
+	if (stop < len && started) {	/* a NUL byte inside the text */
+		locate(text, text + stop, &line, &col);
+		snprintf(err, errlen, "%s:%ld:%ld: not valid JSON: a NUL byte", name, line, col);
+		free(text);
+		return ST_DATA;
+	}
+	if (stop < len)
+		len = stop + 1;	/* no JSON starts with that byte: the parser says so, there */
+	else if (ferror(f)) {
 		free(text);
 		snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
 		return ST_IO;
@@ -1137,8 +1174,9 @@ model_load(const char *path, struct model **out, char *err, size_t errlen)
 	int st;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ST_IO;
+		st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+		snprintf(err, errlen, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
+		return st;
 	}
 	st = model_read(f, path, out, err, errlen);
 	fclose(f);

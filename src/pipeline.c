@@ -23,9 +23,10 @@
  *   returned.  The worker's failures are on earlier batches, so they come
  *   first: the worker records it (wst, werr), sets `cancel`, and the
  *   reader stops at its next batch.
- * - Signals.  SIGINT, SIGTERM and SIGHUP are blocked in the worker, so they
- *   reach the reader as they do with one thread: a blocking read() returns
- *   EINTR and the reader sees *stop.  Waits on the condition variables are
+ * - Signals.  The worker blocks every signal but those its own work raises
+ *   (faults, SIGXFSZ, the kick, and SIGPIPE while it kills by default), so
+ *   SIGINT, SIGTERM and the others reach the reader as they do with one
+ *   thread: a blocking read() returns EINTR and the reader sees *stop.  Waits on the condition variables are
  *   timed (TICK_MS) so *stop is also seen by a reader waiting for room.  On
  *   an interrupt the reader sets `cancel`, and the worker drops what is left.
  * - Either side may be stuck in a system call the other must end: the
@@ -183,13 +184,18 @@ pipeline_new(void *const *slot, pipeline_work work, void *ctx)
 static int
 start_worker(struct pipeline *p)
 {
+	static const int own[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGXFSZ, KICK_SIGNAL };
+	struct sigaction pipe;
 	sigset_t block, old;
+	size_t k;
 	int ok;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
+	sigfillset(&block);
+	for (k = 0; k < sizeof own / sizeof own[0]; k++)
+		sigdelset(&block, own[k]);
+	/* A write to a closed pipe kills quietly, as on one thread, unless SIGPIPE is caught. */
+	if (sigaction(SIGPIPE, NULL, &pipe) == 0 && pipe.sa_handler == SIG_DFL)
+		sigdelset(&block, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	p->reader = pthread_self();
 	ok = pthread_create(&p->worker, NULL, worker_main, p) == 0;
