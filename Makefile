@@ -30,7 +30,7 @@ LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o
 	build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o build/pipeline.o build/plot.o \
 	build/progress.o build/rng.o build/schedule.o build/score.o build/target.o build/train.o
 BIN = mlptrain mlppredict
-TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
+TESTS = build/test_cli build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
 	build/test_colmap build/test_target build/test_data build/test_modelio build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)

@@ -44,6 +44,30 @@ bad_opt 2 "mlppredict: -p: '0' is not a whole number from 1 to 17" "$MLPPREDICT"
 bad_opt 2 "mlppredict: -p: '18' is not a whole number from 1 to 17" "$MLPPREDICT" -p 18 xor.json "$xor"
 bad_opt 2 "mlppredict: -p: 'x' is not a whole number from 1 to 17" "$MLPPREDICT" -p x xor.json "$xor"
 
+t "MLP_SIMD: auto, empty or generic give the default's bytes; avx2 where the CPU has it; anything else exit 2"
+expect_status 0 "$MLPTRAIN" -q -e 5 "$xor" && cp "$tmp/out" simd.json
+"$MLPPREDICT" xor.json "$xor" >simd.out
+for v in auto '' generic; do
+	run env MLP_SIMD="$v" "$MLPTRAIN" -q -e 5 "$xor"
+	expect_rc 0 && same "$tmp/out" simd.json "mlptrain, MLP_SIMD='$v'"
+	run env MLP_SIMD="$v" "$MLPPREDICT" xor.json "$xor"
+	expect_rc 0 && same "$tmp/out" simd.out "mlppredict, MLP_SIMD='$v'"
+done
+run env MLP_SIMD=avx2 "$MLPTRAIN" -q -e 5 "$xor"
+if [ "$rc" -eq 0 ]; then
+	same "$tmp/out" simd.json "mlptrain, MLP_SIMD=avx2"
+elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+	fail "MLP_SIMD=avx2 refused on a CPU with AVX2:"
+	show "$tmp/err"
+else
+	expect_rc 2 && expect_err_only "mlptrain: MLP_SIMD is 'avx2', but this CPU (or this build) has no AVX2; use auto or generic"
+fi
+bad_opt 2 "mlptrain: MLP_SIMD is 'fast'; expected auto, generic or avx2 (or unset)" env MLP_SIMD=fast "$MLPTRAIN" -q "$xor"
+bad_opt 2 "mlppredict: MLP_SIMD is 'Generic'; expected auto, generic or avx2 (or unset)" \
+	env MLP_SIMD=Generic "$MLPPREDICT" xor.json "$xor"
+run env MLP_SIMD=fast "$MLPTRAIN" --version
+expect_rc 0 && same_text "$(cat "$tmp/out")" "$("$MLPTRAIN" --version)" "--version with a bad MLP_SIMD"
+
 t "two data files to mlptrain: exit 2"
 expect_status 2 "$MLPTRAIN" "$xor" "$xor" && expect_err_line "mlptrain: one data file at most, got 2" &&
 	expect_err_line "$usage_train1" && expect_no_stdout
