@@ -181,6 +181,36 @@ if expect_status 0 "$MLPPREDICT" --eval m.json t.csv; then
 	expect_rc 0 && same "$tmp/err" exp "the metrics, one thread"
 fi
 
+t "--eval: precision and recall apart (FP 2, FN 1), each from its own count"
+# t.csv and a row f, p sigma(2) with truth 0: tp a b, fp d f, fn e, tn c.
+# Accuracy 3/6, precision 2/4, recall 2/3, F1 4/7.  AUC: ascending c = e
+# (ranks 1, 2: 1.5 each), a 3, d 4, b = f (5, 6: 5.5 each); positive ranks
+# 1.5 + 3 + 5.5 = 10, U = 10 - 3*4/2 = 4, AUC 4 / (3*3) = 4/9.
+{ cat t.csv; printf 'f,0,,2,0\n'; } >t6.csv
+cat >eval6.want <<'TXT'
+output y
+rows 6
+threshold 0.5
+log_loss LOSS
+accuracy 0.5
+precision 0.5
+recall 0.6666666666666666
+f1 0.5714285714285714
+roc_auc 0.4444444444444444
+confusion actual=1 predicted=1 2
+confusion actual=1 predicted=0 1
+confusion actual=0 predicted=1 2
+confusion actual=0 predicted=0 1
+TXT
+if expect_status 0 "$MLPPREDICT" --eval m.json t6.csv; then
+	loss6=$(sed -n 's/^log_loss //p' "$tmp/err")
+	sed "s/LOSS/$loss6/" eval6.want >exp
+	same "$tmp/err" exp "the metrics"
+	awk -v l="$loss6" 'function sp(a) { return (a > 0 ? a : 0) + log(1 + exp(-(a > 0 ? a : -a))) }
+	    BEGIN { m = (sp(0) + sp(2) - 2 + sp(-2) + sp(1) + sp(-2) + 2 + sp(2)) / 6; d = l - m
+	            exit !(d < 1e-12 && d > -1e-12) }' || fail "log_loss $loss6"
+fi
+
 t "--eval with class labels: string targets, the confusion matrix labelled"
 sed '1!s/,1$/,yes/; 1!s/,0$/,no/' t.csv >tc.csv
 if expect_status 0 "$MLPPREDICT" -e -l c.json tc.csv; then
