@@ -57,33 +57,30 @@ load_cols(const char *s, const char *t, const char *x, const char *w, struct dat
 	return st;
 }
 
-/* Roles of columns, class labels, missing values, weights. */
+/* Roles of columns: -t, -x, -w, and their conflicts. */
 static void
-columns_and_labels(void)
+roles(void)
 {
 	struct data_opts o;
-	struct dataset *d, *v;
+	struct dataset *d;
 	char err[256];
-	double cw[2];
-	struct rng r;
-	size_t k, pos;
 
 	/* -t by name, -x an id: features are the rest in file order, then the target */
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("id,y,a,b\n7,1,0.5,2\n8,0,1.5,3\n", "y", "id", NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("id,y,a,b\n7,1,0.5,2\n8,0,1.5,3\n", "y", "id", NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->cols == 3 && d->ntargets == 1);
 	CHECK(d->names != NULL && strcmp(d->names[0], "a") == 0 && strcmp(d->names[2], "y") == 0);
 	CHECK(d->x_mem[0] == 0.5 && d->x_mem[1] == 2 && d->x_mem[2] == 1 && d->x_mem[5] == 0);
 	data_free(d);
 	/* several targets, by number, in the order given */
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("1,0,1,5\n2,1,0,6\n", "3,2", NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("1,0,1,5\n2,1,0,6\n", "3,2", NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 4 && d->ntargets == 2 && d->names == NULL);
 	CHECK(d->x_mem[0] == 1 && d->x_mem[1] == 5 && d->x_mem[2] == 1 && d->x_mem[3] == 0);
 	data_free(d);
 	/* without -t, the last column not skipped is the target */
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,y,id\n1,0,x7\n2,1,x8\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,y,id\n1,0,x7\n2,1,x8\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 2 && strcmp(d->names[1], "y") == 0 && d->x_mem[3] == 1);
 	data_free(d);
 	/* conflicts and bad lists */
@@ -99,29 +96,37 @@ columns_and_labels(void)
 	memset(&o, 0, sizeof o);
 	CHECK(load_cols("a,b,y\n1,2,0\n", NULL, NULL, "a,b", &o, &d, err, sizeof err) == ST_USAGE);
 	CHECK_STR(err, "-w: 'a,b' names 2 columns; the weight is one column");
+}
 
-	/* two labels: 0 and 1 in sorted order, or as --positive says; numbers sort as numbers */
+/* Two labels: 0 and 1 in sorted order, or as --positive says; numbers sort as numbers. */
+static void
+labels(void)
+{
+	struct data_opts o;
+	struct dataset *d;
+	char err[256];
+
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->classes != NULL && strcmp(d->classes[0], "no") == 0 && strcmp(d->classes[1], "yes") == 0);
 	CHECK(d->x_mem[1] == 1 && d->x_mem[3] == 0 && d->x_mem[5] == 1);
 	data_free(d);
 	memset(&o, 0, sizeof o);
 	o.positive = "no";
-	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(strcmp(d->classes[1], "no") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
 	data_free(d);
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,c\n1,10\n2,9\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,10\n2,9\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(strcmp(d->classes[0], "9") == 0 && d->x_mem[1] == 1 && d->x_mem[3] == 0);
 	data_free(d);
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
+	REQUIRE(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
 	CHECK(strcmp(d->classes[1], "4") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
 	data_free(d);
 	/* numbers in [0,1] stay numbers */
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,c\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->classes == NULL && d->x_mem[5] == 0.5);
 	data_free(d);
 	memset(&o, 0, sizeof o);
@@ -143,40 +148,64 @@ columns_and_labels(void)
 	o.ntargets = 2;
 	CHECK(load_cols("1,0,yes\n2,1,no\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:1:3: target 'yes' is not a number; class labels need a single target column");
-	/* classes given (a model's): other labels refused */
-	{
-		char *cls[] = { "neg", "pos" };
+}
 
-		memset(&o, 0, sizeof o);
-		o.classes = cls;
-		o.classes_from = "m.json";
-		CHECK(load_cols("a,c\n1,pos\n2,neg\n3,pos\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
-		CHECK(d->classes == NULL && d->x_mem[1] == 1 && d->x_mem[3] == 0);
-		data_free(d);
-		memset(&o, 0, sizeof o);
-		o.classes = cls;
-		o.classes_from = "m.json";
-		CHECK(load_cols("a,c\n1,pos\n2,maybe\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
-		CHECK_STR(err, "d.csv:3:2: target 'maybe' is not one of the classes 'neg' and 'pos' of m.json");
-	}
+/* Classes given (a model's): other labels refused. */
+static void
+classes_given(void)
+{
+	char *cls[] = { "neg", "pos" };
+	struct data_opts o;
+	struct dataset *d;
+	char err[256];
 
-	/* missing values: an error naming the column, or rows skipped */
+	memset(&o, 0, sizeof o);
+	o.classes = cls;
+	o.classes_from = "m.json";
+	REQUIRE(load_cols("a,c\n1,pos\n2,neg\n3,pos\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(d->classes == NULL && d->x_mem[1] == 1 && d->x_mem[3] == 0);
+	data_free(d);
+	memset(&o, 0, sizeof o);
+	o.classes = cls;
+	o.classes_from = "m.json";
+	CHECK(load_cols("a,c\n1,pos\n2,maybe\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:3:2: target 'maybe' is not one of the classes 'neg' and 'pos' of m.json");
+}
+
+/* Missing values: an error naming the column, or rows skipped. */
+static void
+missing_values(void)
+{
+	struct data_opts o;
+	struct dataset *d;
+	char err[256];
+
 	memset(&o, 0, sizeof o);
 	CHECK(load_cols("id,a,y\nNA,1,0\n2,NA,1\n", NULL, "id", NULL, &o, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:3:2: missing value 'NA' in column 'a'; use --drop-missing to skip such rows");
 	memset(&o, 0, sizeof o);
 	o.drop_missing = 1;
-	CHECK(load_cols("id,a,y\nNA,1,0\n2,NA,1\n3,?,1\n4,2,\n5,3,1\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("id,a,y\nNA,1,0\n2,NA,1\n3,?,1\n4,2,\n5,3,1\n", NULL, "id", NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->dropped == 3 && d->x_mem[0] == 1 && d->x_mem[2] == 3);
 	data_free(d);
 	memset(&o, 0, sizeof o);
 	o.drop_missing = 1;
 	CHECK(load_cols("a,y\n?,1\nNA,0\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv: no data rows: all 2 had missing values");
+}
 
-	/* weights */
+/* Row weights (-w), and class weights: n / (2 n_c), times the row's own weight. */
+static void
+weights(void)
+{
+	struct data_opts o;
+	struct dataset *d;
+	char err[256];
+	double cw[2];
+	int st;
+
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,w,y\n1,2,0\n2,0.5,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,w,y\n1,2,0\n2,0.5,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 2 && d->weight != NULL && d->weight[0] == 2 && d->weight[1] == 0.5);
 	CHECK_STR(d->weight_name, "w");
 	data_free(d);
@@ -187,29 +216,39 @@ columns_and_labels(void)
 	CHECK(load_cols("a,w,y\n1,0,0\n2,0,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive sum");
 
-	/* class weights: n / (2 n_c), times the row's own weight */
 	memset(&o, 0, sizeof o);
-	CHECK(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
-	CHECK(data_balance(d, cw, "d.csv", err, sizeof err) == 0);
-	CHECK(cw[0] == 4.0 / 6 && cw[1] == 2.0);
-	CHECK(d->weight[0] == 4.0 / 6 && d->weight[3] == 4.0);
+	REQUIRE(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
+	st = data_balance(d, cw, "d.csv", err, sizeof err);
+	CHECK(st == 0);
+	if (st == 0) {
+		CHECK(cw[0] == 4.0 / 6 && cw[1] == 2.0);
+		CHECK(d->weight[0] == 4.0 / 6 && d->weight[3] == 4.0);
+	}
 	data_free(d);
-	CHECK(load("a,y\n1,0.5\n2,1\n", 1, &d, err, sizeof err) == 0);
+	REQUIRE(load("a,y\n1,0.5\n2,1\n", 1, &d, err, sizeof err) == 0);
 	CHECK(data_balance(d, cw, "d.csv", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "--class-weight balanced needs targets that are 0 or 1 (or two class labels); d.csv has 0.5");
 	data_free(d);
+}
 
-	/* holdout: stratified, seeded, file order kept in both parts */
-	{
-		char big[4096];
-		size_t used = 0, n1 = 0;
+/* Holdout: stratified, seeded, file order kept in both parts. */
+static void
+holdout(void)
+{
+	struct dataset *d, *v;
+	char err[256], big[4096];
+	size_t used = 0, n1 = 0, k, pos;
+	struct rng r;
+	int st;
 
-		used += (size_t)snprintf(big + used, sizeof big - used, "a,y\n");
-		for (k = 0; k < 100; k++)
-			used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%d\n", k, k % 4 == 0);
-		CHECK(load(big, 1, &d, err, sizeof err) == 0);
-		rng_seed(&r, 5);
-		CHECK(data_holdout(d, 0.2, &r, &v, err, sizeof err) == 0);
+	used += (size_t)snprintf(big + used, sizeof big - used, "a,y\n");
+	for (k = 0; k < 100; k++)
+		used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%d\n", k, k % 4 == 0);
+	REQUIRE(load(big, 1, &d, err, sizeof err) == 0);
+	rng_seed(&r, 5);
+	st = data_holdout(d, 0.2, &r, &v, err, sizeof err);
+	CHECK(st == 0);
+	if (st == 0) {
 		CHECK(d->rows == 80 && v->rows == 20);
 		for (k = 0; k < v->rows; k++) {
 			n1 += v->x_mem[2 * k + 1] == 1;
@@ -222,23 +261,25 @@ columns_and_labels(void)
 		data_free(v);
 		CHECK(data_holdout(d, 0.001, &r, &v, err, sizeof err) == ST_DATA);
 		CHECK_STR(err, "--holdout 0.001 of 80 rows leaves no row to validate on");
-		data_free(d);
 	}
+	data_free(d);
 }
 
-int
-main(void)
+/* A header detected and kept; rows in one block; the standardisation statistics. */
+static void
+header_and_stats(void)
 {
 	struct dataset *d;
 	double mean[3], std[3];
 	char err[256];
 
-	/* header detected and kept; rows in one block */
-	CHECK(load("a,b,c,y\n1,2,-1,0\n3,2,5,1\n5,2,2,1\n", 1, &d, err, sizeof err) == 0);
+	REQUIRE(load("a,b,c,y\n1,2,-1,0\n3,2,5,1\n5,2,2,1\n", 1, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 3 && d->cols == 4 && d->ntargets == 1 && data_nfeatures(d) == 3);
 	CHECK(d->names != NULL);
-	CHECK_STR(d->names[0], "a");
-	CHECK_STR(d->names[3], "y");
+	if (d->names != NULL) {
+		CHECK_STR(d->names[0], "a");
+		CHECK_STR(d->names[3], "y");
+	}
 	CHECK(d->x_mem[4] == 3 && d->x_mem[11] == 1);
 	/*
 	 * By hand: column a = 1, 3, 5: mean 3, population variance (4+0+4)/3;
@@ -253,36 +294,47 @@ main(void)
 	data_free(d);
 
 	/* no header: every row is data; two targets */
-	CHECK(load("0.5,1,0\n1.5,0,0.25\n", 2, &d, err, sizeof err) == 0);
+	REQUIRE(load("0.5,1,0\n1.5,0,0.25\n", 2, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->names == NULL && data_nfeatures(d) == 1);
 	data_free(d);
+}
 
-	/* the header forced either way, other separators */
-	{
-		struct data_opts o;
+/* The header forced either way, other separators. */
+static void
+forced_header(void)
+{
+	struct data_opts o;
+	struct dataset *d;
+	char err[256];
 
-		memset(&o, 0, sizeof o);
-		o.ntargets = 1;
-		o.delim = ';';
-		o.header = 1;
-
-		CHECK(load_with("1;2;0\n3;4;1\n", &o, &d, err, sizeof err) == 0);
-		CHECK(d->rows == 1 && d->names != NULL && d->x_mem[0] == 3);
+	memset(&o, 0, sizeof o);
+	o.ntargets = 1;
+	o.delim = ';';
+	o.header = 1;
+	REQUIRE(load_with("1;2;0\n3;4;1\n", &o, &d, err, sizeof err) == 0);
+	CHECK(d->rows == 1 && d->names != NULL && d->x_mem[0] == 3);
+	if (d->names != NULL)
 		CHECK_STR(d->names[1], "2");
-		data_free(d);
-		o.header = 0;
-		o.delim = '\t';
-		CHECK(load_with("1\t2\t0\n3\t4\t1\n", &o, &d, err, sizeof err) == 0);
-		CHECK(d->rows == 2 && d->names == NULL && d->x_mem[0] == 1);
-		data_free(d);
-		CHECK(load_with("a\tb\ty\n3\t4\t1\n", &o, &d, err, sizeof err) == ST_DATA);
-		CHECK_STR(err, "d.csv:1:1: 'a' is not a number");
-		o.delim = ',';
-		CHECK(load_with("1;2;0\n", &o, &d, err, sizeof err) == ST_DATA);
-		CHECK_STR(err, "d.csv:1: 1 column: too few for 1 target and at least one feature");
-	}
+	data_free(d);
+	o.header = 0;
+	o.delim = '\t';
+	REQUIRE(load_with("1\t2\t0\n3\t4\t1\n", &o, &d, err, sizeof err) == 0);
+	CHECK(d->rows == 2 && d->names == NULL && d->x_mem[0] == 1);
+	data_free(d);
+	CHECK(load_with("a\tb\ty\n3\t4\t1\n", &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:1:1: 'a' is not a number");
+	o.delim = ',';
+	CHECK(load_with("1;2;0\n", &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv:1: 1 column: too few for 1 target and at least one feature");
+}
 
-	/* errors, each naming file, line and column */
+/* Errors, each naming file, line and column. */
+static void
+errors(void)
+{
+	struct dataset *d;
+	char err[256];
+
 	CHECK(load("a,b,c\n1,0,0\n2,x,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:3:2: 'x' is not a number");
 	CHECK(d == NULL);
@@ -307,6 +359,23 @@ main(void)
 	/* a bad field after a quoted field spanning two lines: its own line */
 	CHECK(load("\"a\nb\",x,y\n1,0,0\n2,z,1\n", 1, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:4:2: 'z' is not a number");
-	columns_and_labels();
+}
+
+/*
+ * Each case stops at a failed REQUIRE (a data set that did not load), so
+ * one bug costs the checks of its case, not a crash and the cases after it.
+ */
+int
+main(void)
+{
+	header_and_stats();
+	forced_header();
+	errors();
+	roles();
+	labels();
+	classes_given();
+	missing_values();
+	weights();
+	holdout();
 	return check_summary("test_data");
 }
