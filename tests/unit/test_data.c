@@ -231,7 +231,7 @@ weights(void)
 	data_free(d);
 }
 
-/* Holdout: stratified, seeded, file order kept in both parts. */
+/* Holdout: stratified (t >= 0.5 is class 1), seeded, file order kept in both parts. */
 static void
 holdout(void)
 {
@@ -263,6 +263,26 @@ holdout(void)
 		CHECK_STR(err, "--holdout 0.001 of 80 rows leaves no row to validate on");
 	}
 	data_free(d);
+
+	/*
+	 * A soft target of 0.5 is class 1 (t >= 0.5): of the two such rows
+	 * among ten, --holdout 0.5 holds out exactly one, whatever the seed.
+	 */
+	for (k = 1; k <= 20; k++) {
+		REQUIRE(load("a,y\n1,0.5\n2,0\n3,0\n4,0.5\n5,0\n6,0\n7,0\n8,0.25\n9,0\n10,0\n", 1, &d, err,
+		    sizeof err) == 0);
+		rng_seed(&r, k);
+		st = data_holdout(d, 0.5, &r, &v, err, sizeof err);
+		CHECK(st == 0);
+		if (st == 0) {
+			for (pos = 0, n1 = 0; pos < v->rows; pos++)
+				n1 += v->x_mem[2 * pos + 1] == 0.5;
+			CHECK_MSG(v->rows == 5 && n1 == 1, "seed %zu: %zu rows held out, %zu of target 0.5", k,
+			    v->rows, n1);
+			data_free(v);
+		}
+		data_free(d);
+	}
 }
 
 /* A header detected and kept; rows in one block; the standardisation statistics. */
