@@ -1,13 +1,15 @@
 /*
  * The training loop around the lecture's steps: the learning-rate schedules'
- * formulas, resuming from a saved state bit for bit, early stopping keeping
- * exactly the best epoch's weights, zero-weight rows making no update, and
- * the progress calls within an epoch.
+ * formulas and the rate of every update, resuming from a saved state bit
+ * for bit, early stopping keeping exactly the best epoch's weights,
+ * zero-weight rows making no update, and the progress calls within an
+ * epoch.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "kernels.h"
 #include "status.h"
 #include "train.h"
 
@@ -89,6 +91,59 @@ resume_in_halves(void)
 	CHECK(memcmp(ma->w_mem, mb->w_mem, ma->nweights * sizeof *ma->w_mem) == 0);
 	model_free(ma);
 	model_free(mb);
+	free(d.x_mem);
+}
+
+/*
+ * Every update at its own rate: two epochs in file order under --decay
+ * inverse give, bit for bit, the weights of the lecture's steps taken by
+ * hand with eta / (1 + k t), t the updates before the row's.  So do rows
+ * of weight s (a step of eta s, and no update for weight 0) under --decay
+ * step.
+ */
+static void
+rate_per_update(void)
+{
+	struct dataset d = { 40, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	double w[40];
+	struct train_opts o;
+	struct train_state st, hand;
+	struct train_result res;
+	struct model *m, *ref;
+	struct work *ws;
+	char err[256];
+	uint64_t e, t;
+	size_t k, weighted;
+	const double *x;
+
+	d.x_mem = noisy_rows(d.rows, 9);
+	for (k = 0; k < d.rows; k++)
+		w[k] = (double)(k % 3);	/* 0, 1, 2, ... */
+	for (weighted = 0; weighted < 2; weighted++) {
+		d.weight = weighted ? w : NULL;
+		m = fresh_model(&st);
+		ref = fresh_model(&hand);
+		ws = work_new(ref);
+		memset(&o, 0, sizeof o);
+		o.sched = (struct schedule){ weighted ? DECAY_STEP : DECAY_INVERSE, 0.5, 0.05, 1, 0.5 };
+		o.epochs = 2;
+		CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+		for (e = 1, t = 0; e <= 2; e++)
+			for (k = 0; k < d.rows; k++) {
+				if (weighted && w[k] == 0)
+					continue;
+				x = d.x_mem + k * d.cols;
+				kernel_forward(ref, ws, x);
+				kernel_train_step(ref, ws, x + 2, schedule_rate(&o.sched, e, t) * (weighted ? w[k] : 1));
+				t++;
+			}
+		CHECK(st.updates == t);
+		CHECK_MSG(memcmp(m->w_mem, ref->w_mem, m->nweights * sizeof *m->w_mem) == 0,
+		    "%s: train() and the steps by hand end on different weights", weighted ? "step, weighted" : "inverse");
+		work_free(ws);
+		model_free(m);
+		model_free(ref);
+	}
 	free(d.x_mem);
 }
 
@@ -223,6 +278,7 @@ main(void)
 {
 	schedules();
 	resume_in_halves();
+	rate_per_update();
 	early_stopping();
 	zero_weights();
 	progress_calls();
