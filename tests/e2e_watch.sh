@@ -221,6 +221,17 @@ expect_err_match "mlptrain: small.csv: 160 training rows; 40 validation rows hel
 expect_err_match "epoch 2/3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rate 0.1  epoch_time [0-9.]+s  [0-9]+ rows/s(  best)?  time [0-9.]+s"
 expect_status 0 "$MLPTRAIN" -q -v -e 3 -o v.json small.csv && expect_no_stderr
 
+t "the epoch lines show the history's figures, the final line the model's"
+expect_status 0 "$MLPTRAIN" -e 3 --holdout 0.2 --history eh.csv -o eh.json small.csv
+tail -n +2 eh.csv | awk -F, '{ printf "epoch %d/3  loss %.6f  accuracy %.4f  val_loss %.6f  val_accuracy %.4f\n",
+    $1, $2, $3, $4, $5 }' >want.txt
+grep '^epoch ' "$tmp/err" | sed 's/  time [0-9.]*s$//' >got.txt
+same got.txt want.txt "the epoch lines against eh.csv"
+final=$(awk -v l="$(jget .training.loss eh.json)" -v a="$(jget .training.accuracy eh.json)" \
+    -v vl="$(jget .training.validation.loss eh.json)" -v va="$(jget .training.validation.accuracy eh.json)" \
+    'BEGIN { printf "loss %.6f  accuracy %.4f  val_loss %.6f  val_accuracy %.4f  rows 160", l, a, vl, va }')
+grep '^final ' "$tmp/err" | grep -F -q "  $final  " || fail "no final line with: $final" "stderr was:" "$(cat "$tmp/err")"
+
 # A data set big enough that training lasts long enough for the bar (drawn
 # from 0.1 s on, ten times a second): about a second here, and as long with
 # the tenth of it that Valgrind runs.
