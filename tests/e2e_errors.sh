@@ -95,13 +95,16 @@ expect_status 3 "$MLPPREDICT" xor.json dir.csv
 grep '^mlppredict: dir\.csv' "$tmp/err" >/dev/null || { fail "message does not name dir.csv:"; show "$tmp/err"; }
 bad_opt 3 "mlppredict: nosuch.csv: No such file or directory" "$MLPPREDICT" xor.json nosuch.csv
 
-t "empty and header-only files: exit 1, no data rows"
+t "empty, byte-order-mark-only and header-only files: exit 1, no data rows (mlppredict: no output)"
 : >empty.csv
 bad_opt 1 "mlptrain: empty.csv: no data rows" "$MLPTRAIN" -q empty.csv
 head -n 1 "$xor" >header.csv
 bad_opt 1 "mlptrain: header.csv: no data rows" "$MLPTRAIN" -q header.csv
 run_in empty.csv "$MLPTRAIN" -q
 expect_rc 1 && expect_err_only "mlptrain: standard input: no data rows"
+printf '\357\273\277' >bomonly.csv
+bad_opt 1 "mlptrain: bomonly.csv: no data rows" "$MLPTRAIN" -q bomonly.csv
+expect_status 0 "$MLPPREDICT" xor.json bomonly.csv && expect_no_stdout && expect_no_stderr
 
 t "a ragged row: exit 1, the line and both counts"
 printf 'x1,x2,y\n1,2,0\n1,2\n' >ragged.csv
