@@ -261,5 +261,48 @@ m src/csvread.c 'if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
 m src/metrics.c 'mid = ((double)(i + 1) + (double)j) / 2;' 'mid = (double)(i + 1);' \
 	'ROC AUC: tied probabilities take the lowest rank, not their mean'
 
+# A second round, across the modules.
+m src/csvread.c '		if (nl)
+			r->line++;
+		data += chunk;' '		r->line++;
+		data += chunk;' \
+	'csvread: a line cut by the end of a 64 KiB block counted twice (later line numbers off by one)'
+m src/data.c '		return na ? -1 : 1;' '		return na ? 1 : -1;' \
+	'class labels: texts sorted before numbers (which label is 1 changes)'
+m src/data.c 'if (!(sum > 0 && isfinite(sum))) {' 'if (!(sum > 0)) {' \
+	'-w: weights adding up to infinity accepted'
+m src/score.c "quote = s[i] == delim || s[i] == '\"' || s[i] == '\\r' || s[i] == '\\n';" \
+	"quote = s[i] == delim || s[i] == '\"' || s[i] == '\\n';" \
+	'mlppredict -k: a field holding a carriage return printed unquoted'
+m src/train.c 'es.accuracy = t.hits / (t.weight * (double)nout);' 'es.accuracy = t.hits / t.weight;' \
+	"an epoch's accuracy with several outputs: hits not divided by the outputs"
+m src/train.c 'if (!isfinite(es.loss) || !model_finite(m)) {' 'if (!isfinite(es.loss)) {' \
+	'divergence: non-finite weights under a finite loss not caught'
+m src/mlptrain.c 'if (!o->given.rate && in->sched.rate > 0)' 'if (in->sched.rate > 0)' \
+	"-i: the model's rate wins over -r"
+m src/history.c '(uint64_t)f[0] <= prev) {' '(uint64_t)f[0] < prev) {' \
+	'--history with -i: a repeated epoch number in the file accepted'
+m src/number.c '		if (edig == 0)
+			return NUM_SYNTAX;' '' \
+	"number_parse: '1e' (an exponent without digits) read as 1"
+m src/colmap.c '		if (role[c - 1] == FEATURE) {
+			role[c - 1] = TARGET;' '		if (role[c - 1] != IGNORED) {
+			role[c - 1] = TARGET;' \
+	'without -t: a last -w column taken for the target'
+m src/metrics.c 'double softplus = fmax(a, 0.0) + log1p(exp(-fabs(a)));' 'double softplus = log1p(exp(a));' \
+	'--eval log_loss: softplus(a) as log1p(exp(a)), infinite for a > 709'
+m src/cli.c "if (strlen(s) != 1 || s[0] == '\"' || s[0] == '\\n' || s[0] == '\\r') {" \
+	"if (strlen(s) != 1 || s[0] == '\\n' || s[0] == '\\r') {" \
+	'-d: a double quote accepted as the field separator'
+
+# Considered and left out, as no test can tell them from the code (the
+# programs' output is the same): outfile_commit without fsync (only a power
+# cut shows it); count_lines starting from 0 (a capacity hint one row short:
+# the block grows once more); rng_below rejecting x > limit rather than
+# x >= limit (a chance of 2^-64 a draw); MLPPREDICT_THREADS=1 ignored (one
+# thread and two print the same bytes by design); forward_layer_body taking
+# blocks of 4 units only while i + 4 < nout (the last 4 go one at a time,
+# the same sums).
+
 echo "mutants: $killed killed, $survived survived, $broken broken ($(( ($(now_ms) - start) / 1000 )) s)"
 [ "$survived" -eq 0 ] && [ "$broken" -eq 0 ]
