@@ -433,7 +433,7 @@ data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset *
 		for (k = 0; k < ld.d->rows; k++)
 			sum += ld.d->weight[k];
 		if (!(sum > 0 && isfinite(sum))) {
-			snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive sum",
+			snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive, finite sum",
 			    name, ld.d->weight_name ? ld.d->weight_name : "-w", sum);
 			st = ST_DATA;
 		}

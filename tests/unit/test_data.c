@@ -124,6 +124,12 @@ labels(void)
 	REQUIRE(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
 	CHECK(strcmp(d->classes[1], "4") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
 	data_free(d);
+	/* a number comes before any other label, even one that sorts before digits byte by byte */
+	memset(&o, 0, sizeof o);
+	REQUIRE(load_cols("a,c\n1,-\n2,7\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(strcmp(d->classes[0], "7") == 0 && strcmp(d->classes[1], "-") == 0);
+	CHECK(d->x_mem[1] == 1 && d->x_mem[3] == 0);
+	data_free(d);
 	/* numbers in [0,1] stay numbers */
 	memset(&o, 0, sizeof o);
 	REQUIRE(load_cols("a,c\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
@@ -214,7 +220,10 @@ weights(void)
 	CHECK_STR(err, "d.csv:3:2: weight '-1' is negative");
 	memset(&o, 0, sizeof o);
 	CHECK(load_cols("a,w,y\n1,0,0\n2,0,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive sum");
+	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive, finite sum");
+	memset(&o, 0, sizeof o);
+	CHECK(load_cols("a,w,y\n1,1e308,0\n2,1e308,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv: the weights of column w add up to inf; they must have a positive, finite sum");
 
 	memset(&o, 0, sizeof o);
 	REQUIRE(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", &o, &d, err, sizeof err) == 0);
