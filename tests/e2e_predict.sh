@@ -50,9 +50,9 @@ printf 'a,0.5\nb,%s\nc,%s\nd,%s\ne,%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" -k id m.json t.csv && same "$tmp/out" exp "-k id"
 printf 'a,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" --keep=id,3 m.json t.csv && same "$tmp/out" exp "--keep=id,3"
-printf 'id,x1,x2\n"a ""b""",0,0\n"c\nd",1,1\n' >q.csv
-printf '"a ""b""",0.5\n"c\nd",%s\n' "$P2" >exp
-expect_status 0 "$MLPPREDICT" -k 1 m.json q.csv && same "$tmp/out" exp "-k with a quote and a line break"
+printf 'id,x1,x2\n"a ""b""",0,0\n"c\nd",1,1\n"e\rf",0,0\n' >q.csv
+printf '"a ""b""",0.5\n"c\nd",%s\n"e\rf",0.5\n' "$P2" >exp
+expect_status 0 "$MLPPREDICT" -k 1 m.json q.csv && same "$tmp/out" exp "-k with a quote, a line feed, a carriage return"
 
 t "-H prints a header line first: the kept columns' names, then the targets'"
 printf 'id,junk,y\na,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
