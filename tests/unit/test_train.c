@@ -147,6 +147,53 @@ rate_per_update(void)
 	free(d.x_mem);
 }
 
+/* The figures of the last epoch the callback saw. */
+static void
+last_epoch(void *ctx, const struct epoch_stats *s)
+{
+	*(struct epoch_stats *)ctx = *s;
+}
+
+/*
+ * An epoch's loss and accuracy are means over rows and outputs: at rate 0
+ * the weights stay, and they are what train_evaluate says of the model, for
+ * a net of two outputs too.
+ */
+static void
+epoch_figures(void)
+{
+	struct dataset d = { 30, 4, 2, NULL, NULL, NULL, NULL, NULL, 0 };
+	size_t sizes[] = { 2, 5, 2 }, k;
+	struct epoch_stats es;
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	struct model *m = model_new(sizes, 2);
+	double *rows = noisy_rows(d.rows, 4), loss, acc;
+	char err[256];
+
+	d.x_mem = malloc(d.rows * 4 * sizeof *d.x_mem);
+	for (k = 0; k < d.rows; k++) {	/* targets: the noisy one and its opposite */
+		memcpy(d.x_mem + 4 * k, rows + 3 * k, 3 * sizeof *rows);
+		d.x_mem[4 * k + 3] = 1 - rows[3 * k + 2];
+	}
+	memset(&st, 0, sizeof st);
+	rng_seed(&st.rng, 2);
+	model_init_glorot(m, &st.rng);
+	memset(&o, 0, sizeof o);
+	o.epochs = 1;
+	o.on_epoch = last_epoch;
+	o.ctx = &es;
+	memset(&es, 0, sizeof es);
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
+	CHECK_MSG(es.epoch == 1 && es.accuracy == acc && acc > 0 && acc < 1, "epoch %g, model %g", es.accuracy, acc);
+	CHECK_NEAR(es.loss, loss, 1e-14);
+	model_free(m);
+	free(rows);
+	free(d.x_mem);
+}
+
 /* What the epoch callback saw: the weights after each epoch, and the epochs' figures. */
 struct seen {
 	const struct model *m;
@@ -279,6 +326,7 @@ main(void)
 	schedules();
 	resume_in_halves();
 	rate_per_update();
+	epoch_figures();
 	early_stopping();
 	zero_weights();
 	progress_calls();
