@@ -309,6 +309,20 @@ divergence(void)
 	CHECK(train_prepare(m, &d, 0) == 0);
 	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == ST_DIVERGED);
 	CHECK_MSG(strstr(err, "diverged in epoch") != NULL && strstr(err, "-r") != NULL, "%s", err);
+
+	/*
+	 * Weights that overflow while the epoch's loss is finite: one row
+	 * x = 4, t = 1 on zero weights (loss log 2) and a step of
+	 * 1e308 * 0.5 * 4 for w_11.
+	 */
+	d.rows = 1;
+	rows[0] = 4;
+	rows[1] = 1;
+	memset(m->w_mem, 0, m->nweights * sizeof *m->w_mem);
+	o.epochs = 1;
+	o.sched.rate = 1e308;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == ST_DIVERGED);
+	CHECK_MSG(strstr(err, "diverged in epoch 1: the weights became non-finite") != NULL, "%s", err);
 	model_free(m);
 }
 
