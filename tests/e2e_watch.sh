@@ -139,6 +139,11 @@ same_text "$(col ri.csv epoch | tr '\n' ' ')" "4 5 " "a new history file starts 
 awk -F, -v n=$n_small 'NR > 1 { want = 0.4 / (1 + 0.01 * (($1 - 1) * n)); if ($4 + 0 != want) bad = 1 } END { exit bad }' ri.csv ||
 	fail "resumed inverse rates"
 json_is .training.decay_k ri2.json 0.01 && json_is .training.rate ri2.json 0.4
+# -r starts a new rate: the model's no longer (its schedule, k and updates go on)
+expect_status 0 "$MLPTRAIN" -q -e 2 -i ri.json -r 0.2 --history rr.csv -o rr.json small.csv
+json_is .training.rate rr.json 0.2 && json_is .training.decay_k rr.json 0.01
+awk -F, -v n=$n_small 'NR > 1 { want = 0.2 / (1 + 0.01 * (($1 - 1) * n)); if ($4 + 0 != want) bad = 1 } END { exit bad }' rr.csv ||
+	fail "-r 0.2 on resuming: rates $(col rr.csv rate | tr '\n' ' ')"
 
 t "-i with a history that does not fit: exit 1, the file untouched"
 cp hv.csv keep.csv
@@ -155,6 +160,11 @@ cp odd.csv keep.csv
 expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history odd.csv small.csv &&
 	expect_err_only "mlptrain: odd.csv:3: expected an epoch number above the last one and 6 numbers, as mlptrain writes"
 same odd.csv keep.csv "odd.csv"
+{ head -n 3 r10.csv; sed -n 3p r10.csv; sed -n 4,5p r10.csv; } >twice.csv
+cp twice.csv keep.csv
+expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history twice.csv small.csv &&
+	expect_err_only "mlptrain: twice.csv:4: expected an epoch number above the last one and 6 numbers, as mlptrain writes"
+same twice.csv keep.csv "twice.csv"
 
 t "a model whose training record is unusable: mlppredict scores with it, mlptrain -i refuses it"
 sed 's/"rate":.*/"rate": -1,/' r4.json >badrate.json
