@@ -295,6 +295,29 @@ m src/cli.c "if (strlen(s) != 1 || s[0] == '\"' || s[0] == '\\n' || s[0] == '\\r
 	"if (strlen(s) != 1 || s[0] == '\\n' || s[0] == '\\r') {" \
 	'-d: a double quote accepted as the field separator'
 
+# A third round.
+m src/score.c 'if (row->len[fm->cm.feature[i]] >= CELL ||' 'if (row->len[fm->cm.feature[i]] > CELL ||' \
+	'mlppredict, two threads: a feature of exactly 32 bytes overflows its cell'
+m src/modelio.c '	if (in->sched.every == 0)
+		return bad(r, "%s is %s, expected a whole number from 1", "training.decay_every", "0");' '' \
+	'model reader: training.decay_every 0 accepted (a division by zero on resuming)'
+m src/mlptrain.c '		for (k = 0; k < nf; k++)
+			if (strcmp(m->features[k], d->names[k]) != 0) {' '		for (k = 0; k + 1 < nf; k++)
+			if (strcmp(m->features[k], d->names[k]) != 0) {' \
+	"-i: the data's last feature name not compared with the model's"
+m src/train.c 'res->stopped = e < last;' 'res->stopped = 1;' \
+	'early stopping: "stopped" also when patience runs out at the last epoch'
+m src/mlptrain.c 'in->have_split = j->val != NULL && o->holdout > 0;' 'in->have_split = j->val != NULL;' \
+	'the model: a holdout split recorded for --validate too'
+m src/csvread.c '			if (r->quote_line == 0) {
+				r->quote_line = r->line;' '			{
+				r->quote_line = r->line;' \
+	'csvread: a quoted field never closed is reported at its last line, not where it opens'
+m src/colmap.c 'if (role[idx[i]] != FEATURE) {' 'if (role[idx[i]] == TARGET) {' \
+	'-x and -w naming one column accepted'
+m src/outfile.c 'mode = 0666 & ~mask;' 'mode = 0600;' \
+	'a new output file created 0600, not as the umask says'
+
 # Considered and left out, as no test can tell them from the code (the
 # programs' output is the same): outfile_commit without fsync (only a power
 # cut shows it); count_lines starting from 0 (a capacity hint one row short:
