@@ -304,4 +304,16 @@ for opts in "-k id --drop-missing" "-k id,3 -e --drop-missing -p 5" "-l -k 1 --d
 done
 expect_status 1 "$MLPPREDICT" mo.json big8.csv && expect_err_only "mlppredict: big8.csv:97:3: missing value 'NA' in column 'x2'; use --drop-missing to skip such rows"
 
+t "long fields (22 to 33 bytes) left to the scoring thread read as on one thread"
+# The reader leaves short fields for the other thread to parse, in cells of
+# 32 bytes (a length byte, then the text), and parses those of 32 bytes and
+# more itself.  Each long field is followed by a short one, whose cell comes
+# next; 20000 rows make a few batches, so that the scorer gets some.
+awk 'BEGIN { print "x1,x2"; for (i = 0; i < 20000; i++)
+	printf "%d,%.*f\n", i % 7 - 3, i % 2 ? 20 : 28 + int(i / 2) % 3, (i % 11) / 10 - 0.5 }' >long.csv
+run "$MLPPREDICT" mo.json long.csv
+cp "$tmp/out" two.out
+run env MLPPREDICT_THREADS=1 "$MLPPREDICT" mo.json long.csv
+expect_rc 0 && same "$tmp/out" two.out "the probabilities" && same_text "$(wc -l <two.out)" 20000 "lines"
+
 e2e_done e2e_predict
