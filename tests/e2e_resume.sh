@@ -54,6 +54,9 @@ t "-i on data whose column names differ from the model's: exit 1"
 printf 'a,x2,y\n0,0,0\n1,1,1\n' >renamed.csv
 expect_status 1 "$MLPTRAIN" -q -i xor.json renamed.csv &&
 	expect_err_only "mlptrain: renamed.csv: feature 1 is 'a', but feature 1 of xor.json is 'x1'"
+printf 'x1,b,y\n0,0,0\n1,1,1\n' >renamed2.csv
+expect_status 1 "$MLPTRAIN" -q -i xor.json renamed2.csv &&
+	expect_err_only "mlptrain: renamed2.csv: feature 2 is 'b', but feature 2 of xor.json is 'x2'"
 
 t "-i with a missing or bad model"
 expect_status 3 "$MLPTRAIN" -q -i nosuch.json "$xor" &&
