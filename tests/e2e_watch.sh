@@ -105,6 +105,12 @@ expect_status 0 "$MLPTRAIN" -q -e "$best" -r 2 --holdout 0.3 -o eb.json small.cs
 same_text "$(jget .weights eb.json)" "$(jget .weights es.json)" "weights"
 json_is .training.rng eb.json "$(jget .training.rng es.json)"
 
+t "--patience running out at the last epoch: all epochs ran, not stopped"
+expect_status 0 "$MLPTRAIN" -q -e "$last" -r 2 --holdout 0.3 --patience 4 -o el.json small.csv
+json_is .training.early_stopping "el.json" "{\"patience\":4,\"tol\":0.0001,\"best_epoch\":$best,\"last_epoch\":$last,\"stopped\":false}"
+expect_status 0 "$MLPTRAIN" -q -e "$((last + 1))" -r 2 --holdout 0.3 --patience 4 -o el1.json small.csv
+json_is .training.early_stopping.stopped el1.json true
+
 t "--tol: a larger tolerance stops sooner"
 expect_status 0 "$MLPTRAIN" -q -e 300 -r 2 --holdout 0.3 --patience 4 --tol 0.5 -o et.json small.csv
 json_is .training.early_stopping.best_epoch et.json 1 && json_is .training.early_stopping.last_epoch et.json 5
