@@ -220,6 +220,7 @@ expect_status 0 "$MLPTRAIN" -e 3 --validate val.csv base.csv && cp "$tmp/out" v.
 expect_err_match "final  epochs 3  best_epoch [1-3]  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
 json_is .training.validation.rows v.json 40
 json_is .training.validation.file v.json '"val.csv"'
+json_is .training.validation.holdout v.json null && json_is .training.validation.split v.json null
 
 t "--validate: the validation loss is the loss of the model on those rows; statistics from training rows only"
 "$MLPTRAIN" -q -e 3 base.csv >nov.json
