@@ -318,6 +318,22 @@ m src/colmap.c 'if (role[idx[i]] != FEATURE) {' 'if (role[idx[i]] == TARGET) {' 
 m src/outfile.c 'mode = 0666 & ~mask;' 'mode = 0600;' \
 	'a new output file created 0600, not as the umask says'
 
+# A fourth round.
+m src/mlptrain.c '(*d)->dropped == 1 ? "" : "s");' '"s");' \
+	"mlptrain --drop-missing: 'skipped 1 rows'"
+m src/csvread.c "if (c == '\\n' || c == '\\r' || c == '\\t') {" "if (c == '\\n' || c == '\\r') {" \
+	'messages: a tab in a shown field printed raw, not as \t'
+m src/cli.c '(closed ? !(v >= 0 && v <= 1) : !(v > 0 && v < 1))' '(closed ? !(v >= 0 && v <= 1) : !(v >= 0 && v < 1))' \
+	'--holdout 0 and --decay-factor 0 accepted'
+m src/cli.c '!(v > 0)) {' '!(v >= 0)) {' \
+	'-r 0 accepted'
+m src/data.c 'if (nv == 0 || nv >= d->rows) {' 'if (nv == 0 || nv > d->rows) {' \
+	'--holdout holding out every row accepted'
+m src/model.c 'if (total > MODEL_MAX_WEIGHTS) {' 'if (total >= MODEL_MAX_WEIGHTS) {' \
+	'-l: a network of exactly 2^31 weights refused'
+m src/train.c 'sum += s * model_loss(m, ws, x + f);' 'sum += model_loss(m, ws, x + f);' \
+	"-w: the model's loss not weighted by the rows' weights"
+
 # Considered and left out, as no test can tell them from the code (the
 # programs' output is the same): outfile_commit without fsync (only a power
 # cut shows it); count_lines starting from 0 (a capacity hint one row short:
