@@ -165,6 +165,9 @@ expect_status 0 "$MLPTRAIN" -S -e 5 --drop-missing holes.csv && same_weights "$t
 	expect_err_line "mlptrain: holes.csv: skipped 4 rows with missing values" &&
 	json_is .training.dropped_rows "$tmp/out" 4
 expect_status 0 "$MLPTRAIN" -q -S -e 5 --drop-missing holes.csv && expect_no_stderr
+awk 'NR != 6 && NR != 9 && NR != 12' holes.csv >hole1.csv
+expect_status 0 "$MLPTRAIN" -S -e 1 --drop-missing hole1.csv &&
+	expect_err_line "mlptrain: hole1.csv: skipped 1 row with missing values"
 
 t "a missing value in an ignored column is fine"
 awk -F, -v OFS=, 'NR == 4 { $1 = "" } { print }' shuffled.csv >idhole.csv
