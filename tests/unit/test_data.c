@@ -272,6 +272,12 @@ holdout(void)
 		CHECK_STR(err, "--holdout 0.001 of 80 rows leaves no row to validate on");
 	}
 	data_free(d);
+	/* a row of each class, each rounded up to one held out: none left */
+	REQUIRE(load("a,y\n1,0\n2,1\n", 1, &d, err, sizeof err) == 0);
+	CHECK(data_holdout(d, 0.9, &r, &v, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "--holdout 0.9 of 2 rows leaves no row to train on");
+	CHECK(d->rows == 2);
+	data_free(d);
 
 	/*
 	 * A soft target of 0.5 is class 1 (t >= 0.5): of the two such rows
