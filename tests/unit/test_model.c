@@ -337,6 +337,14 @@ sizes_checked(void)
 	CHECK(model_check_sizes(zero, 3, err, sizeof err) != 0);
 	CHECK(model_check_sizes(huge, 3, err, sizeof err) != 0);
 	CHECK_STR(err, "needs more than 2147483648 weights");
+	/* 2^31 weights exactly, (65535 + 1) * 32768, are allowed; one input more is not */
+	{
+		size_t most[] = { 65535, 32768 }, over[] = { 65536, 32768 };
+
+		CHECK(model_check_sizes(most, 2, err, sizeof err) == 0);
+		CHECK(model_check_sizes(over, 2, err, sizeof err) != 0);
+		CHECK_STR(err, "needs more than 2147483648 weights");
+	}
 }
 
 /* 1 when the forward passes in wa and wb hold the same bits: z^(0), and a^(l), z^(l) for l >= 1. */
