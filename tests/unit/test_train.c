@@ -194,6 +194,36 @@ epoch_figures(void)
 	free(d.x_mem);
 }
 
+/* train_evaluate with row weights: the weighted means, sum s L / sum s, by hand with model.c. */
+static void
+weighted_figures(void)
+{
+	struct dataset d = { 25, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	double w[25], loss, acc, sl = 0, sh = 0, sw = 0;
+	struct train_state st;
+	struct model *m = fresh_model(&st);
+	struct work *ws = work_new(m);
+	const double *x;
+	size_t k;
+
+	d.x_mem = noisy_rows(d.rows, 6);
+	for (k = 0; k < d.rows; k++) {
+		w[k] = (double)(k % 4) * 0.75;	/* 0, 0.75, 1.5, 2.25, ... */
+		x = d.x_mem + 3 * k;
+		model_forward(m, ws, x);
+		sl += w[k] * model_loss(m, ws, x + 2);
+		sh += w[k] * (double)model_hits(m, ws, x + 2);
+		sw += w[k];
+	}
+	d.weight = w;
+	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
+	CHECK_MSG(loss == sl / sw && acc == sh / sw, "loss %.17g (want %.17g), accuracy %.17g (want %.17g)", loss,
+	    sl / sw, acc, sh / sw);
+	work_free(ws);
+	model_free(m);
+	free(d.x_mem);
+}
+
 /* What the epoch callback saw: the weights after each epoch, and the epochs' figures. */
 struct seen {
 	const struct model *m;
@@ -327,6 +357,7 @@ main(void)
 	resume_in_halves();
 	rate_per_update();
 	epoch_figures();
+	weighted_figures();
 	early_stopping();
 	zero_weights();
 	progress_calls();
