@@ -171,7 +171,8 @@ cli_simd(const char *value, int *used, char *err, size_t errlen)
 		snprintf(err, errlen, "MLP_SIMD is '%.40s'; expected auto, generic or avx2 (or unset)", value);
 		return ST_USAGE;
 	}
-	if ((got = kernel_simd(want)) != want && want == 1) {
+	got = kernel_simd(want);
+	if (want == 1 && got != 1) {
 		snprintf(err, errlen, "MLP_SIMD is 'avx2', but this CPU (or this build) has no AVX2; use auto or generic");
 		return ST_USAGE;
 	}
