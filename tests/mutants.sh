@@ -8,15 +8,16 @@
 # built; then, one mutant at a time, the bug goes in, the programs and unit
 # tests are rebuilt, and the unit tests and end-to-end suites run on the
 # normal build, quickest first, until one fails: the mutant is killed.  A
-# mutant that every test passes survives: a gap in the tests, or a change
-# that makes no difference (then its line says why).
+# mutant that every test passes survives: a gap in the tests to close, or a
+# change no test can tell from the code (then it leaves the list for the
+# comment at its end, with the reason).
 #
 #   N...  only those mutants (numbers as listed in the report)
 #   -a    every test on every mutant, naming all that fail (slower)
 #
 # MUTANTS_TIMEOUT (seconds, default 300) bounds each test: a mutant that
 # hangs one is killed by it.  Not part of make test: `make mutants` runs it,
-# a few minutes on two cores.  A line per mutant, then
+# about six and a half minutes on two cores.  A line per mutant, then
 # "mutants: K killed, S survived, B broken" (broken: the text is not found
 # once, or the mutant does not build; the list needs mending); exit status 1
 # unless every mutant is killed.
