@@ -1,6 +1,8 @@
 /*
  * Option values are checked whole: a number with trailing text, a sign where
  * none is allowed, or a value out of range is a usage error naming the flag.
+ * So is an MLP_SIMD the programs cannot follow.  Not for: what the options
+ * mean (the mains) or how the kernels differ (kernels.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kernels.h"
 #include "model.h"
 #include "number.h"
 #include "status.h"
@@ -170,4 +173,29 @@ fail:
 	free(*n);
 	*n = NULL;
 	return -1;
+}
+
+int
+cli_simd(const char *value, int *used, char *err, size_t errlen)
+{
+	int want, got;
+
+	if (value == NULL || *value == '\0' || strcmp(value, "auto") == 0)
+		want = -1;
+	else if (strcmp(value, "generic") == 0)
+		want = 0;
+	else if (strcmp(value, "avx2") == 0)
+		want = 1;
+	else {
+		snprintf(err, errlen, "MLP_SIMD is '%.40s'; expected auto, generic or avx2 (or unset)", value);
+		return ST_USAGE;
+	}
+	got = kernel_simd(want);
+	if (want == 1 && got != 1) {
+		snprintf(err, errlen, "MLP_SIMD is 'avx2', but this CPU (or this build) has no AVX2; use auto or generic");
+		return ST_USAGE;
+	}
+	if (used != NULL)
+		*used = got;
+	return 0;
 }

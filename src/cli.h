@@ -1,6 +1,7 @@
 /*
  * Command-line helpers shared by the two mains: checked number parsing for
- * option values, the layer list, and interruption by signals.
+ * option values, the layer list, the MLP_SIMD environment variable, and
+ * interruption by SIGINT/SIGTERM/SIGHUP.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -45,5 +46,13 @@ int cli_delimiter(const char *opt, const char *s, int *out, char *err, size_t er
  * checked with model_check_sizes; returns 0, or -1 with a message.
  */
 int cli_layers(const char *s, size_t **n, int *count, char *err, size_t errlen);
+/*
+ * Picks the kernels' inner loops (kernel_simd) as the value of MLP_SIMD says:
+ * NULL, "" or "auto" the best the CPU has, "generic" the generic loops,
+ * "avx2" the AVX2 loops.  Returns 0 and sets *used (unless NULL) to what is
+ * used, 0 generic or 1 AVX2; ST_USAGE with a message for any other value,
+ * or for "avx2" on a CPU (or a build) without AVX2.
+ */
+int cli_simd(const char *value, int *used, char *err, size_t errlen);
 
 #endif

@@ -1059,7 +1059,7 @@ check_weights(const struct dataset *d, const char *name, char *err, size_t errle
 		sum += d->weight[k];
 	if (sum > 0 && isfinite(sum))
 		return 0;
-	snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive sum",
+	snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive, finite sum",
 	    name, d->weight_name ? csv_show(show, sizeof show, d->weight_name, strlen(d->weight_name)) : "-w", sum);
 	return ST_DATA;
 }

@@ -6,8 +6,9 @@
  * modules together and reports; the scoring itself is score.c's, on two
  * threads (one reads and parses the CSV, the other scores and prints).
  *
- * The environment variable MLPPREDICT_THREADS=1 forces a single thread, for
- * comparison and testing; the output is the same byte for byte either way.
+ * The environment variable MLPPREDICT_THREADS=1 forces a single thread, and
+ * MLP_SIMD=generic the generic kernels, for comparison and testing; the
+ * output is the same byte for byte either way.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -417,6 +418,7 @@ main(int argc, char *argv[])
 	int st;
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
+	    (st = cli_simd(getenv("MLP_SIMD"), NULL, j->err, sizeof j->err)) != 0 ||
 	    (st = open_output(j)) != 0 ||
 	    (st = load_model(j)) != 0 ||
 	    (st = check_model(j)) != 0 ||

@@ -1187,6 +1187,7 @@ main(int argc, char *argv[])
 
 	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
 	    (st = check_options(j)) != 0 ||
+	    (st = cli_simd(getenv("MLP_SIMD"), NULL, j->err, sizeof j->err)) != 0 ||
 	    (st = open_outputs(j)) != 0 ||
 	    (st = load_or_resume(j)) != 0 ||
 	    (st = check_schedule(j)) != 0)

@@ -47,6 +47,19 @@ awk -F, -v loss="$loss" -v acc="$acc" '
 	}
     }' pairs >diff.txt || fail "$(cat diff.txt)"
 
+t "an output of exactly 0.5 is class 1 in training's accuracy, as in mlppredict -l and --eval"
+# Zero weights give sigma(0) = 0.5 for every row: the rows of target 1 are
+# hits (0.5 >= 0.5), those of target 0 misses.  -e 0 -i writes the model's
+# accuracy on the training rows without a step.
+printf 'x,y\n1,1\n2,0\n3,1\n4,1\n' >half.csv
+cat >zero.json <<'JSON'
+{"format": "mlptrain-model", "version": 1, "layers": [1, 1],
+ "features": ["x"], "targets": ["y"], "weights": [[[0, 0]]]}
+JSON
+expect_status 0 "$MLPTRAIN" -q -Z -e 0 -i zero.json half.csv && json_is .training.accuracy "$tmp/out" 0.75
+expect_status 0 "$MLPPREDICT" -l zero.json half.csv && same_text "$(tr '\n' ' ' <"$tmp/out")" "1 1 1 1 " "labels"
+expect_status 0 "$MLPPREDICT" --eval zero.json half.csv && expect_err_line "accuracy 0.75"
+
 # ---- reproducibility ----
 
 t "same seed twice gives byte-identical models"

@@ -44,6 +44,30 @@ bad_opt 2 "mlppredict: -p: '0' is not a whole number from 1 to 17" "$MLPPREDICT"
 bad_opt 2 "mlppredict: -p: '18' is not a whole number from 1 to 17" "$MLPPREDICT" -p 18 xor.json "$xor"
 bad_opt 2 "mlppredict: -p: 'x' is not a whole number from 1 to 17" "$MLPPREDICT" -p x xor.json "$xor"
 
+t "MLP_SIMD: auto, empty or generic give the default's bytes; avx2 where the CPU has it; anything else exit 2"
+expect_status 0 "$MLPTRAIN" -q -e 5 "$xor" && cp "$tmp/out" simd.json
+"$MLPPREDICT" xor.json "$xor" >simd.out
+for v in auto '' generic; do
+	run env MLP_SIMD="$v" "$MLPTRAIN" -q -e 5 "$xor"
+	expect_rc 0 && same "$tmp/out" simd.json "mlptrain, MLP_SIMD='$v'"
+	run env MLP_SIMD="$v" "$MLPPREDICT" xor.json "$xor"
+	expect_rc 0 && same "$tmp/out" simd.out "mlppredict, MLP_SIMD='$v'"
+done
+run env MLP_SIMD=avx2 "$MLPTRAIN" -q -e 5 "$xor"
+if [ "$rc" -eq 0 ]; then
+	same "$tmp/out" simd.json "mlptrain, MLP_SIMD=avx2"
+elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+	fail "MLP_SIMD=avx2 refused on a CPU with AVX2:"
+	show "$tmp/err"
+else
+	expect_rc 2 && expect_err_only "mlptrain: MLP_SIMD is 'avx2', but this CPU (or this build) has no AVX2; use auto or generic"
+fi
+bad_opt 2 "mlptrain: MLP_SIMD is 'fast'; expected auto, generic or avx2 (or unset)" env MLP_SIMD=fast "$MLPTRAIN" -q "$xor"
+bad_opt 2 "mlppredict: MLP_SIMD is 'Generic'; expected auto, generic or avx2 (or unset)" \
+	env MLP_SIMD=Generic "$MLPPREDICT" xor.json "$xor"
+run env MLP_SIMD=fast "$MLPTRAIN" --version
+expect_rc 0 && same_text "$(cat "$tmp/out")" "$("$MLPTRAIN" --version)" "--version with a bad MLP_SIMD"
+
 t "two data files to mlptrain: exit 2"
 expect_status 2 "$MLPTRAIN" "$xor" "$xor" && expect_err_line "mlptrain: one data file at most, got 2" &&
 	expect_err_line "$usage_train1" && expect_no_stdout
@@ -71,13 +95,16 @@ expect_status 3 "$MLPPREDICT" xor.json dir.csv
 grep '^mlppredict: dir\.csv' "$tmp/err" >/dev/null || { fail "message does not name dir.csv:"; show "$tmp/err"; }
 bad_opt 3 "mlppredict: nosuch.csv: No such file or directory" "$MLPPREDICT" xor.json nosuch.csv
 
-t "empty and header-only files: exit 1, no data rows"
+t "empty, byte-order-mark-only and header-only files: exit 1, no data rows (mlppredict: no output)"
 : >empty.csv
 bad_opt 1 "mlptrain: empty.csv: no data rows" "$MLPTRAIN" -q empty.csv
 head -n 1 "$xor" >header.csv
 bad_opt 1 "mlptrain: header.csv: no data rows" "$MLPTRAIN" -q header.csv
 run_in empty.csv "$MLPTRAIN" -q
 expect_rc 1 && expect_err_only "mlptrain: standard input: no data rows"
+printf '\357\273\277' >bomonly.csv
+bad_opt 1 "mlptrain: bomonly.csv: no data rows" "$MLPTRAIN" -q bomonly.csv
+expect_status 0 "$MLPPREDICT" xor.json bomonly.csv && expect_no_stdout && expect_no_stderr
 
 t "a ragged row: exit 1, the line and both counts"
 printf 'x1,x2,y\n1,2,0\n1,2\n' >ragged.csv

@@ -11,6 +11,12 @@
 # E2E_VERBOSE=1 also prints the name of every case that passes; E2E_VALGRIND=1
 # leaves out the cases Valgrind cannot run.
 #
+# Both kernels: every successful mlptrain or mlppredict run through `run` or
+# `run_in` that writes to standard output alone (no -o, --history, --plot)
+# runs a second time with MLP_SIMD=generic, and its standard output must be
+# the same bytes: the generic loops against the AVX2 ones on a CPU that has
+# them.  E2E_SIMD=0 leaves that out; so does E2E_VALGRIND=1.
+#
 # Every case is counted once, as passed or failed; a failure prints the case
 # name and what differed.  JSON is checked with jq, or python3 when jq is
 # missing (a case that needs either fails when neither is installed).
@@ -48,6 +54,8 @@ DATA=$(abs_path "${DATA:-data}")
 MAN=$(abs_path "${MAN:-man}")
 README=$(abs_path "${README:-README.md}")
 VERBOSE=${E2E_VERBOSE:-0}
+SIMD=${E2E_SIMD:-1}
+[ "${E2E_VALGRIND:-0}" = 0 ] || SIMD=0
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -112,10 +120,11 @@ show() {
 }
 
 # run CMD...: runs CMD with stdin from /dev/null, stdout in $tmp/out, stderr
-# in $tmp/err and the exit status in $rc.
+# in $tmp/err and the exit status in $rc; then generic_same.
 run() {
 	"$@" <"$tmp/null" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+	generic_same "$tmp/null" "$@"
 }
 
 # run_in FILE CMD...: the same, with stdin from FILE.
@@ -124,6 +133,32 @@ run_in() {
 	shift
 	"$@" <"$_in" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+	generic_same "$_in" "$@"
+}
+
+# generic_same IN CMD...: after a successful run of mlptrain or mlppredict
+# (CMD, stdin from IN) that wrote to standard output alone, runs it again with
+# MLP_SIMD=generic and checks that standard output is the same bytes.
+generic_same() {
+	_gin=$1
+	shift
+	[ "$SIMD" = 1 ] && [ "$rc" -eq 0 ] && [ -s "$tmp/out" ] || return 0
+	[ "$1" = "$MLPTRAIN" ] || [ "$1" = "$MLPPREDICT" ] || return 0
+	for _a in "$@"; do
+		case $_a in
+		-o | -o?* | --ou* | --hi* | --pl*) return 0 ;;
+		esac
+	done
+	MLP_SIMD=generic "$@" <"$_gin" >"$tmp/out.generic" 2>"$tmp/err.generic"
+	_grc=$?
+	if [ "$_grc" -ne 0 ]; then
+		fail "with MLP_SIMD=generic: exit status $_grc; stderr:"
+		show "$tmp/err.generic"
+		return 1
+	fi
+	cmp -s "$tmp/out" "$tmp/out.generic" && return 0
+	fail "with MLP_SIMD=generic: other bytes on standard output than with the default kernels"
+	return 1
 }
 
 # expect_rc N: checks the status of the last run.

@@ -50,9 +50,9 @@ printf 'a,0.5\nb,%s\nc,%s\nd,%s\ne,%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" -k id m.json t.csv && same "$tmp/out" exp "-k id"
 printf 'a,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
 expect_status 0 "$MLPPREDICT" --keep=id,3 m.json t.csv && same "$tmp/out" exp "--keep=id,3"
-printf 'id,x1,x2\n"a ""b""",0,0\n"c\nd",1,1\n' >q.csv
-printf '"a ""b""",0.5\n"c\nd",%s\n' "$P2" >exp
-expect_status 0 "$MLPPREDICT" -k 1 m.json q.csv && same "$tmp/out" exp "-k with a quote and a line break"
+printf 'id,x1,x2\n"a ""b""",0,0\n"c\nd",1,1\n"e\rf",0,0\n' >q.csv
+printf '"a ""b""",0.5\n"c\nd",%s\n"e\rf",0.5\n' "$P2" >exp
+expect_status 0 "$MLPPREDICT" -k 1 m.json q.csv && same "$tmp/out" exp "-k with a quote, a line feed, a carriage return"
 
 t "-H prints a header line first: the kept columns' names, then what each output is the probability of"
 printf 'id,junk,p_y\na,,0.5\nb,NA,%s\nc,z,%s\nd,?,%s\ne,"q,r",%s\n' "$P2" "$P3" "$P4" "$P3" >exp
@@ -183,6 +183,36 @@ if expect_status 0 "$MLPPREDICT" --eval m.json t.csv; then
 	expect_rc 0 && same "$tmp/err" exp "the metrics, one thread"
 fi
 
+t "--eval: precision and recall apart (FP 2, FN 1), each from its own count"
+# t.csv and a row f, p sigma(2) with truth 0: tp a b, fp d f, fn e, tn c.
+# Accuracy 3/6, precision 2/4, recall 2/3, F1 4/7.  AUC: ascending c = e
+# (ranks 1, 2: 1.5 each), a 3, d 4, b = f (5, 6: 5.5 each); positive ranks
+# 1.5 + 3 + 5.5 = 10, U = 10 - 3*4/2 = 4, AUC 4 / (3*3) = 4/9.
+{ cat t.csv; printf 'f,0,,2,0\n'; } >t6.csv
+cat >eval6.want <<'TXT'
+output y
+rows 6
+threshold 0.5
+log_loss LOSS
+accuracy 0.5
+precision 0.5
+recall 0.6666666666666666
+f1 0.5714285714285714
+roc_auc 0.4444444444444444
+confusion actual=1 predicted=1 2
+confusion actual=1 predicted=0 1
+confusion actual=0 predicted=1 2
+confusion actual=0 predicted=0 1
+TXT
+if expect_status 0 "$MLPPREDICT" --eval m.json t6.csv; then
+	loss6=$(sed -n 's/^log_loss //p' "$tmp/err")
+	sed "s/LOSS/$loss6/" eval6.want >exp
+	same "$tmp/err" exp "the metrics"
+	awk -v l="$loss6" 'function sp(a) { return (a > 0 ? a : 0) + log(1 + exp(-(a > 0 ? a : -a))) }
+	    BEGIN { m = (sp(0) + sp(2) - 2 + sp(-2) + sp(1) + sp(-2) + 2 + sp(2)) / 6; d = l - m
+	            exit !(d < 1e-12 && d > -1e-12) }' || fail "log_loss $loss6"
+fi
+
 t "--eval with class labels: string targets, the confusion matrix labelled"
 sed '1!s/,1$/,yes/; 1!s/,0$/,no/' t.csv >tc.csv
 if expect_status 0 "$MLPPREDICT" -e -l c.json tc.csv; then
@@ -275,5 +305,17 @@ for opts in "-k id --drop-missing" "-k id,3 -e --drop-missing -p 5" "-l -k 1 --d
 	expect_rc 0 && same "$tmp/out" two.out "stdout of $opts" && same "$tmp/err" two.err "stderr of $opts"
 done
 expect_status 1 "$MLPPREDICT" mo.json big8.csv && expect_err_only "mlppredict: big8.csv:97:3: missing value 'NA' in column 'x2'; use --missing skip to skip such rows, or --missing na to print NA for them"
+
+t "long fields (22 to 33 bytes) left to the scoring thread read as on one thread"
+# The reader leaves short fields for the other thread to parse, in cells of
+# 32 bytes (a length byte, then the text), and parses those of 32 bytes and
+# more itself.  Each long field is followed by a short one, whose cell comes
+# next; 20000 rows make a few batches, so that the scorer gets some.
+awk 'BEGIN { print "x1,x2"; for (i = 0; i < 20000; i++)
+	printf "%d,%.*f\n", i % 7 - 3, i % 2 ? 20 : 28 + int(i / 2) % 3, (i % 11) / 10 - 0.5 }' >long.csv
+run "$MLPPREDICT" mo.json long.csv
+cp "$tmp/out" two.out
+run env MLPPREDICT_THREADS=1 "$MLPPREDICT" mo.json long.csv
+expect_rc 0 && same "$tmp/out" two.out "the probabilities" && same_text "$(wc -l <two.out)" 20000 "lines"
 
 e2e_done e2e_predict

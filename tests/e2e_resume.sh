@@ -62,6 +62,11 @@ awk -F, -v OFS=, '{ print $3, $2, $1 }' "$xor" >xorrev.csv
 expect_status 0 "$MLPTRAIN" -q -S -e 5 -i xor.json xorrev.csv && same "$tmp/out" xor5.json "columns in another order"
 expect_status 1 "$MLPTRAIN" -q -S -e 5 -i xor.json -t y renamed.csv &&
 	expect_err_only "mlptrain: renamed.csv: feature 1 is 'a', but feature 1 of xor.json is 'x1'"
+printf 'x1,b,y\n0,0,0\n1,1,1\n' >renamed2.csv
+expect_status 1 "$MLPTRAIN" -q -i xor.json renamed2.csv &&
+	expect_err_only "mlptrain: renamed2.csv:1: no column 'x2' (feature 2 of xor.json)"
+expect_status 1 "$MLPTRAIN" -q -i xor.json -t y renamed2.csv &&
+	expect_err_only "mlptrain: renamed2.csv: feature 2 is 'b', but feature 2 of xor.json is 'x2'"
 
 t "-i with a missing or bad model"
 expect_status 3 "$MLPTRAIN" -q -i nosuch.json "$xor" &&

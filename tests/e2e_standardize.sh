@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end tests of standardisation: the model's standardize.mean and std
-# are the population statistics of the training data, -Z leaves them out, a
-# constant feature gets std 1, and mlppredict applies them.  Run from the top
+# are the population statistics of the training data (without --holdout's
+# rows), -Z leaves them out, a constant feature gets std 1, and mlppredict
+# applies them.  Run from the top
 # of the source tree as "sh tests/e2e_standardize.sh"; the variables of
 # tests/e2e_lib.sh apply.  The last line is
 # "e2e_standardize: P passed, F failed".
@@ -31,6 +32,23 @@ tail -n +2 "$blobs" | awk -F, -v meanf=mean.txt -v stdf=std.txt '
 	if ((getline extra < meanf) > 0) { print "too many means"; bad = 1 }
 	exit bad
     }' >diff.txt || fail "$(cat diff.txt)"
+
+t "--holdout: standardize and class weights from the training rows alone"
+# Stratified, --holdout 0.1 holds out round(0.4) = 0 of the 4 rows of class 0
+# and round(0.5) = 1 of the 5 identical rows of class 1, whichever the seed
+# draws: the training rows are those of class 0 and 4 of class 1.  Their x1
+# is 1 1 1 1 3 3 3 3 (mean 2, std 1), their x2 1 9 5 5 5 5 5 5 (mean 5, std 2),
+# and the classes are balanced (weights 1 and 1).  With the held-out row
+# too: x1 mean 19/9, class weights 9/8 and 9/10.
+printf 'x1,x2,y\n1,1,0\n1,9,0\n1,5,0\n1,5,0\n' >hold.csv
+for k in 1 2 3 4 5; do printf '3,5,1\n'; done >>hold.csv
+for seed in 1 2; do
+	expect_status 0 "$MLPTRAIN" -q -e 1 -s $seed --holdout 0.1 --class-weight balanced hold.csv || continue
+	json_is .standardize "$tmp/out" '{"mean":[2,5],"std":[1,2]}'
+	json_is .training.class_weight "$tmp/out" '[1,1]'
+	json_is .training.rows "$tmp/out" 8
+	json_is .training.validation.rows "$tmp/out" 1
+done
 
 t "-Z: the model has no standardize key"
 expect_status 0 "$MLPTRAIN" -q -Z -e 1 "$blobs" &&

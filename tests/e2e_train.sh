@@ -169,6 +169,9 @@ expect_status 0 "$MLPTRAIN" -S -e 5 --drop-missing holes.csv && same_weights "$t
 	expect_err_line "mlptrain: holes.csv: skipped 4 rows with missing values" &&
 	json_is .training.dropped_rows "$tmp/out" 4
 expect_status 0 "$MLPTRAIN" -q -S -e 5 --drop-missing holes.csv && expect_no_stderr
+awk 'NR != 6 && NR != 9 && NR != 12' holes.csv >hole1.csv
+expect_status 0 "$MLPTRAIN" -S -e 1 --drop-missing hole1.csv &&
+	expect_err_line "mlptrain: hole1.csv: skipped 1 row with missing values"
 
 t "a missing value in an ignored column is fine"
 awk -F, -v OFS=, 'NR == 4 { $1 = "" } { print }' shuffled.csv >idhole.csv
@@ -224,6 +227,7 @@ expect_status 0 "$MLPTRAIN" -e 3 --validate val.csv base.csv && cp "$tmp/out" v.
 expect_err_match "final  epochs 3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rows 40  time .*"
 json_is .training.validation.rows v.json 40
 json_is .training.validation.file v.json '"val.csv"'
+json_is .training.validation.holdout v.json null && json_is .training.validation.split v.json null
 
 t "--validate: the validation loss is the loss of the model on those rows; statistics from training rows only"
 "$MLPTRAIN" -q -e 3 base.csv >nov.json

@@ -105,6 +105,12 @@ expect_status 0 "$MLPTRAIN" -q -e "$best" -r 2 --holdout 0.3 -o eb.json small.cs
 same_text "$(jget .weights eb.json)" "$(jget .weights es.json)" "weights"
 json_is .training.rng eb.json "$(jget .training.rng es.json)"
 
+t "--patience running out at the last epoch: all epochs ran, not stopped"
+expect_status 0 "$MLPTRAIN" -q -e "$last" -r 2 --holdout 0.3 --patience 4 -o el.json small.csv
+json_is .training.early_stopping "el.json" "{\"patience\":4,\"tol\":0.0001,\"best_epoch\":$best,\"last_epoch\":$last,\"stopped\":false}"
+expect_status 0 "$MLPTRAIN" -q -e "$((last + 1))" -r 2 --holdout 0.3 --patience 4 -o el1.json small.csv
+json_is .training.early_stopping.stopped el1.json true
+
 t "--tol: a larger tolerance stops sooner"
 expect_status 0 "$MLPTRAIN" -q -e 300 -r 2 --holdout 0.3 --patience 4 --tol 0.5 -o et.json small.csv
 json_is .training.early_stopping.best_epoch et.json 1 && json_is .training.early_stopping.last_epoch et.json 5
@@ -139,6 +145,11 @@ same_text "$(col ri.csv epoch | tr '\n' ' ')" "4 5 " "a new history file starts 
 awk -F, -v n=$n_small 'NR > 1 { want = 0.4 / (1 + 0.01 * (($1 - 1) * n)); if ($4 + 0 != want) bad = 1 } END { exit bad }' ri.csv ||
 	fail "resumed inverse rates"
 json_is .training.decay_k ri2.json 0.01 && json_is .training.rate ri2.json 0.4
+# -r starts a new rate: the model's no longer (its schedule, k and updates go on)
+expect_status 0 "$MLPTRAIN" -q -e 2 -i ri.json -r 0.2 --history rr.csv -o rr.json small.csv
+json_is .training.rate rr.json 0.2 && json_is .training.decay_k rr.json 0.01
+awk -F, -v n=$n_small 'NR > 1 { want = 0.2 / (1 + 0.01 * (($1 - 1) * n)); if ($4 + 0 != want) bad = 1 } END { exit bad }' rr.csv ||
+	fail "-r 0.2 on resuming: rates $(col rr.csv rate | tr '\n' ' ')"
 
 t "-i with a history that does not fit: exit 1, the file untouched"
 cp hv.csv keep.csv
@@ -155,6 +166,11 @@ cp odd.csv keep.csv
 expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history odd.csv small.csv &&
 	expect_err_only "mlptrain: odd.csv:3: expected an epoch number above the last one and 6 numbers, as mlptrain writes"
 same odd.csv keep.csv "odd.csv"
+{ head -n 3 r10.csv; sed -n 3p r10.csv; sed -n 4,5p r10.csv; } >twice.csv
+cp twice.csv keep.csv
+expect_status 1 "$MLPTRAIN" -q -e 1 -i r4.json --holdout 0.2 --history twice.csv small.csv &&
+	expect_err_only "mlptrain: twice.csv:4: expected an epoch number above the last one and 6 numbers, as mlptrain writes"
+same twice.csv keep.csv "twice.csv"
 
 t "a model whose training record is unusable: mlppredict scores with it, mlptrain -i refuses it"
 sed 's/"rate":.*/"rate": -1,/' r4.json >badrate.json
@@ -185,9 +201,11 @@ expect_status 0 "$MLPTRAIN" -q -e 3000 -l 2,4,1 -r 0.5 --plot long.svg "$xor" &&
 	same_text "$(svg_points long.svg train)" 1501 "points"
 
 t "the README's picture, data/moons-loss.svg, is what the README's command draws"
+grep -F -q 'data/moons-loss.svg' "$README" || fail "README.md does not show data/moons-loss.svg"
 (cd "$ROOT" && "$MLPTRAIN" -q -l 2,16,1 -e 300 -r 0.5 --holdout 0.25 --patience 20 \
-	--plot "$tmp/readme.svg" -o /dev/null data/moons.csv) && same readme.svg "$DATA/moons-loss.svg" "the picture" &&
-	grep -F -q 'data/moons-loss.svg' "$README" || fail "README.md does not show data/moons-loss.svg"
+	--plot "$tmp/readme.svg" -o /dev/null data/moons.csv) >/dev/null 2>"$tmp/err"
+rc=$?
+expect_rc 0 && same readme.svg "$DATA/moons-loss.svg" "the picture drawn by the README's command and data/moons-loss.svg"
 
 t "--history, --plot and the model: each complete or untouched when training fails"
 printf 'x1,x2,y\n1,2,0\n3,oops,1\n' >bad.csv
@@ -218,6 +236,17 @@ expect_status 0 "$MLPTRAIN" -e 3 --holdout 0.2 -v -o v.json small.csv && no_cont
 expect_err_match "mlptrain: small.csv: 160 training rows; 40 validation rows held out; layers 2,8,1 \\(33 weights\\); rate 0.1, decay none; epochs 1 to 3"
 expect_err_match "epoch 2/3  loss [0-9.]+  accuracy [0-9.]+  val_loss [0-9.]+  val_accuracy [0-9.]+  rate 0.1  epoch_time [0-9.]+s  [0-9]+ rows/s(  best)?  time [0-9.]+s"
 expect_status 0 "$MLPTRAIN" -q -v -e 3 -o v.json small.csv && expect_no_stderr
+
+t "the epoch lines show the history's figures, the final line the model's"
+expect_status 0 "$MLPTRAIN" -e 3 --holdout 0.2 --history eh.csv -o eh.json small.csv
+tail -n +2 eh.csv | awk -F, '{ printf "epoch %d/3  loss %.6f  accuracy %.4f  val_loss %.6f  val_accuracy %.4f\n",
+    $1, $2, $3, $4, $5 }' >want.txt
+grep '^epoch ' "$tmp/err" | sed 's/  time [0-9.]*s$//' >got.txt
+same got.txt want.txt "the epoch lines against eh.csv"
+final=$(awk -v l="$(jget .training.loss eh.json)" -v a="$(jget .training.accuracy eh.json)" \
+    -v vl="$(jget .training.validation.loss eh.json)" -v va="$(jget .training.validation.accuracy eh.json)" \
+    'BEGIN { printf "loss %.6f  accuracy %.4f  val_loss %.6f  val_accuracy %.4f  rows 160", l, a, vl, va }')
+grep '^final ' "$tmp/err" | grep -F -q "  $final  " || fail "no final line with: $final" "stderr was:" "$(cat "$tmp/err")"
 
 # A data set big enough that training lasts long enough for the bar (drawn
 # from 0.1 s on, ten times a second): about a second here, and as long with

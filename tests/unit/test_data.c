@@ -94,7 +94,7 @@ columns(void)
 
 	/* -t by name, -x an id: features are the rest in file order, then the target */
 	opts(&o);
-	CHECK(load_cols("id,y,a,b\n7,1,0.5,2\n8,0,1.5,3\n", "y", "id", NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("id,y,a,b\n7,1,0.5,2\n8,0,1.5,3\n", "y", "id", NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->cols == 3 && d->ntargets == 1 && d->ntcols == 1);
 	CHECK(d->names != NULL && strcmp(d->names[0], "a") == 0 && strcmp(d->tnames[0], "y") == 0);
 	CHECK_STR(row_text(d, 0, buf, sizeof buf), "0.5 2 | 1");
@@ -102,26 +102,26 @@ columns(void)
 	data_free(d);
 	/* several targets, by number, in the order given: each 0 or 1 */
 	opts(&o);
-	CHECK(load_cols("1,0,1,5\n2,1,0,6\n", "3,2", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("1,0,1,5\n2,1,0,6\n", "3,2", NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 4 && d->ntargets == 2 && d->ntcols == 2 && d->names == NULL && d->classes == NULL);
 	CHECK_STR(row_text(d, 0, buf, sizeof buf), "1 5 | 1 0");
 	data_free(d);
 	/* without -t, the last column not skipped is the target */
 	opts(&o);
-	CHECK(load_cols("a,y,id\n1,0,x7\n2,1,x8\n", NULL, "id", NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,y,id\n1,0,x7\n2,1,x8\n", NULL, "id", NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 2 && strcmp(d->tnames[0], "y") == 0 && d->x_mem[3] == 1);
 	data_free(d);
 	/* -l's sizes: the last 2 columns are targets when -l's inputs and outputs make all the columns */
 	opts(&o);
 	o.layers_in = 2;
 	o.layers_out = 2;
-	CHECK(load_cols("a,b,y1,y2\n1,2,0,1\n3,4,1,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,y1,y2\n1,2,0,1\n3,4,1,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->ntcols == 2 && d->ntargets == 2 && data_nfeatures(d) == 2);
 	data_free(d);
 	opts(&o);	/* ... and not otherwise: then the last column, its 3 classes */
 	o.layers_in = 3;
 	o.layers_out = 3;
-	CHECK(load_cols("a,b,c,k\n1,2,0,x\n3,4,1,y\n3,4,1,z\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,c,k\n1,2,0,x\n3,4,1,y\n3,4,1,z\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->ntcols == 1 && d->ntargets == 3 && d->nclasses == 3 && data_nfeatures(d) == 3);
 	data_free(d);
 	/* conflicts and bad lists */
@@ -153,31 +153,37 @@ labels(void)
 
 	/* two labels: 0 and 1 in sorted order, or as --positive says; numbers sort as numbers */
 	opts(&o);
-	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->nclasses == 2 && strcmp(d->classes[0], "no") == 0 && strcmp(d->classes[1], "yes") == 0);
 	CHECK(d->ntargets == 1 && d->x_mem[1] == 1 && d->x_mem[3] == 0 && d->x_mem[5] == 1);
 	data_free(d);
 	opts(&o);
 	o.positive = "no";
-	CHECK(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,yes\n2,no\n3,yes\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(strcmp(d->classes[1], "no") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
 	data_free(d);
 	opts(&o);
-	CHECK(load_cols("a,c\n1,10\n2,9\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,10\n2,9\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(strcmp(d->classes[0], "9") == 0 && d->x_mem[1] == 1 && d->x_mem[3] == 0);
 	data_free(d);
 	opts(&o);
-	CHECK(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
+	REQUIRE(load_cols("a,c\n1,2\n2,4\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);	/* 2/4, as in UCI files */
 	CHECK(strcmp(d->classes[1], "4") == 0 && d->x_mem[1] == 0 && d->x_mem[3] == 1);
+	data_free(d);
+	/* a number comes before any other label, even one that sorts before digits byte by byte */
+	opts(&o);
+	REQUIRE(load_cols("a,c\n1,-\n2,7\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(strcmp(d->classes[0], "7") == 0 && strcmp(d->classes[1], "-") == 0);
+	CHECK(d->x_mem[1] == 1 && d->x_mem[3] == 0);
 	data_free(d);
 	/* 0 and 1 are the targets themselves: no labels kept; "1.0" is the label "1" */
 	opts(&o);
-	CHECK(load_cols("a,c\n1,0\n2,1\n3,1.0\n4,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,0\n2,1\n3,1.0\n4,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->classes == NULL && d->nclasses == 0 && d->x_mem[3] == 1 && d->x_mem[5] == 1 && d->x_mem[7] == 0);
 	data_free(d);
 	/* K > 2: one-hot targets, labels in order (numbers by value, then text) */
 	opts(&o);
-	CHECK(load_cols("a,c\n1,10\n2,x\n3,9\n4,10\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,c\n1,10\n2,x\n3,9\n4,10\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->nclasses == 3 && d->ntargets == 3 && d->cols == 4);
 	CHECK(strcmp(d->classes[0], "9") == 0 && strcmp(d->classes[1], "10") == 0 && strcmp(d->classes[2], "x") == 0);
 	CHECK_STR(row_text(d, 0, buf, sizeof buf), "1 | 0 1 0");
@@ -189,7 +195,7 @@ labels(void)
 	used = (size_t)snprintf(big, sizeof big, "p,digit\n");
 	for (k = 0; k < 40; k++)
 		used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%zu\n", k, 9 - k % 10);
-	CHECK(load(big, 0, &d, err, sizeof err) == 0);
+	REQUIRE(load(big, 0, &d, err, sizeof err) == 0);
 	CHECK(d->nclasses == 10 && strcmp(d->classes[0], "0") == 0 && strcmp(d->classes[9], "9") == 0);
 	CHECK(data_class(d, 0) == 9 && data_class(d, 9) == 0);
 	data_free(d);
@@ -223,7 +229,7 @@ labels(void)
 	/* soft targets: numbers in [0,1], kept as they are */
 	opts(&o);
 	o.soft = 1;
-	CHECK(load_cols("a,y\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,y\n1,0\n2,1\n3,0.5\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->classes == NULL && d->x_mem[5] == 0.5);
 	data_free(d);
 	opts(&o);
@@ -244,14 +250,14 @@ labels(void)
 		o.classes = cls;
 		o.nclasses = 2;
 		o.classes_from = "m.json";
-		CHECK(load_cols("a,c\n1,pos\n2,neg\n3,pos\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+		REQUIRE(load_cols("a,c\n1,pos\n2,neg\n3,pos\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 		CHECK(d->nclasses == 2 && d->x_mem[1] == 1 && d->x_mem[3] == 0);
 		data_free(d);
 		CHECK(load_cols("a,c\n1,pos\n2,maybe\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == ST_DATA);
 		CHECK_STR(err, "d.csv:3:2: target 'maybe' is not one of the classes 'neg' and 'pos' of m.json");
 		o.classes = num;
 		o.nclasses = 3;
-		CHECK(load_cols("a,c\n1,2.0\n2,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+		REQUIRE(load_cols("a,c\n1,2.0\n2,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 		CHECK(d->ntargets == 3 && data_class(d, 0) == 2 && data_class(d, 1) == 0);
 		data_free(d);
 	}
@@ -267,7 +273,7 @@ categories(void)
 	const char *shop = "color,zip,price,y\nred,02134,1.5,1\nblue,2134,2.5,0\nred,02134,3,0\ngreen,10,4,1\n";
 
 	opts(&o);
-	CHECK(load_cols(shop, NULL, NULL, NULL, "color,zip", &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols(shop, NULL, NULL, NULL, "color,zip", &o, &d, err, sizeof err) == 0);
 	CHECK(d->enc != NULL && d->enc->ncols == 3 && d->enc->ninputs == 7 && data_nfeatures(d) == 7);
 	CHECK(d->enc->col[0].ncat == 3 && strcmp(d->enc->col[0].cat[0], "blue") == 0);
 	/* the zip codes are categories exactly as their text: "02134" and "2134" are two */
@@ -281,7 +287,7 @@ categories(void)
 	opts(&o);
 	o.like = d;
 	o.tcols = 1;
-	CHECK(load_cols("price,color,zip,y\n1,purple,10,1\n2,blue,99999,0\n", NULL, NULL, NULL, NULL, &o, &v, err,
+	REQUIRE(load_cols("price,color,zip,y\n1,purple,10,1\n2,blue,99999,0\n", NULL, NULL, NULL, NULL, &o, &v, err,
 	    sizeof err) == 0);
 	CHECK_STR(row_text(v, 0, buf, sizeof buf), "0 0 0 0 1 0 1 | 1");
 	CHECK(v->unseen != NULL && v->unseen[0] == 1 && v->unseen[1] == 1 && v->unseen[2] == 0);
@@ -290,7 +296,7 @@ categories(void)
 	/* auto: the columns whose first data row holds text */
 	opts(&o);
 	o.cat_auto = 1;
-	CHECK(load_cols(shop, NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols(shop, NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->enc->col[0].ncat == 3 && d->enc->col[1].ncat == 0 && d->enc->ninputs == 5);
 	data_free(d);
 	/* text in a numeric column: say which column and what to do */
@@ -309,7 +315,7 @@ categories(void)
 	CHECK_STR(err, "d.csv:3:1: missing value 'NA' in column 'c'; use --drop-missing to skip such rows");
 	opts(&o);
 	o.impute = 1;
-	CHECK(load_cols("c,y\na,1\nNA,0\nb,0\n", NULL, NULL, NULL, "c", &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("c,y\na,1\nNA,0\nb,0\n", NULL, NULL, NULL, "c", &o, &d, err, sizeof err) == 0);
 	CHECK_STR(row_text(d, 1, buf, sizeof buf), "0 0 | 0");
 	data_free(d);
 }
@@ -328,7 +334,7 @@ missing(void)
 	    "--impute mean to fill them");
 	opts(&o);
 	o.drop_missing = 1;
-	CHECK(load_cols("id,a,y\nNA,1,0\n2,NA,1\n3,?,1\n4,2,\n5,3,1\n", NULL, "id", NULL, NULL, &o, &d, err,
+	REQUIRE(load_cols("id,a,y\nNA,1,0\n2,NA,1\n3,?,1\n4,2,\n5,3,1\n", NULL, "id", NULL, NULL, &o, &d, err,
 	    sizeof err) == 0);
 	CHECK(d->rows == 2 && d->dropped == 3 && d->x_mem[0] == 1 && d->x_mem[2] == 3);
 	data_free(d);
@@ -347,13 +353,13 @@ missing(void)
 	/* --impute: the mean (or median) of the training rows, for them and the validation rows */
 	opts(&o);
 	o.impute = 1;
-	CHECK(load_cols("a,b,y\n1,NA,0\n3,10,1\nNA,20,1\n5,60,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,y\n1,NA,0\n3,10,1\nNA,20,1\n5,60,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->missing == 2 && isnan(d->x_mem[1]) && isnan(d->x_mem[6]));
 	opts(&o);
 	o.impute = 1;
 	o.like = d;
 	o.tcols = 1;
-	CHECK(load_cols("a,b,y\nNA,NA,1\n", NULL, NULL, NULL, NULL, &o, &v, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,y\nNA,NA,1\n", NULL, NULL, NULL, NULL, &o, &v, err, sizeof err) == 0);
 	CHECK(data_impute(d, v, IMPUTE_MEDIAN, err, sizeof err) == 0);
 	CHECK(d->missing == 2 && d->enc->col[0].fill && d->enc->col[0].value == 3 && d->enc->col[1].value == 20);
 	CHECK_STR(row_text(d, 0, buf, sizeof buf), "1 20 | 0");
@@ -362,13 +368,13 @@ missing(void)
 	data_free(d);
 	opts(&o);
 	o.impute = 1;
-	CHECK(load_cols("a,b,y\n1,NA,0\n3,10,1\nNA,20,1\n5,60,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,y\n1,NA,0\n3,10,1\nNA,20,1\n5,60,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(data_impute(d, NULL, IMPUTE_MEAN, err, sizeof err) == 0);
 	CHECK(d->enc->col[0].value == 3 && d->enc->col[1].value == 30 && d->x_mem[1] == 30);
 	data_free(d);
 	opts(&o);
 	o.impute = 1;
-	CHECK(load_cols("a,b,y\n1,NA,0\n3,NA,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,b,y\n1,NA,0\n3,NA,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(data_impute(d, NULL, IMPUTE_MEAN, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "--impute: column 'b' has no value in the training rows to take the mean of");
 	data_free(d);
@@ -381,7 +387,7 @@ missing(void)
 		opts(&o);
 		o.enc = e;
 		o.tcols = 1;
-		CHECK(load_cols("NA,2,1\n4,5,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+		REQUIRE(load_cols("NA,2,1\n4,5,0\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 		CHECK(d->missing == 0 && d->x_mem[0] == 7);
 		data_free(d);
 		encoding_free(e);
@@ -398,7 +404,7 @@ weights(void)
 	double *cw;
 
 	opts(&o);
-	CHECK(load_cols("a,w,y\n1,2,0\n2,0.5,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,w,y\n1,2,0\n2,0.5,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(d->cols == 2 && d->weight != NULL && d->weight[0] == 2 && d->weight[1] == 0.5);
 	CHECK_STR(d->weight_name, "w");
 	data_free(d);
@@ -407,17 +413,20 @@ weights(void)
 	CHECK_STR(err, "d.csv:3:2: weight '-1' is negative");
 	opts(&o);
 	CHECK(load_cols("a,w,y\n1,0,0\n2,0,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == ST_DATA);
-	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive sum");
+	CHECK_STR(err, "d.csv: the weights of column w add up to 0; they must have a positive, finite sum");
+	opts(&o);
+	CHECK(load_cols("a,w,y\n1,1e308,0\n2,1e308,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "d.csv: the weights of column w add up to inf; they must have a positive, finite sum");
 
 	/* class weights: n / (K n_c), times the row's own weight */
 	opts(&o);
-	CHECK(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,w,y\n1,1,0\n2,1,0\n3,1,0\n4,2,1\n", NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(data_balance(d, &cw, "d.csv", err, sizeof err) == 0);
 	CHECK(cw != NULL && cw[0] == 4.0 / 6 && cw[1] == 2.0);
 	CHECK(d->weight[0] == 4.0 / 6 && d->weight[3] == 4.0);
 	free(cw);
 	data_free(d);
-	CHECK(load("a,y\n1,b\n2,a\n3,c\n4,a\n5,a\n6,c\n", 0, &d, err, sizeof err) == 0);
+	REQUIRE(load("a,y\n1,b\n2,a\n3,c\n4,a\n5,a\n6,c\n", 0, &d, err, sizeof err) == 0);
 	CHECK(data_balance(d, &cw, "d.csv", err, sizeof err) == 0);
 	CHECK(cw[0] == 6.0 / 9 && cw[1] == 2.0 && cw[2] == 1.0);
 	CHECK(d->weight[0] == 2.0 && d->weight[1] == 6.0 / 9);
@@ -425,13 +434,13 @@ weights(void)
 	data_free(d);
 	opts(&o);
 	o.soft = 1;
-	CHECK(load_cols("a,y\n1,0.5\n2,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	REQUIRE(load_cols("a,y\n1,0.5\n2,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
 	CHECK(data_balance(d, &cw, "d.csv", err, sizeof err) == ST_DATA && cw == NULL);
 	CHECK_STR(err, "--class-weight balanced needs targets that are 0 or 1 (or class labels); d.csv has 0.5");
 	data_free(d);
 }
 
-/* The holdout: stratified by class, seeded, file order kept in both parts. */
+/* The holdout: stratified by class (a soft t >= 0.5 is class 1), seeded, file order kept in both parts. */
 static void
 holdout(void)
 {
@@ -443,7 +452,7 @@ holdout(void)
 	used += (size_t)snprintf(big + used, sizeof big - used, "a,y\n");
 	for (k = 0; k < 100; k++)
 		used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%d\n", k, k % 4 == 0);
-	CHECK(load(big, 0, &d, err, sizeof err) == 0);
+	REQUIRE(load(big, 0, &d, err, sizeof err) == 0);
 	rng_seed(&r, 5);
 	CHECK(data_holdout(d, 0.2, &r, &v, err, sizeof err) == 0);
 	CHECK(d->rows == 80 && v->rows == 20);
@@ -463,13 +472,43 @@ holdout(void)
 	used = (size_t)snprintf(big, sizeof big, "a,y\n");
 	for (k = 0; k < 100; k++)
 		used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%s\n", k, k < 60 ? "a" : k < 90 ? "b" : "c");
-	CHECK(load(big, 0, &d, err, sizeof err) == 0);
+	REQUIRE(load(big, 0, &d, err, sizeof err) == 0);
 	CHECK(data_holdout(d, 0.1, &r, &v, err, sizeof err) == 0);
 	for (k = 0; k < v->rows; k++)
 		per[data_class(v, k)]++;
 	CHECK(v->rows == 10 && per[0] == 6 && per[1] == 3 && per[2] == 1);
 	data_free(v);
 	data_free(d);
+	/* a row of each class, each rounded up to one held out: none left */
+	REQUIRE(load("a,y\n1,0\n2,1\n", 1, &d, err, sizeof err) == 0);
+	CHECK(data_holdout(d, 0.9, &r, &v, err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "--holdout 0.9 of 2 rows leaves no row to train on");
+	CHECK(d->rows == 2);
+	data_free(d);
+	/*
+	 * A soft target of 0.5 is class 1 (t >= 0.5): of the two such rows
+	 * among ten, --holdout 0.5 holds out exactly one, whatever the seed.
+	 */
+	for (k = 1; k <= 20; k++) {
+		struct data_opts o;
+		int st;
+
+		opts(&o);
+		o.soft = 1;
+		REQUIRE(load_with("a,y\n1,0.5\n2,0\n3,0\n4,0.5\n5,0\n6,0\n7,0\n8,0.25\n9,0\n10,0\n", &o, &d, err,
+		    sizeof err) == 0);
+		rng_seed(&r, k);
+		st = data_holdout(d, 0.5, &r, &v, err, sizeof err);
+		CHECK(st == 0);
+		if (st == 0) {
+			for (pos = 0, n1 = 0; pos < v->rows; pos++)
+				n1 += v->x_mem[2 * pos + 1] == 0.5;
+			CHECK_MSG(v->rows == 5 && n1 == 1, "seed %zu: %zu rows held out, %zu of target 0.5", k,
+			    v->rows, n1);
+			data_free(v);
+		}
+		data_free(d);
+	}
 }
 
 int
@@ -480,7 +519,7 @@ main(void)
 	char err[512];
 
 	/* header detected and kept; rows in one block */
-	CHECK(load("a,b,c,y\n1,2,-1,0\n3,2,5,1\n5,2,2,1\n", 0, &d, err, sizeof err) == 0);
+	REQUIRE(load("a,b,c,y\n1,2,-1,0\n3,2,5,1\n5,2,2,1\n", 0, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 3 && d->cols == 4 && d->ntargets == 1 && data_nfeatures(d) == 3);
 	CHECK(d->names != NULL && d->tnames != NULL);
 	CHECK_STR(d->names[0], "a");
@@ -502,7 +541,7 @@ main(void)
 	 * one does not (mean 0.825e308, std sqrt(8.5075/4) 1e308); a std below
 	 * the smallest normal double counts as 1, as 0 does.
 	 */
-	CHECK(load("a,b,y\n1.7e308,0,0\n1.7e308,1e-310,1\n1.6e308,0,1\n-1.7e308,1e-310,0\n", 0, &d, err, sizeof err) == 0);
+	REQUIRE(load("a,b,y\n1.7e308,0,0\n1.7e308,1e-310,1\n1.6e308,0,1\n-1.7e308,1e-310,0\n", 0, &d, err, sizeof err) == 0);
 	data_stats(d, mean, std);
 	CHECK_NEAR(mean[0] / 1e308, 0.825, 1e-15);
 	CHECK_NEAR(std[0] / 1e308, sqrt(8.5075 / 4), 1e-15);
@@ -513,14 +552,14 @@ main(void)
 		struct data_opts o;
 
 		opts(&o);
-		CHECK(load_cols("c,x,y\nu,1,0\nv,3,1\n", NULL, NULL, NULL, "c", &o, &d, err, sizeof err) == 0);
+		REQUIRE(load_cols("c,x,y\nu,1,0\nv,3,1\n", NULL, NULL, NULL, "c", &o, &d, err, sizeof err) == 0);
 		data_stats(d, mean, std);
 		CHECK(mean[0] == 0 && std[0] == 1 && mean[1] == 0 && std[1] == 1 && mean[2] == 2 && std[2] == 1);
 		data_free(d);
 	}
 
 	/* no header: every row is data; two targets */
-	CHECK(load("0.5,1,0\n1.5,0,1\n", 2, &d, err, sizeof err) == 0);
+	REQUIRE(load("0.5,1,0\n1.5,0,1\n", 2, &d, err, sizeof err) == 0);
 	CHECK(d->rows == 2 && d->names == NULL && data_nfeatures(d) == 1);
 	data_free(d);
 
@@ -537,7 +576,7 @@ main(void)
 		data_free(d);
 		o.header = 0;
 		o.delim = '\t';
-		CHECK(load_with("1\t2\t0\n3\t4\t1\n", &o, &d, err, sizeof err) == 0);
+		REQUIRE(load_with("1\t2\t0\n3\t4\t1\n", &o, &d, err, sizeof err) == 0);
 		CHECK(d->rows == 2 && d->names == NULL && d->x_mem[0] == 1);
 		data_free(d);
 		CHECK(load_with("a\tb\ty\n3\t4\t1\n", &o, &d, err, sizeof err) == ST_DATA);

@@ -1,9 +1,9 @@
 /*
  * The network: the reference backpropagation (model.c) against central
- * differences, one SGD step against values worked out by hand, a stable
- * loss, XOR learned; then the kernels that training and scoring run
- * (kernels.c) against the reference, bit for bit, on the generic and the
- * AVX2 loops.
+ * differences, one SGD step against values worked out by hand, a hit at
+ * exactly 0.5, a stable loss, XOR learned; then the kernels that training
+ * and scoring run (kernels.c) against the reference, bit for bit, on the
+ * generic and the AVX2 loops.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -100,6 +100,29 @@ one_sgd_step(void)
 	model_sgd_step(m, grad, 0.5);
 	for (k = 0; k < 9; k++)
 		CHECK_NEAR(m->w_mem[k], want[k], 1e-14);
+	work_free(ws);
+	model_free(m);
+}
+
+/*
+ * A hit is y >= 0.5 against t >= 0.5, as mlppredict -l and --eval cut: a
+ * 1-1 net of zero weights gives y = sigma(0) = 0.5 exactly, class 1.
+ */
+static void
+hits_at_half(void)
+{
+	size_t sizes[] = { 1, 1 };
+	struct model *m = model_new(sizes, 1);
+	struct work *ws = work_new(m);
+	double x[1] = { 3 }, one[1] = { 1 }, zero[1] = { 0 }, half[1] = { 0.5 };
+
+	memset(m->w_mem, 0, m->nweights * sizeof *m->w_mem);
+	CHECK(model_forward(m, ws, x)[0] == 0.5);
+	CHECK(model_hits(m, ws, one) == 1);
+	CHECK(model_hits(m, ws, half) == 1);
+	CHECK(model_hits(m, ws, zero) == 0);
+	CHECK(kernel_forward(m, ws, x)[0] == 0.5);
+	CHECK(model_hits(m, ws, one) == 1 && model_hits(m, ws, zero) == 0);
 	work_free(ws);
 	model_free(m);
 }
@@ -286,6 +309,20 @@ divergence(void)
 	CHECK(train_prepare(m, &d, 0) == 0);
 	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == ST_DIVERGED);
 	CHECK_MSG(strstr(err, "diverged in epoch") != NULL && strstr(err, "-r") != NULL, "%s", err);
+
+	/*
+	 * Weights that overflow while the epoch's loss is finite: one row
+	 * x = 4, t = 1 on zero weights (loss log 2) and a step of
+	 * 1e308 * 0.5 * 4 for w_11.
+	 */
+	d.rows = 1;
+	rows[0] = 4;
+	rows[1] = 1;
+	memset(m->w_mem, 0, m->nweights * sizeof *m->w_mem);
+	o.epochs = 1;
+	o.sched.rate = 1e308;
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == ST_DIVERGED);
+	CHECK_MSG(strstr(err, "diverged in epoch 1: the weights grew too large") != NULL, "%s", err);
 	model_free(m);
 }
 
@@ -300,6 +337,14 @@ sizes_checked(void)
 	CHECK(model_check_sizes(zero, 3, err, sizeof err) != 0);
 	CHECK(model_check_sizes(huge, 3, err, sizeof err) != 0);
 	CHECK_STR(err, "needs more than 2147483648 weights");
+	/* 2^31 weights exactly, (65535 + 1) * 32768, are allowed; one input more is not */
+	{
+		size_t most[] = { 65535, 32768 }, over[] = { 65536, 32768 };
+
+		CHECK(model_check_sizes(most, 2, err, sizeof err) == 0);
+		CHECK(model_check_sizes(over, 2, err, sizeof err) != 0);
+		CHECK_STR(err, "needs more than 2147483648 weights");
+	}
 }
 
 /* 1 when the forward passes in wa and wb hold the same bits: z^(0), and a^(l), z^(l) for l >= 1. */
@@ -472,6 +517,7 @@ main(void)
 	overflow();
 	gradient_check();
 	one_sgd_step();
+	hits_at_half();
 	stable_loss();
 	fast_loss_matches();
 	glorot();

@@ -190,6 +190,14 @@ refused(void)
 	CHECK_STR(err, "m.json: weights[1][0] has 2 entries, expected 3");
 	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [0, \"1\"]], [[0, 1, 2]]]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: weights[0][1][1] is not a number, expected a number");
+	/* the shape first, as check_weights reads it: a row one entry short before a non-number in it or before it */
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, 1], [\"x\"]], [[0, 1, 2]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][1] has 1 entries, expected 2");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[0, \"x\"], [0, 1]], [[0, 1]]]}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[1][0] has 2 entries, expected 3");
+	CHECK(parse(HEAD "\"layers\": [1, 2, 1], \"weights\": [[[null, 1], [0, 1]], [[0, 1, 2]]], "
+	    "\"standardize\": {\"mean\": [0, 1], \"std\": [1]}}", err, sizeof err) == ST_DATA);
+	CHECK_STR(err, "m.json: weights[0][0][0] is null, expected a number");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[1e999, 1]]]}", err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "m.json: weights[0][0][0] is out of range, expected a finite number");
 	CHECK(parse(HEAD "\"layers\": [1, 1], \"weights\": [[[null, 1]]]}", err, sizeof err) == ST_DATA);

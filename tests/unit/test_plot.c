@@ -1,9 +1,10 @@
 /*
  * The loss plots: SVG documents that xmllint accepts, with one polyline of
- * n points per curve and coordinates on the canvas; text plots of the
- * documented number of lines, none wider than asked, escape bytes only with
- * colour, a falling curve from the top left to the bottom right cell; and
- * the same for extreme values, one point and no points.
+ * n points per curve, each point on the canvas at its own value's height;
+ * text plots of the documented number of lines, none wider than asked,
+ * escape bytes only with colour, a falling curve from the top left to the
+ * bottom right cell; and the same for extreme values, one point and no
+ * points.
  */
 #include <math.h>
 #include <stdint.h>
@@ -35,21 +36,25 @@ render(const struct curves *c, int text, int width, int height, int color, int *
 	return buf;
 }
 
-/* Whether xmllint finds doc well-formed; true with a note when there is no xmllint. */
-static int
-xml_ok(const char *doc)
+/*
+ * Checks with xmllint that doc is well-formed XML.  Without xmllint that is
+ * one failed check (make deps installs it), the first time; later documents
+ * count neither as passed nor as failed, never as checked.
+ */
+static void
+check_xml(const char *doc, const char *what)
 {
 	char path[] = "/tmp/test_plot.XXXXXX", cmd[64];
 	FILE *f;
-	int fd, ok;
+	int fd;
 
 	if (have_xmllint < 0) {
 		have_xmllint = system("command -v xmllint >/dev/null 2>&1") == 0;
-		if (!have_xmllint)
-			printf("test_plot: no xmllint, SVG documents not checked for well-formedness\n");
+		CHECK_MSG(have_xmllint, "xmllint is not installed (Debian: libxml2-utils, which make deps installs): "
+		    "the SVG documents cannot be checked for well-formedness");
 	}
 	if (!have_xmllint)
-		return 1;
+		return;
 	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL) {
 		perror(path);
 		exit(2);
@@ -57,9 +62,8 @@ xml_ok(const char *doc)
 	fputs(doc, f);
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "xmllint --noout %s", path);
-	ok = system(cmd) == 0;
+	CHECK_MSG(system(cmd) == 0, "%s: xmllint rejects it", what);
 	unlink(path);
-	return ok;
 }
 
 /* Whether s is a number with at most 2 decimals within [0, max]. */
@@ -115,6 +119,49 @@ polyline_points(const char *doc, const char *cls)
 	return n;
 }
 
+/*
+ * The largest distance on the canvas between a point of the polyline of
+ * class cls and the height of its value v[i] on the y axis, as the first and
+ * the last tick labels place values; -1 when they cannot be read.
+ */
+static double
+y_error(const char *doc, const char *cls, const double *v, size_t n)
+{
+	static const char *const open = "<text class=\"ytick\" x=\"";
+	char want[64];
+	const char *p, *end;
+	char *e;
+	double tv[2] = { 0, 0 }, ty[2] = { 0, 0 }, y, worst = 0;
+	size_t i = 0;
+	int k = 0;
+
+	for (p = doc; (p = strstr(p, open)) != NULL; p++) {
+		if ((p = strstr(p, "\" y=\"")) == NULL)
+			return -1;
+		ty[k] = strtod(p + strlen("\" y=\""), &e) - 4;
+		if ((p = strchr(e, '>')) == NULL)
+			return -1;
+		tv[k] = strtod(p + 1, &e);
+		if (*e != '<')
+			return -1;
+		k = 1;
+	}
+	if (k == 0 || tv[0] == tv[1])
+		return -1;
+	snprintf(want, sizeof want, "<polyline class=\"%s\"", cls);
+	if ((p = strstr(doc, want)) == NULL || (p = strstr(p, "points=\"")) == NULL)
+		return -1;
+	end = strchr(p += strlen("points=\""), '"');
+	for (; p != NULL && p < end && i < n; i++) {
+		if ((p = strchr(p, ',')) == NULL)
+			return -1;
+		y = strtod(p + 1, &e);
+		worst = fmax(worst, fabs(y - (ty[0] + (v[i] - tv[0]) * (ty[1] - ty[0]) / (tv[1] - tv[0]))));
+		p = e;
+	}
+	return i == n ? worst : -1;
+}
+
 static size_t
 count(const char *s, const char *what)
 {
@@ -168,7 +215,7 @@ check_svg(const struct curves *c, const char *what)
 	CHECK_MSG(strncmp(doc, "<?xml ", 6) == 0, "%s", what);
 	CHECK_MSG(strstr(doc, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
 	    "viewBox=\"0 0 640 400\"") != NULL, "%s", what);
-	CHECK_MSG(xml_ok(doc), "%s: xmllint rejects it", what);
+	check_xml(doc, what);
 	CHECK_MSG(polyline_points(doc, "train") == (long)c->n, "%s: %ld training points, want %zu", what,
 	    polyline_points(doc, "train"), c->n);
 	if (c->val != NULL)
@@ -347,6 +394,7 @@ test_svg(void)
 	const char *title = "run <&>\"' one\ntwo";
 	struct curves c;
 	char *doc, what[64];
+	double err;
 	size_t i;
 	int rc, v, t;
 
@@ -357,6 +405,17 @@ test_svg(void)
 				c = (struct curves){ ns[i], ep, tr, v ? va : NULL, 0, t ? title : NULL };
 				snprintf(what, sizeof what, "svg n=%zu val=%d title=%d", ns[i], v, t);
 				check_svg(&c, what);
+				if (ns[i] < 2)
+					continue;
+				/* each point at the height of its own curve's value (within the rounding to hundredths) */
+				doc = render(&c, 0, 0, 0, 0, &rc);
+				err = y_error(doc, "train", tr, ns[i]);
+				CHECK_MSG(err >= 0 && err < 0.02, "%s: training points off by %g", what, err);
+				if (v) {
+					err = y_error(doc, "val", va, ns[i]);
+					CHECK_MSG(err >= 0 && err < 0.02, "%s: validation points off by %g", what, err);
+				}
+				free(doc);
 			}
 
 	/* The title escaped, its newline dropped. */

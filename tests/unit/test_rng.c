@@ -1,4 +1,4 @@
-/* The generator: splitmix64's published first outputs, ranges, shuffles. */
+/* The generator: splitmix64's published first outputs, ranges; the shuffle: a known order, uniform, fixed points. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -42,6 +42,39 @@ main(void)
 	for (i = 0; i < 50; i++)
 		CHECK(seen[i] == 1);
 	CHECK(k < 50);
+
+	/*
+	 * Fisher-Yates: for i = n down to 2, swap position i-1 with a j drawn
+	 * from [0, i-1], i itself included.  Seed 7 and n = 10 give this order
+	 * (worked out apart from this code, in Python, from splitmix64 and the
+	 * rejection of rng_below); 1 stays in place, as Sattolo's variant
+	 * (j < i-1) never lets a row stay.
+	 */
+	{
+		static const size_t want[10] = { 8, 1, 5, 9, 0, 4, 3, 2, 6, 7 };
+		size_t perm[6] = { 0, 0, 0, 0, 0, 0 }, fixed = 0, p;
+
+		rng_seed(&r, 7);
+		for (i = 0; i < 10; i++)
+			idx[i] = i;
+		rng_shuffle(&r, idx, 10);
+		for (i = 0; i < 10; i++)
+			CHECK_MSG(idx[i] == want[i], "position %zu holds %zu, want %zu", i, idx[i], want[i]);
+		/* every order of 3 equally likely (1/6), and 1 fixed point a shuffle on average */
+		rng_seed(&r, 11);
+		for (k = 0; k < 60000; k++) {
+			idx[0] = 0;
+			idx[1] = 1;
+			idx[2] = 2;
+			rng_shuffle(&r, idx, 3);
+			fixed += (size_t)(idx[0] == 0) + (size_t)(idx[1] == 1) + (size_t)(idx[2] == 2);
+			p = idx[0] * 2 + (size_t)(idx[1] > idx[2]);	/* the rank of the order: 0..5 */
+			perm[p]++;
+		}
+		for (p = 0; p < 6; p++)
+			CHECK_MSG(perm[p] > 9500 && perm[p] < 10500, "order %zu of 3 drawn %zu times of 60000", p, perm[p]);
+		CHECK_MSG(fixed > 58500 && fixed < 61500, "%zu fixed points in 60000 shuffles of 3", fixed);
+	}
 
 	/* The same seed gives the same stream. */
 	{

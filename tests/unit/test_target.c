@@ -43,6 +43,15 @@ main(void)
 	    "error 1: d.csv:7:3: target 'Yes' is not one of the classes 'no' and 'yes' of m.json");
 	CHECK_STR(read1(&labels, "a\nb", buf, sizeof buf),
 	    "error 1: d.csv:7:3: target 'a\\nb' is not one of the classes 'no' and 'yes' of m.json");
+	/* the whole label: neither a part of one nor more than one */
+	CHECK_STR(read1(&labels, "ye", buf, sizeof buf),
+	    "error 1: d.csv:7:3: target 'ye' is not one of the classes 'no' and 'yes' of m.json");
+	CHECK_STR(read1(&labels, "", buf, sizeof buf),
+	    "error 1: d.csv:7:3: target '' is not one of the classes 'no' and 'yes' of m.json");
+	CHECK_STR(read1(&labels, "yes!", buf, sizeof buf),
+	    "error 1: d.csv:7:3: target 'yes!' is not one of the classes 'no' and 'yes' of m.json");
+	CHECK_STR(read1(&labels3, "versi", buf, sizeof buf),
+	    "error 1: d.csv:7:3: target 'versi' is not one of the classes 'setosa', 'versicolor' and 'virginica' of the training set");
 	CHECK_STR(read1(&labels3, "virginica", buf, sizeof buf), "2");
 	CHECK_STR(read1(&labels3, "iris", buf, sizeof buf),
 	    "error 1: d.csv:7:3: target 'iris' is not one of the classes 'setosa', 'versicolor' and 'virginica' of the training set");

@@ -1,13 +1,15 @@
 /*
  * The training loop around the lecture's steps: the learning-rate schedules'
- * formulas, resuming from a saved state bit for bit, early stopping keeping
- * exactly the best epoch's weights, zero-weight rows making no update, and
- * the progress calls within an epoch.
+ * formulas and the rate of every update, resuming from a saved state bit
+ * for bit, early stopping keeping exactly the best epoch's weights,
+ * zero-weight rows making no update, and the progress calls within an
+ * epoch.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "kernels.h"
 #include "status.h"
 #include "train.h"
 
@@ -89,6 +91,136 @@ resume_in_halves(void)
 	CHECK(memcmp(ma->w_mem, mb->w_mem, ma->nweights * sizeof *ma->w_mem) == 0);
 	model_free(ma);
 	model_free(mb);
+	free(d.x_mem);
+}
+
+/*
+ * Every update at its own rate: two epochs in file order under --decay
+ * inverse give, bit for bit, the weights of the lecture's steps taken by
+ * hand with eta / (1 + k t), t the updates before the row's.  So do rows
+ * of weight s (a step of eta s, and no update for weight 0) under --decay
+ * step.
+ */
+static void
+rate_per_update(void)
+{
+	struct dataset d = { 40, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	double w[40];
+	struct train_opts o;
+	struct train_state st, hand;
+	struct train_result res;
+	struct model *m, *ref;
+	struct work *ws;
+	char err[256];
+	uint64_t e, t;
+	size_t k, weighted;
+	const double *x;
+
+	d.x_mem = noisy_rows(d.rows, 9);
+	for (k = 0; k < d.rows; k++)
+		w[k] = (double)(k % 3);	/* 0, 1, 2, ... */
+	for (weighted = 0; weighted < 2; weighted++) {
+		d.weight = weighted ? w : NULL;
+		m = fresh_model(&st);
+		ref = fresh_model(&hand);
+		ws = work_new(ref);
+		memset(&o, 0, sizeof o);
+		o.sched = (struct schedule){ weighted ? DECAY_STEP : DECAY_INVERSE, 0.5, 0.05, 1, 0.5 };
+		o.epochs = 2;
+		CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+		for (e = 1, t = 0; e <= 2; e++)
+			for (k = 0; k < d.rows; k++) {
+				if (weighted && w[k] == 0)
+					continue;
+				x = d.x_mem + k * d.cols;
+				kernel_forward(ref, ws, x);
+				kernel_train_step(ref, ws, x + 2, schedule_rate(&o.sched, e, t) * (weighted ? w[k] : 1));
+				t++;
+			}
+		CHECK(st.updates == t);
+		CHECK_MSG(memcmp(m->w_mem, ref->w_mem, m->nweights * sizeof *m->w_mem) == 0,
+		    "%s: train() and the steps by hand end on different weights", weighted ? "step, weighted" : "inverse");
+		work_free(ws);
+		model_free(m);
+		model_free(ref);
+	}
+	free(d.x_mem);
+}
+
+/* The figures of the last epoch the callback saw. */
+static void
+last_epoch(void *ctx, const struct epoch_stats *s)
+{
+	*(struct epoch_stats *)ctx = *s;
+}
+
+/*
+ * An epoch's loss and accuracy are means over rows and outputs: at rate 0
+ * the weights stay, and they are what train_evaluate says of the model, for
+ * a net of two outputs too.
+ */
+static void
+epoch_figures(void)
+{
+	struct dataset d = { 30, 4, 2, NULL, NULL, NULL, NULL, NULL, 0 };
+	size_t sizes[] = { 2, 5, 2 }, k;
+	struct epoch_stats es;
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	struct model *m = model_new(sizes, 2);
+	double *rows = noisy_rows(d.rows, 4), loss, acc;
+	char err[256];
+
+	d.x_mem = malloc(d.rows * 4 * sizeof *d.x_mem);
+	for (k = 0; k < d.rows; k++) {	/* targets: the noisy one and its opposite */
+		memcpy(d.x_mem + 4 * k, rows + 3 * k, 3 * sizeof *rows);
+		d.x_mem[4 * k + 3] = 1 - rows[3 * k + 2];
+	}
+	memset(&st, 0, sizeof st);
+	rng_seed(&st.rng, 2);
+	model_init_glorot(m, &st.rng);
+	memset(&o, 0, sizeof o);
+	o.epochs = 1;
+	o.on_epoch = last_epoch;
+	o.ctx = &es;
+	memset(&es, 0, sizeof es);
+	CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
+	CHECK_MSG(es.epoch == 1 && es.accuracy == acc && acc > 0 && acc < 1, "epoch %g, model %g", es.accuracy, acc);
+	CHECK_NEAR(es.loss, loss, 1e-14);
+	model_free(m);
+	free(rows);
+	free(d.x_mem);
+}
+
+/* train_evaluate with row weights: the weighted means, sum s L / sum s, by hand with model.c. */
+static void
+weighted_figures(void)
+{
+	struct dataset d = { 25, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	double w[25], loss, acc, sl = 0, sh = 0, sw = 0;
+	struct train_state st;
+	struct model *m = fresh_model(&st);
+	struct work *ws = work_new(m);
+	const double *x;
+	size_t k;
+
+	d.x_mem = noisy_rows(d.rows, 6);
+	for (k = 0; k < d.rows; k++) {
+		w[k] = (double)(k % 4) * 0.75;	/* 0, 0.75, 1.5, 2.25, ... */
+		x = d.x_mem + 3 * k;
+		model_forward(m, ws, x);
+		sl += w[k] * model_loss(m, ws, x + 2);
+		sh += w[k] * (double)model_hits(m, ws, x + 2);
+		sw += w[k];
+	}
+	d.weight = w;
+	CHECK(train_evaluate(m, &d, &loss, &acc) == 0);
+	CHECK_MSG(loss == sl / sw && acc == sh / sw, "loss %.17g (want %.17g), accuracy %.17g (want %.17g)", loss,
+	    sl / sw, acc, sh / sw);
+	work_free(ws);
+	model_free(m);
 	free(d.x_mem);
 }
 
@@ -223,6 +355,9 @@ main(void)
 {
 	schedules();
 	resume_in_halves();
+	rate_per_update();
+	epoch_figures();
+	weighted_figures();
 	early_stopping();
 	zero_weights();
 	progress_calls();
