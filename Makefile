@@ -158,29 +158,29 @@ deps-sklearn:
 # clang among them, then clang's sanitizer and libFuzzer runtime,
 # libclang-rt-N-dev for clang N, where Debian packages it apart (Debian 12).
 install-packages:
-	@if ! command -v dpkg-query >/dev/null 2>&1; then \
-		echo "no dpkg here: install the equivalents of these by hand: $(PKGS)"; exit 0; \
-	fi; \
-	if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	@command -v dpkg-query >/dev/null 2>&1 || { echo "no dpkg here: install these or their like: $(PKGS)"; exit 0; }; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else sudo=no; fi; \
 	missing() { for p in "$$@"; do \
 		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || printf ' %s' $$p; \
 	done; }; \
-	install() { echo "installing:$$*"; $$sudo apt-get update -qq && \
+	install() { \
+		if [ "$$sudo" = no ]; then echo "missing:$$*; not root and no sudo: apt-get install them as root" >&2; return 1; fi; \
+		echo "installing:$$*"; $$sudo apt-get update -qq && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$*; }; \
 	m=$$(missing $(PKGS)); [ -z "$$m" ] || install $$m || exit 1; \
 	case " $(PKGS) " in *" clang "*) \
 		rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
 		if [ -n "$$(missing $$rt)" ]; then \
-			apt-cache show $$rt >/dev/null 2>&1 || $$sudo apt-get update -qq; \
+			apt-cache show $$rt >/dev/null 2>&1 || [ "$$sudo" = no ] || $$sudo apt-get update -qq; \
 			! apt-cache show $$rt >/dev/null 2>&1 || install $$rt; \
 		fi ;; \
 	esac
 
 # The whole suite twice, on the normal build and on the sanitizer build; in CI
-# (CI=true) or with MEMCHECK=1, the end-to-end suites under Valgrind too (about
-# 3 more minutes); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
+# (CI=true) or with MEMCHECK=1, the end-to-end suites under Valgrind too (README
+# gives the times); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
 # It installs the packages it uses first, when missing; `make test-only` not.
-MEMCHECK = $(if $(filter true,$(CI)),1,)
+MEMCHECK ?= $(if $(filter true,$(CI)),1,)
 test: deps-test
 	@$(MAKE) --no-print-directory test-only
 
