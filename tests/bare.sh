@@ -148,12 +148,11 @@ mount -t proc proc "$root/proc" &&
 	mount --rbind /dev "$root/dev" &&
 	mount --rbind /sys "$root/sys" || die "cannot mount /proc, /dev and /sys in $root"
 
-# in_root CMD: runs the shell command CMD in the root, as root, in a clean
-# environment.
+# in_root CMD: runs the shell command CMD in the root, as root, in the
+# clean environment of a login.
+login='HOME=/root LOGNAME=root USER=root TERM=xterm PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 in_root() {
-	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		/bin/sh -c "$1"
+	chroot "$root" /usr/bin/env -i $login /bin/sh -c "$1"
 }
 
 say "make and gcc, and nothing they recommend"
@@ -167,24 +166,24 @@ commit=$(git rev-parse HEAD) || exit 3
 git clone -q "$top" "$root/root/mlp" && git -C "$root/root/mlp" checkout -q "$commit" ||
 	die "cannot clone $top into the root"
 
-# readme CMD: runs one of the README's commands in the clone, its output on
-# stdout and in $dir/CMD.log; fails when it does.
+# readme CMD: runs one of the README's commands in the clone on a terminal,
+# as typed (script(1) gives it a pseudo-terminal), its output on stdout and
+# in $dir/CMD.log; fails when it does.
 readme() {
 	say "$1"
 	log=$dir/$(echo "$1" | tr ' ' '-').log
-	{
-		in_root "cd /root/mlp && $1"
-		echo $? >"$dir/rc"
-	} 2>&1 | tee "$log"
+	BARE_CMD="cd /root/mlp && $1" \
+		script -qec "chroot '$root' /usr/bin/env -i $login /bin/sh -c \"\$BARE_CMD\"" "$log" </dev/null
+	rc=$?
 	lap "$1"
-	[ "$(cat "$dir/rc")" = 0 ]
+	[ "$rc" -eq 0 ]
 }
 
 ok=1
 readme "make demo" || ok=0
 if [ $ok -eq 1 ]; then
 	readme "make test" || ok=0
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$dir/make-test.log" | tail -n 1)
+	summary=$(tr -d '\r' <"$dir/make-test.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 fi
 say "$suite, commit $(echo "$commit" | cut -c1-7): $(($(date +%s) - start)) s in all$laps"
 if [ $ok -eq 1 ] && [ -z "${BARE_KEEP:-}" ]; then
