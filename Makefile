@@ -36,10 +36,11 @@ CHECK_DEPS = jq libxml2-utils mandoc locales libc-bin bsdutils coreutils diffuti
 # cppcheck and clang-tidy (make lint), Open MPI (the MPI build).
 MPI_DEPS = openmpi-bin libopenmpi-dev
 TEST_DEPS = $(CHECK_DEPS) clang valgrind cppcheck clang-tidy $(MPI_DEPS)
-# make bench: libfann-dev (the FANN peer), time (/usr/bin/time), bash.
-BENCH_DEPS = libfann-dev time bash
+# make bench: libfann-dev (the FANN peer), time (/usr/bin/time), bash, git
+# (the commit in the table's header).
+BENCH_DEPS = libfann-dev time bash git
 # tests/bench/sklearn_compare.py, run by hand: `make deps-sklearn`, not part of
-# `make deps` (scikit-learn brings numpy and scipy, hundreds of MB).
+# `make deps` (36 packages with numpy and scipy, 58 MB to fetch on Debian 12).
 SKLEARN_DEPS = python3 python3-sklearn
 
 LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/history.o build/kernels.o \

@@ -122,8 +122,12 @@ trap unmount EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# BARE_DIR is emptied only when it is one this script made (it leaves a mark).
+if [ -d "$dir" ] && [ ! -e "$dir/.made-by-bare.sh" ] && [ -n "$(ls -A "$dir")" ]; then
+	die "$dir is not empty and not one tests/bare.sh made: set BARE_DIR to another"
+fi
 remove "$dir"
-mkdir -p "$dir" || exit 3
+mkdir -p "$dir" && : >"$dir/.made-by-bare.sh" || exit 3
 start=$(date +%s)
 mark=$start
 # lap WHAT: says how long since the last lap.
@@ -185,7 +189,8 @@ if [ $ok -eq 1 ]; then
 	readme "make test" || ok=0
 	summary=$(tr -d '\r' <"$dir/make-test.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 fi
-say "$suite, commit $(echo "$commit" | cut -c1-7): $(($(date +%s) - start)) s in all$laps"
+fetched=$(du -sm "$root/var/cache/apt/archives" | cut -f1)
+say "$suite, commit $(echo "$commit" | cut -c1-7): $(($(date +%s) - start)) s in all$laps; $fetched MB of packages after the base"
 if [ $ok -eq 1 ] && [ -z "${BARE_KEEP:-}" ]; then
 	unmount
 	remove "$root"
