@@ -198,7 +198,7 @@ check-only: $(BIN) $(TESTS) $(TESTTOOLS)
 	@sh tests/run.sh --quick $(TESTS)
 
 # The README's set-up proved on a bare Debian (tests/bare.sh): `make demo`
-# and `make test` in a fresh debootstrap root; as root, about ten minutes.
+# and `make test` in a fresh debootstrap root; as root, about five minutes.
 test-bare:
 	@sh tests/bare.sh
 
