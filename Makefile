@@ -21,10 +21,27 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SECONDS = 20
 FUZZ_TEST_SECONDS = 10
 
-# Debian packages: the two libraries; for the tests, mandoc (man-page lint),
-# clang and its runtime (fuzzing), valgrind, xmllint (the SVG plots).
-DEPS = libcsv-dev libcjson-dev
-TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev libxml2-utils
+# Debian packages, by use: `make deps` installs all these when missing, and
+# `make demo`, `make check`, `make test` and `make bench` each what they use.
+# Before any: make and a C compiler.  The build: the C library's headers and
+# the two libraries.
+DEPS = libc6-dev libcsv-dev libcjson-dev
+# make check, the unit and end-to-end suites: jq (JSON), libxml2-utils (xmllint,
+# the SVG plots), mandoc (the man pages), locales (the de_DE data localedef
+# builds the decimal-comma locale from), bsdutils (script(1), a terminal),
+# and what the suites' shell runs: coreutils, diffutils (cmp), grep, sed, mawk.
+CHECK_DEPS = jq libxml2-utils mandoc locales libc-bin bsdutils coreutils diffutils grep sed mawk
+# make test, besides: clang (the sanitizer and libFuzzer builds; its runtime,
+# libclang-rt-N-dev, follows it: see install-packages), valgrind (CI=true),
+# cppcheck and clang-tidy (make lint), Open MPI (the MPI build).
+MPI_DEPS = openmpi-bin libopenmpi-dev
+TEST_DEPS = $(CHECK_DEPS) clang valgrind cppcheck clang-tidy $(MPI_DEPS)
+# make bench: libfann-dev (the FANN peer), time (/usr/bin/time), bash, git
+# (the commit in the table's header).
+BENCH_DEPS = libfann-dev time bash git
+# tests/bench/sklearn_compare.py, run by hand: `make deps-sklearn`, not part of
+# `make deps` (36 packages with numpy and scipy, 58 MB to fetch on Debian 12).
+SKLEARN_DEPS = python3 python3-sklearn
 
 LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/dataset.o build/encode.o build/eval.o \
 	build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
@@ -123,29 +140,58 @@ build/gen: data/gen.c
 	@mkdir -p build
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic $(CFLAGS) $(LDFLAGS) -o $@ data/gen.c -lm
 
-# Installs the Debian packages the build and the tests need, when missing;
-# `make deps-build` only those the build needs.
+# Installs the Debian packages that a target uses, when missing: `make deps`
+# all of them, `make deps-build` only those of the build, and so on.
 deps:
-	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(TEST_DEPS)"
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(TEST_DEPS) $(BENCH_DEPS)"
 
 deps-build:
 	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS)"
 
+deps-check:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(CHECK_DEPS)"
+
+deps-test:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(TEST_DEPS)"
+
+deps-bench:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEPS) $(BENCH_DEPS)"
+
+deps-sklearn:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(SKLEARN_DEPS)"
+
+# Installs those of PKGS that dpkg does not list as installed, with apt-get,
+# through sudo when not root; when all are there, apt does not run.  With
+# clang among them, then clang's sanitizer and libFuzzer runtime,
+# libclang-rt-N-dev for clang N, where Debian packages it apart (Debian 12).
 install-packages:
-	@missing=; for p in $(PKGS); do \
-		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
-	fi
+	@command -v dpkg-query >/dev/null 2>&1 || { echo "no dpkg here: install these or their like: $(PKGS)"; exit 0; }; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else sudo=no; fi; \
+	missing() { for p in "$$@"; do \
+		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || printf ' %s' $$p; \
+	done; }; \
+	install() { \
+		if [ "$$sudo" = no ]; then echo "missing:$$*; not root and no sudo: apt-get install them as root" >&2; return 1; fi; \
+		echo "installing:$$*"; $$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$*; }; \
+	m=$$(missing $(PKGS)); [ -z "$$m" ] || install $$m || exit 1; \
+	case " $(PKGS) " in *" clang "*) \
+		rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
+		if [ -n "$$(missing $$rt)" ]; then \
+			apt-cache show $$rt >/dev/null 2>&1 || [ "$$sudo" = no ] || $$sudo apt-get update -qq; \
+			! apt-cache show $$rt >/dev/null 2>&1 || install $$rt; \
+		fi ;; \
+	esac
 
 # The whole suite twice, on the normal build and on the sanitizer build; in CI
-# (CI=true) or with MEMCHECK=1, the end-to-end suites under Valgrind too (about
-# 3 more minutes); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
-MEMCHECK = $(if $(filter true,$(CI)),1,)
-test: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
+# (CI=true) or with MEMCHECK=1, the end-to-end suites under Valgrind too (README
+# gives the times); the static checks; every fuzz target for FUZZ_TEST_SECONDS.
+# It installs the packages it uses first, when missing; `make test-only` not.
+MEMCHECK ?= $(if $(filter true,$(CI)),1,)
+test: deps-test
+	@$(MAKE) --no-print-directory test-only
+
+test-only: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
 	@MEMCHECK=$(MEMCHECK) TIDY_CHECKS="$(TIDY_CHECKS)" FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) \
 		sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
 
@@ -157,6 +203,19 @@ mutants:
 	@sh tests/mutants.sh $(MUTANTS)
 
 .PHONY: mutants
+
+# The quick loop: the unit tests and the end-to-end suites on the normal build
+# only, under a minute; it installs the packages they use first, when missing.
+check: deps-check
+	@$(MAKE) --no-print-directory check-only
+
+check-only: $(BIN) $(TESTS) $(TESTTOOLS)
+	@sh tests/run.sh --quick $(TESTS)
+
+# The README's set-up proved on a bare Debian (tests/bare.sh): `make demo`
+# and `make test` in a fresh debootstrap root; as root, about five minutes.
+test-bare:
+	@sh tests/bare.sh
 
 demo: deps-build
 	@$(MAKE) --no-print-directory all
@@ -180,7 +239,8 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
-.PHONY: all deps deps-build install-packages test lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean
+.PHONY: all deps deps-build deps-check deps-test deps-bench deps-sklearn install-packages test test-only \
+	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:
@@ -211,8 +271,11 @@ $(BENCH_DIR)/csvcount: tests/bench/csvcount.c
 	@mkdir -p $(BENCH_DIR)
 	$(CC) $(BENCH_CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench/csvcount.c -lcsv
 
-bench: all $(BENCH_TOOLS)
+bench: deps-bench
+	@$(MAKE) --no-print-directory bench-only
+
+bench-only: all $(BENCH_TOOLS)
 	@CC='$(CC)' BENCH_CMD='$(if $(BENCH_QUICK),BENCH_QUICK=$(BENCH_QUICK) )$(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS) )make bench' \
 		sh tests/bench/bench.sh
 
-.PHONY: bench
+.PHONY: bench bench-only

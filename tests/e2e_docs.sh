@@ -16,7 +16,7 @@ if command -v mandoc >/dev/null 2>&1; then
 			fail "mandoc -Tlint $page.1 exit $?:" "$(head -n 5 lint.txt)"
 	done
 else
-	fail "mandoc is not installed (make deps installs it)"
+	fail "mandoc is not installed (make check and make test install it)"
 fi
 
 # long_options PROGRAM: the long options its -h lists, one a line.

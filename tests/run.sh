@@ -1,12 +1,15 @@
 #!/bin/sh
-# usage: sh tests/run.sh UNIT-TEST... [-- SANITIZER-UNIT-TEST...]
+# usage: sh tests/run.sh [--quick] UNIT-TEST... [-- SANITIZER-UNIT-TEST...]
 # Runs the unit-test binaries and the end-to-end suites on the normal build,
 # then, after "--", the sanitizer build's unit tests and the end-to-end suites
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
 # F failed" lines; a suite that crashes or ends without one counts as a
 # failure.  With MEMCHECK set, the end-to-end suites run once more under
 # Valgrind memcheck; then the static checks (tests/lint.sh, with TIDY_CHECKS);
-# with FUZZ_SECONDS set, the fuzz targets run last for that long each.  The last line is "N passed, N failed"; exit status 1 on failure.
+# with FUZZ_SECONDS set, the fuzz targets run last for that long each.
+# --quick (make check) stops after the normal build's suites, whatever the
+# environment says.  The last line is "N passed, N failed"; exit status 1 on
+# failure.
 
 passed=0
 failed=0
@@ -42,6 +45,18 @@ e2e_suites() {
 	done
 }
 
+# total: prints the closing line and exits, 1 when anything failed.
+total() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+quick=
+if [ "${1:-}" = --quick ]; then
+	quick=1
+	shift
+fi
 san=0
 for t in "$@"; do
 	if [ "$t" = "--" ]; then
@@ -55,6 +70,7 @@ for t in "$@"; do
 	fi
 done
 e2e_suites
+[ -z "$quick" ] || total
 if [ $san -eq 1 ]; then
 	echo "--- again on the sanitizer build (ASan, UBSan) ---"
 	for t in $sanitized; do
@@ -78,6 +94,4 @@ if [ -n "${FUZZ_SECONDS:-}" ]; then
 	echo "--- fuzzing, ${FUZZ_SECONDS}s a target ---"
 	run_suite sh tests/fuzz.sh "$FUZZ_SECONDS"
 fi
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+total

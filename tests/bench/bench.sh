@@ -40,7 +40,7 @@ start=$SECONDS
 
 for p in ./mlptrain ./mlppredict "$B/gendata" "$B/fann_peer" "$B/ceiling" "$B/csvcount" /usr/bin/time; do
 	if [ ! -x "$p" ]; then
-		echo "bench: $p is missing: run 'make bench' (and 'make deps' for /usr/bin/time and libfann-dev)" >&2
+		echo "bench: $p is missing: run 'make bench', which installs /usr/bin/time and libfann-dev" >&2
 		exit 1
 	fi
 done

@@ -3,7 +3,8 @@ MLPClassifier with the same algorithm: per-sample SGD (batch_size=1), no
 momentum, no L2 penalty, constant learning rate, logistic units, standardised
 inputs.  Five stratified 70/30 splits per data set; test-set mean +- std.
 
-usage (from the top of the tree, after make; needs Debian's python3-sklearn):
+usage (from the top of the tree, after make; needs Debian's python3-sklearn,
+which make deps-sklearn installs):
     /usr/bin/python3 tests/bench/sklearn_compare.py
 """
 import numpy as np, os, subprocess, sys, tempfile, warnings
