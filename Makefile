@@ -43,13 +43,14 @@ BENCH_DEPS = libfann-dev time bash git
 # `make deps` (36 packages with numpy and scipy, 58 MB to fetch on Debian 12).
 SKLEARN_DEPS = python3 python3-sklearn
 
-LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/dataset.o build/encode.o build/eval.o \
+LIBOBJ = build/cli.o build/colmap.o build/columns.o build/comm.o build/csvread.o build/data.o build/dataset.o build/dict.o \
+	build/encode.o build/eval.o \
 	build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
-	build/outputs.o build/pipeline.o build/plot.o build/progress.o build/rng.o build/schedule.o build/score.o \
+	build/outputs.o build/pipeline.o build/plot.o build/progress.o build/rng.o build/schedule.o build/score.o build/shard.o \
 	build/target.o build/train.o
 BIN = mlptrain mlppredict
 TESTS = build/test_cli build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
-	build/test_colmap build/test_target build/test_data build/test_encode build/test_eval build/test_modelio \
+	build/test_colmap build/test_target build/test_data build/test_shard build/test_encode build/test_eval build/test_modelio \
 	build/test_outputs build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
@@ -73,6 +74,19 @@ mlptrain: build/mlptrain.o build/libmlp.a
 
 mlppredict: build/mlppredict.o build/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ build/mlppredict.o build/libmlp.a $(LDLIBS)
+
+# mlptrain-mpi (make mpi): mlptrain with Open MPI's ranks for workers, built
+# with mpicc; the library is the same.  Plain make needs no MPI.
+MPICC = mpicc
+
+mpi: mlptrain-mpi
+
+mlptrain-mpi: build/mpi/mlptrain.o build/mpi/comm_mpi.o build/libmlp.a
+	$(MPICC) $(LDFLAGS) -o $@ build/mpi/mlptrain.o build/mpi/comm_mpi.o build/libmlp.a $(LDLIBS)
+
+build/mpi/%.o: src/%.c
+	@mkdir -p build/mpi
+	$(MPICC) -DMLP_MPI $(MLP_CPPFLAGS) $(CPPFLAGS) $(MLP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The same objects, programs and unit tests built with ASan and UBSan.
 build/san/%.o: src/%.c
@@ -231,16 +245,18 @@ install: all
 	cp -f man/mlptrain.1 man/mlppredict.1 "$(DESTDIR)$(MANPREFIX)/man1/"
 	chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict"
 	chmod 644 "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
+	if [ -x mlptrain-mpi ]; then cp -f mlptrain-mpi "$(DESTDIR)$(PREFIX)/bin/" && \
+		chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain-mpi"; fi
 
 uninstall:
-	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" \
+	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlptrain-mpi" \
 		"$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
 
 clean:
-	rm -rf build $(BIN)
+	rm -rf build $(BIN) mlptrain-mpi
 
 .PHONY: all deps deps-build deps-check deps-test deps-bench deps-sklearn install-packages test test-only \
-	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean
+	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean mpi
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:

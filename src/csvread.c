@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "number.h"
@@ -41,6 +42,12 @@ struct reader {
 	int cr_end;		/* the last bytes fed ended in a CR: a LF next is part of that line end */
 	const char *cr;		/* the next CR of the block being fed, or NULL, once cr_known (see first_line) */
 	int cr_known;
+	const char *blk;	/* the block being fed, and the offset of its first byte in the input */
+	uint64_t base;
+	uint64_t end;		/* a record starting at or after this offset is not read */
+	int at_line;		/* the next byte fed starts a line */
+	int ended;		/* reading stopped at end */
+	uint64_t stopped;	/* where */
 
 	/* the row being assembled: texts packed in buf, offsets in off */
 	char *buf;
@@ -491,7 +498,13 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 	}
 	r->cr_end = 0;
 	while (len > 0 && r->status == 0) {
+		if (r->at_line && p->pstate == CSV_ROW_NOT_BEGUN && r->base + (uint64_t)(data - r->blk) >= r->end) {
+			r->ended = 1;	/* a record that starts at or past the end: the next part's */
+			r->stopped = r->base + (uint64_t)(data - r->blk);
+			break;
+		}
 		chunk = first_line(r, data, len, &ended);
+		r->at_line = ended;
 		if (ended && p->pstate == CSV_ROW_NOT_BEGUN && fast_line(r, data, chunk)) {
 			r->quote_line = 0;
 			r->line++;
@@ -578,15 +591,44 @@ csv_not_text(const char *b, size_t len, const char *name, char *err, size_t errl
 	return ST_DATA;
 }
 
+/*
+ * Up to BLOCK bytes of src from offset pos into block: fread for a stream,
+ * pread for a file, a copy for memory.  Returns the count, 0 at the end,
+ * or -1 with errno set.
+ */
+static ssize_t
+fill(const struct csv_src *src, char *block, uint64_t pos)
+{
+	size_t n;
+	ssize_t got;
+
+	if (src->f != NULL) {
+		n = fread(block, 1, BLOCK, src->f);
+		return n == 0 && ferror(src->f) ? -1 : (ssize_t)n;
+	}
+	if (pos >= src->size)
+		return 0;
+	n = src->size - pos < BLOCK ? (size_t)(src->size - pos) : BLOCK;
+	if (src->mem != NULL) {
+		memcpy(block, src->mem + pos, n);
+		return (ssize_t)n;
+	}
+	do
+		got = pread(src->fd, block, n, (off_t)pos);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
 int
-csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
-    const volatile sig_atomic_t *stop, char *err, size_t errlen)
+csv_read_src(const struct csv_src *src, const char *name, int delim, csv_row_fn fn, void *ctx,
+    const volatile sig_atomic_t *stop, struct csv_end *at, char *err, size_t errlen)
 {
 	struct csv_parser p;
 	struct reader r;
 	char *block;
-	size_t got, skip;
-	int first = 1;
+	size_t skip;
+	ssize_t got = 0;
+	int first = src->f != NULL || src->start == 0, err_io = 0;
 
 	memset(&r, 0, sizeof r);
 	r.name = name;
@@ -594,7 +636,10 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 	r.ctx = ctx;
 	r.err = err;
 	r.errlen = errlen;
-	r.line = 1;
+	r.line = src->f != NULL ? 1 : src->line;
+	r.base = src->f != NULL ? 0 : src->start;
+	r.end = src->f != NULL ? UINT64_MAX : src->end;
+	r.at_line = 1;
 	if ((block = malloc(BLOCK)) == NULL ||
 	    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		free(block);
@@ -606,26 +651,30 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 	csv_set_delim(&p, (unsigned char)delim);
 	csv_set_space_func(&p, delim == '\t' ? is_space : delim == ' ' ? is_tab : is_blank);
 	r.delim = (unsigned char)delim;
-	while (r.status == 0 && (got = fread(block, 1, BLOCK, f)) > 0) {
+	r.blk = block;
+	while (r.status == 0 && !r.ended && (got = fill(src, block, r.base)) > 0) {
 		skip = 0;
 		if (first && got >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
 			skip = 3;	/* UTF-8 byte order mark */
-		if (first && (r.status = csv_not_text(block, got, name, err, errlen)) != 0)
+		if (first && (r.status = csv_not_text(block, (size_t)got, name, err, errlen)) != 0)
 			break;
 		first = 0;
-		feed(&r, &p, block + skip, got - skip);
+		feed(&r, &p, block + skip, (size_t)got - skip);
+		r.base += (uint64_t)got;
 		if (r.status == 0 && stop != NULL && *stop)
 			r.status = *stop;
 	}
+	if (r.status == 0 && !r.ended && got < 0)
+		err_io = 1;
 	if (r.status == 0 && stop != NULL && *stop)
 		r.status = *stop;
 	if (r.status >= ST_INTERRUPTED)
 		snprintf(err, errlen, "interrupted while reading %s at line %ld", name, r.line);
-	if (r.status == 0 && ferror(f)) {
+	if (r.status == 0 && err_io) {
 		snprintf(err, errlen, "%s:%ld: read error: %s", name, r.line, strerror(errno));
 		r.status = ST_IO;
 	}
-	if (r.status == 0 && csv_fini(&p, on_field, on_row, &r) != 0 && r.status == 0) {
+	if (r.status == 0 && !r.ended && csv_fini(&p, on_field, on_row, &r) != 0 && r.status == 0) {
 		if (r.quote_line == 0) {	/* opened on a last line without a newline */
 			r.quote_line = r.line;
 			r.quote_col = r.n + 1;
@@ -633,6 +682,12 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 		snprintf(err, errlen, "%s:%ld:%zu: quoted field never closed: the file ends inside it",
 		    name, r.quote_line, r.quote_col);
 		r.status = ST_DATA;
+	}
+	if (r.status == CSV_STOP)
+		r.status = 0;
+	if (at != NULL) {
+		at->offset = r.ended ? r.stopped : r.base;
+		at->line = r.line;
 	}
 	csv_free(&p);
 	free(block);
@@ -642,4 +697,66 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 	free(r.fline);
 	free(r.field);
 	return r.status;
+}
+
+int
+csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
+    const volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	struct csv_src src;
+
+	memset(&src, 0, sizeof src);
+	src.f = f;
+	src.fd = -1;
+	return csv_read_src(&src, name, delim, fn, ctx, stop, NULL, err, errlen);
+}
+
+int
+csv_line_start(const struct csv_src *src, const char *name, uint64_t b, uint64_t *out, char *err, size_t errlen)
+{
+	char buf[4096];
+	uint64_t pos;
+	ssize_t got, k;
+
+	if (b == 0 || b >= src->size) {
+		*out = b == 0 ? 0 : src->size;
+		return 0;
+	}
+	for (pos = b - 1; pos < src->size; pos += (uint64_t)got) {	/* the byte before each candidate */
+		if (src->mem != NULL) {
+			got = src->size - pos < sizeof buf ? (ssize_t)(src->size - pos) : (ssize_t)sizeof buf;
+			memcpy(buf, src->mem + pos, (size_t)got);
+		} else {
+			do
+				got = pread(src->fd, buf, sizeof buf, (off_t)pos);
+			while (got < 0 && errno == EINTR);
+			if (got <= 0) {
+				snprintf(err, errlen, "%s: read error: %s", name, got < 0 ? strerror(errno) :
+				    "the file became shorter while it was read");
+				return ST_IO;
+			}
+		}
+		for (k = 0; k < got; k++) {
+			if (buf[k] == '\n') {
+				*out = pos + (uint64_t)k + 1;
+				return 0;
+			}
+			if (buf[k] != '\r')
+				continue;
+			if (k + 1 < got) {
+				if (buf[k + 1] != '\n') {
+					*out = pos + (uint64_t)k + 1;
+					return 0;
+				}
+			} else if (pos + (uint64_t)k + 1 >= src->size) {
+				*out = src->size;
+				return 0;
+			} else if (got > 1) {	/* a CR at the end of the buffer: look at the next byte with it */
+				got = k;
+				break;
+			}
+		}
+	}
+	*out = src->size;
+	return 0;
 }

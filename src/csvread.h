@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define CSV_MAX_FIELD (1 << 20)		/* longest field accepted, in bytes */
@@ -40,6 +41,48 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row, char *err, size_
  */
 int csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
+
+/* fn's status that ends reading early, as if the input ended there (csv_read returns 0). */
+#define CSV_STOP (-1)
+
+/*
+ * Where csv_read_src reads: a stream to its end, or a part of a regular
+ * file (read with pread, so that several readers can share it) or of bytes
+ * in memory.  A part starts at the start of a line and holds the records
+ * that start before `end`; the last may go on past it.
+ */
+struct csv_src {
+	FILE *f;		/* a stream, read from where it is to its end; or NULL, and: */
+	int fd;			/* a regular file, or -1 for */
+	const char *mem;	/* bytes in memory */
+	uint64_t size;		/* the file's size, or mem's */
+	uint64_t start;		/* the first byte to read: 0, or the start of a line */
+	uint64_t end;		/* no record that starts at or after this byte is read */
+	long line;		/* the number of the line at start (1 at byte 0) */
+};
+
+/* Where csv_read_src stopped: the first byte it did not read (a record's start, or the size), and its line. */
+struct csv_end {
+	uint64_t offset;
+	long line;
+};
+
+/*
+ * csv_read on a part: the same rows, checks and messages, with the lines
+ * numbered from src->line.  The byte order mark and the text check apply
+ * at byte 0 only.  *at (when not NULL) gets where reading stopped.
+ */
+int csv_read_src(const struct csv_src *src, const char *name, int delim, csv_row_fn fn, void *ctx,
+    const volatile sig_atomic_t *stop, struct csv_end *at, char *err, size_t errlen);
+
+/*
+ * The first start of a line at or after byte b of src (its file or
+ * memory): byte 0, or one after a LF, or after a CR not followed by a LF;
+ * src->size when none.  Quotes are not looked at: a line break inside a
+ * quoted field counts too (shard.c checks the starts it gets).  0, or
+ * ST_IO with a message.
+ */
+int csv_line_start(const struct csv_src *src, const char *name, uint64_t b, uint64_t *out, char *err, size_t errlen);
 
 /*
  * Whether b[0..len-1], the start of file `name`, is not the text it should

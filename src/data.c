@@ -13,8 +13,8 @@
  */
 #include <sys/stat.h>
 
+#include <limits.h>
 #include <math.h>
-#include <search.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,31 +23,13 @@
 
 #include "colmap.h"
 #include "data.h"
+#include "dict.h"
 #include "number.h"
+#include "shard.h"
 #include "status.h"
 #include "target.h"
 
 #define NONE COLMAP_NONE
-
-/* A distinct text of a column: a category, or a class label. */
-struct seen {
-	char *text;
-	size_t len;
-	size_t id;		/* the order it was first seen in */
-	size_t count;		/* rows holding it */
-	int num;		/* a label that is a number, */
-	double value;		/* this one */
-	long line;		/* where it was first seen: line and column (0-based) */
-	size_t col;
-};
-
-/* The distinct texts of a column, in a tsearch tree and by id. */
-struct dict {
-	void *root;
-	struct seen **v;	/* (n) by id */
-	size_t n, cap;
-	int labels;		/* the same label by target_label_cmp's rule, else the same bytes */
-};
 
 enum kind { NUMERIC, CATEGORICAL };
 
@@ -83,6 +65,12 @@ struct loader {
 	size_t max_cat;
 	enum tmode tmode;
 	struct dict labels;	/* T_LABELS */
+	/* with several workers: */
+	struct comm *c;
+	size_t *lmap;		/* (labels.n) the ids of this worker's labels among all workers', or NULL */
+	size_t **cmap;		/* (nf) the same for each column's categories, or NULL */
+	long pos;		/* the check store is making: -1 the row, k feature k, nf + j target j */
+	long err_row, err_pos;	/* where a check failed: the row's first line, and pos */
 };
 
 static int
@@ -90,111 +78,6 @@ nomem(const struct loader *ld, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "%s: out of memory", ld->name);
 	return ST_NOMEM;
-}
-
-/* ---- distinct texts ---- */
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	const struct seen *x = a, *y = b;
-	int c;
-
-	if (x->num != y->num)
-		return x->num ? -1 : 1;
-	if (x->num)
-		return (x->value > y->value) - (x->value < y->value);
-	c = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
-	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/*
- * The id of text s[0..len-1] in d, a new one when it is new (where, the
- * line and column, kept); -1 when out of memory, -2 when d already holds
- * max texts and this is another.
- */
-static long
-dict_id(struct dict *d, const char *s, size_t len, long line, size_t col, size_t max)
-{
-	struct seen probe, *e, **p;
-	char num[NUMBER_BUFLEN];
-	void *node;
-
-	memset(&probe, 0, sizeof probe);
-	probe.text = (char *)(uintptr_t)s;
-	probe.len = len;
-	probe.num = d->labels && number_parse(s, len, &probe.value) == NUM_OK;
-	if ((node = tfind(&probe, &d->root, entry_cmp)) != NULL) {
-		e = *(struct seen **)node;
-		e->count++;
-		return (long)e->id;
-	}
-	if (d->n >= max)
-		return -2;
-	if (d->n == d->cap) {
-		if ((p = realloc(d->v, (d->cap + 64) * sizeof(struct seen *))) == NULL)
-			return -1;
-		d->v = p;
-		d->cap += 64;
-	}
-	if (probe.num) {	/* a number is kept in its shortest exact form: "1.0" is the label "1" */
-		number_format(num, probe.value, 0);
-		s = num;
-		len = strlen(num);
-	}
-	if ((e = calloc(1, sizeof *e)) == NULL || (e->text = malloc(len + 1)) == NULL) {
-		free(e);
-		return -1;
-	}
-	memcpy(e->text, s, len);
-	e->text[len] = '\0';
-	e->len = len;
-	e->num = probe.num;
-	e->value = probe.value;
-	e->id = d->n;
-	e->count = 1;
-	e->line = line;
-	e->col = col;
-	if (tsearch(e, &d->root, entry_cmp) == NULL) {
-		free(e->text);
-		free(e);
-		return -1;
-	}
-	d->v[d->n++] = e;
-	return (long)e->id;
-}
-
-static void
-dict_free(struct dict *d)
-{
-	size_t k;
-
-	for (k = 0; k < d->n; k++) {
-		tdelete(d->v[k], &d->root, entry_cmp);
-		free(d->v[k]->text);
-		free(d->v[k]);
-	}
-	free(d->v);
-	memset(d, 0, sizeof *d);
-}
-
-static int
-entry_ptr_cmp(const void *a, const void *b)
-{
-	return entry_cmp(*(struct seen *const *)a, *(struct seen *const *)b);
-}
-
-/* The entries of d in entry_cmp's order (malloc'd), or NULL when out of memory. */
-static struct seen **
-dict_sorted(const struct dict *d)
-{
-	struct seen **v = malloc((d->n > 0 ? d->n : 1) * sizeof(struct seen *));
-
-	if (v == NULL)
-		return NULL;
-	memcpy(v, d->v, d->n * sizeof(struct seen *));
-	qsort(v, d->n, sizeof(struct seen *), entry_ptr_cmp);
-	return v;
 }
 
 /* ---- the columns ---- */
@@ -522,13 +405,36 @@ not_a_number(const struct loader *ld, const struct csv_row *row, size_t c, enum 
 	return e == NUM_NOMEM ? ST_NOMEM : ST_DATA;
 }
 
+/* A column with more categories than allowed, the first too many at line:c. */
+static int
+too_many_categories(const struct loader *ld, long line, size_t c, char *err, size_t errlen)
+{
+	char desc[CSV_SHOW_LEN + 16];
+
+	snprintf(err, errlen, "%s:%ld:%zu: %s holds more than %zu categories: is it an id? skip it with -x, or "
+	    "allow more with --max-categories", ld->name, line, c + 1, column_desc(desc, sizeof desc, ld->hnames, c),
+	    ld->max_cat);
+	return ST_DATA;
+}
+
+/* A target column with more labels than classes can be. */
+static int
+too_many_labels(const struct loader *ld, long line, size_t c, char *err, size_t errlen)
+{
+	char desc[CSV_SHOW_LEN + 16];
+
+	snprintf(err, errlen, "%s:%ld:%zu: target %s holds more than %d distinct values: not class labels; "
+	    "name the label column with -t", ld->name, line, c + 1, column_desc(desc, sizeof desc, ld->hnames, c),
+	    TARGET_MAX_CLASSES);
+	return ST_DATA;
+}
+
 /* Feature k of a row, from file column c, into *x: a number, NaN to fill, or a category's index (-1: none). */
 static int
 read_feature(struct loader *ld, const struct csv_row *row, size_t k, double *x, char *err, size_t errlen)
 {
 	size_t c = ld->fsrc[k];
 	const struct fcol *fc = ld->fixed != NULL ? &ld->fixed->col[k] : NULL;
-	char desc[CSV_SHOW_LEN + 16];
 	enum num_error e;
 	long id;
 
@@ -554,14 +460,10 @@ read_feature(struct loader *ld, const struct csv_row *row, size_t k, double *x, 
 		*x = (double)id;
 		return 0;
 	}
-	if ((id = dict_id(&ld->cats[k], row->field[c], row->len[c], row->line[c], c, ld->max_cat)) == -1)
+	if ((id = dict_id(&ld->cats[k], row->field[c], row->len[c], row->line[c], c, row->line[0], ld->max_cat)) == -1)
 		return nomem(ld, err, errlen);
-	if (id == -2) {
-		snprintf(err, errlen, "%s:%ld:%zu: %s holds more than %zu categories: is it an id? skip it with -x, or "
-		    "allow more with --max-categories", ld->name, row->line[c], c + 1,
-		    column_desc(desc, sizeof desc, ld->hnames, c), ld->max_cat);
-		return ST_DATA;
-	}
+	if (id == -2)
+		return too_many_categories(ld, row->line[c], c, err, errlen);
 	*x = (double)id;
 	return 0;
 }
@@ -579,14 +481,11 @@ read_target(struct loader *ld, const struct csv_row *row, size_t j, double *x, c
 
 	switch (ld->tmode) {
 	case T_LABELS:
-		if ((id = dict_id(&ld->labels, row->field[c], row->len[c], row->line[c], c, TARGET_MAX_CLASSES)) == -1)
+		if ((id = dict_id(&ld->labels, row->field[c], row->len[c], row->line[c], c, row->line[0],
+		    TARGET_MAX_CLASSES)) == -1)
 			return nomem(ld, err, errlen);
-		if (id == -2) {
-			snprintf(err, errlen, "%s:%ld:%zu: target %s holds more than %d distinct values: not class labels; "
-			    "name the label column with -t", ld->name, row->line[c], c + 1,
-			    column_desc(desc, sizeof desc, ld->hnames, c), TARGET_MAX_CLASSES);
-			return ST_DATA;
-		}
+		if (id == -2)
+			return too_many_labels(ld, row->line[c], c, err, errlen);
 		*x = (double)id;
 		return 0;
 	case T_CLASSES:
@@ -620,6 +519,7 @@ store(struct loader *ld, const struct csv_row *row, char *err, size_t errlen)
 	double *x;
 	int st;
 
+	ld->pos = -1;
 	if (row->n != ld->ncols) {
 		snprintf(err, errlen, "%s:%ld: %zu field%s, expected %zu as on line %ld",
 		    ld->name, row->line[0], row->n, row->n == 1 ? "" : "s", ld->ncols, ld->width_line);
@@ -639,11 +539,12 @@ store(struct loader *ld, const struct csv_row *row, char *err, size_t errlen)
 		return st;
 	x = d->x_mem + d->rows * width;
 	for (k = 0; k < ld->nf; k++)
-		if ((st = read_feature(ld, row, k, &x[k], err, errlen)) != 0)
+		if ((ld->pos = (long)k, st = read_feature(ld, row, k, &x[k], err, errlen)) != 0)
 			return st;
 	for (k = 0; k < ld->nt; k++)
-		if ((st = read_target(ld, row, k, &x[ld->nf + k], err, errlen)) != 0)
+		if ((ld->pos = (long)(ld->nf + k), st = read_target(ld, row, k, &x[ld->nf + k], err, errlen)) != 0)
 			return st;
+	ld->pos = (long)width;
 	if ((c = ld->wcol) != NONE) {
 		e = number_parse(row->field[c], row->len[c], &d->weight[d->rows]);
 		if (e != NUM_OK || d->weight[d->rows] < 0) {
@@ -680,6 +581,12 @@ begin(struct loader *ld, const struct csv_row *first, const struct csv_row *next
 	if (ld->fixed != NULL && (ld->d->unseen = calloc(ld->nf + 1, sizeof *ld->d->unseen)) == NULL)
 		return nomem(ld, err, errlen);
 	ld->ready = 1;
+	if (ld->c->size > 1) {	/* every worker settles from the same rows (read_part skips the header) */
+		if (!ld->kinds_known && (first = header ? next : first) != NULL && first->n == ld->ncols)
+			auto_kinds(ld, first);
+		ld->kinds_known = 1;
+		return 0;
+	}
 	return header ? 0 : store(ld, first, err, errlen);
 }
 
@@ -689,16 +596,20 @@ on_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
 	struct loader *ld = ctx;
 	int st;
 
-	if (ld->ready)
-		return store(ld, row, err, errlen);
-	if (ld->first == NULL) {
+	if (ld->c->size > 1 && row->line[0] == ld->head_line)
+		return 0;	/* the header, which settled the columns of every worker */
+	if (!ld->ready && ld->first == NULL) {
 		if ((ld->first = csv_row_dup(row)) == NULL)
 			return nomem(ld, err, errlen);
 		return 0;
 	}
-	if ((st = begin(ld, ld->first, row, err, errlen)) != 0)
+	if (!ld->ready && (st = begin(ld, ld->first, row, err, errlen)) != 0)
 		return st;
-	return store(ld, row, err, errlen);
+	if ((st = store(ld, row, err, errlen)) != 0) {	/* where, to compare with the other workers' */
+		ld->err_row = row->line[0];
+		ld->err_pos = ld->pos;
+	}
+	return st;
 }
 
 /* ---- the end: targets, categories, the rows widened ---- */
@@ -902,17 +813,20 @@ widen(struct loader *ld, size_t **remap, const size_t *cls, int plain, char *err
 			}
 			for (j = 0; j < e->col[k].ncat; j++)
 				x[e->col[k].first + j] = 0;
-			if ((id = tmp[k]) >= 0)
-				x[e->col[k].first + (remap != NULL && remap[k] != NULL ? remap[k][(size_t)id] : (size_t)id)] = 1;
+			if ((id = tmp[k]) < 0)
+				continue;
+			c = ld->fixed == NULL && ld->cmap != NULL ? ld->cmap[k][(size_t)id] : (size_t)id;
+			x[e->col[k].first + (remap != NULL && remap[k] != NULL ? remap[k][c] : c)] = 1;
 		}
 		x += e->ninputs;
 		if (ld->tmode != T_LABELS && ld->tmode != T_CLASSES) {
 			memcpy(x, tmp + ld->nf, ld->nt * sizeof *x);
 			continue;
 		}
-		c = ld->tmode == T_LABELS ? cls[(size_t)tmp[ld->nf]] : (size_t)tmp[ld->nf];
+		j = ld->tmode == T_LABELS && ld->lmap != NULL ? ld->lmap[(size_t)tmp[ld->nf]] : (size_t)tmp[ld->nf];
+		c = ld->tmode == T_LABELS ? cls[j] : (size_t)tmp[ld->nf];
 		if (d->ntargets == 1)
-			x[0] = plain ? ld->labels.v[(size_t)tmp[ld->nf]]->value : (double)(c == 1);
+			x[0] = plain ? ld->labels.v[j]->value : (double)(c == 1);
 		else
 			for (j = 0; j < d->ntargets; j++)
 				x[j] = j == c;
@@ -996,32 +910,40 @@ done:
 }
 
 /*
- * For a regular file, the number of lines from the current position on (an
- * upper bound on the rows), counted with pread so that the stream is not
- * disturbed: the rows then go into one block allocated once, neither copied
- * by realloc nor doubled past the need.  0 when f is not a regular file or
- * cannot be read this way (the block then grows as rows come).
+ * The number of lines in bytes [from, to) of the input (an upper bound on
+ * the rows there), counted with pread so that a stream is not disturbed:
+ * the rows then go into one block allocated once, neither copied by
+ * realloc nor doubled past the need.  0 when the input is a stream that is
+ * not a regular file (the block then grows as rows come).
  */
 static size_t
-count_lines(FILE *f)
+count_lines(const struct csv_src *in, uint64_t from, uint64_t to)
 {
 	char buf[1 << 16];
-	const char *p, *end;
+	const char *p, *end, *base;
 	struct stat st;
 	size_t n = 1;
 	ssize_t got;
 	off_t pos;
-	int fd = fileno(f);
+	int fd = in->f != NULL ? fileno(in->f) : in->fd;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (pos = ftello(f)) < 0)
+	if (in->mem != NULL) {
+		base = in->mem + from;
+		end = in->mem + (to < in->size ? to : in->size);
+		for (p = base; p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			n++;
+		return n;
+	}
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (pos = in->f != NULL ? ftello(in->f) :
+	    (off_t)from) < 0)
 		return 0;
-	while ((got = pread(fd, buf, sizeof buf, pos)) > 0) {
-		end = buf + got;
+	while ((uint64_t)pos < to && (got = pread(fd, buf, sizeof buf, pos)) > 0) {
+		end = buf + ((uint64_t)got < to - (uint64_t)pos ? (size_t)got : (size_t)(to - (uint64_t)pos));
 		for (p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 			n++;
 		pos += got;
 	}
-	return got < 0 ? 0 : n;
+	return n;
 }
 
 static void
@@ -1043,30 +965,405 @@ loader_free(struct loader *ld)
 		dict_free(&ld->cats[k]);
 	free(ld->cats);
 	dict_free(&ld->labels);
+	free(ld->lmap);
+	for (k = 0; ld->cmap != NULL && k < ld->nf; k++)
+		free(ld->cmap[k]);
+	free(ld->cmap);
 }
 
-/* The weights of the rows must add up to a positive finite number. */
+/* The weights of the rows must add up to a positive finite number: over every worker's rows. */
 static int
-check_weights(const struct dataset *d, const char *name, char *err, size_t errlen)
+check_weights(const struct loader *ld, char *err, size_t errlen)
 {
+	const struct dataset *d = ld->d;
 	char show[CSV_SHOW_LEN];
 	double sum = 0;
 	size_t k;
 
-	if (d->weight == NULL)
+	if (ld->wcol == NONE)
 		return 0;
 	for (k = 0; k < d->rows; k++)
 		sum += d->weight[k];
+	if (comm_sum(ld->c, &sum, 1) != 0)
+		return nomem(ld, err, errlen);
 	if (sum > 0 && isfinite(sum))
 		return 0;
 	snprintf(err, errlen, "%s: the weights of column %s add up to %g; they must have a positive, finite sum",
-	    name, d->weight_name ? csv_show(show, sizeof show, d->weight_name, strlen(d->weight_name)) : "-w", sum);
+	    ld->name, d->weight_name ? csv_show(show, sizeof show, d->weight_name, strlen(d->weight_name)) : "-w", sum);
 	return ST_DATA;
 }
 
+/* ---- several workers: the first rows for all, the parts, the texts merged ---- */
+
+/* The file's first two records, which settle the columns: worker 0 reads them. */
+struct head {
+	struct csv_row *row[2];
+	int n;
+};
+
+static int
+head_row(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+{
+	struct head *h = ctx;
+
+	if ((h->row[h->n] = csv_row_dup(row)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return ST_NOMEM;
+	}
+	return ++h->n == 2 ? CSV_STOP : 0;
+}
+
+/* The rows of h as bytes: their count, then each row's fields (length, line, text). */
+static int
+pack_head(const struct head *h, char **buf, size_t *len)
+{
+	size_t need = sizeof(uint64_t), i;
+	uint64_t u;
+	int64_t l;
+	int k;
+	char *p;
+
+	for (k = 0; k < h->n; k++)
+		for (need += sizeof u, i = 0; i < h->row[k]->n; i++)
+			need += sizeof u + sizeof l + h->row[k]->len[i];
+	if ((*buf = p = malloc(need)) == NULL)
+		return ST_NOMEM;
+	*len = need;
+	u = (uint64_t)h->n;
+	memcpy(p, &u, sizeof u);
+	p += sizeof u;
+	for (k = 0; k < h->n; k++) {
+		u = h->row[k]->n;
+		memcpy(p, &u, sizeof u);
+		p += sizeof u;
+		for (i = 0; i < h->row[k]->n; i++) {
+			u = h->row[k]->len[i];
+			l = h->row[k]->line[i];
+			memcpy(p, &u, sizeof u);
+			memcpy(p + sizeof u, &l, sizeof l);
+			p += sizeof u + sizeof l;
+			memcpy(p, h->row[k]->field[i], h->row[k]->len[i]);
+			p += h->row[k]->len[i];
+		}
+	}
+	return 0;
+}
+
+/* pack_head's bytes back into rows (copies that h owns); ST_NOMEM. */
+static int
+unpack_head(struct head *h, const char *p, const char *end)
+{
+	struct csv_row row;
+	uint64_t n, u, nrows;
+	int64_t l;
+	size_t i;
+	int st = 0;
+
+	memset(&row, 0, sizeof row);
+	if (p == NULL || (size_t)(end - p) < sizeof nrows)
+		return ST_NOMEM;
+	memcpy(&nrows, p, sizeof nrows);
+	p += sizeof nrows;
+	for (h->n = 0; st == 0 && (uint64_t)h->n < nrows && h->n < 2; h->n++) {
+		memcpy(&n, p, sizeof n);
+		p += sizeof n;
+		row.n = (size_t)n;
+		row.field = calloc(row.n + 1, sizeof *row.field);
+		row.len = calloc(row.n + 1, sizeof *row.len);
+		row.line = calloc(row.n + 1, sizeof *row.line);
+		if (row.field == NULL || row.len == NULL || row.line == NULL)
+			st = ST_NOMEM;
+		for (i = 0; st == 0 && i < row.n && p < end; i++) {
+			memcpy(&u, p, sizeof u);
+			memcpy(&l, p + sizeof u, sizeof l);
+			p += sizeof u + sizeof l;
+			row.len[i] = (size_t)u;
+			row.line[i] = (long)l;
+			if ((row.field[i] = malloc(row.len[i] + 1)) == NULL)
+				st = ST_NOMEM;
+			else {
+				memcpy(row.field[i], p, row.len[i]);
+				row.field[i][row.len[i]] = '\0';
+			}
+			p += row.len[i];
+		}
+		row.number = h->n + 1;
+		if (st == 0 && (h->row[h->n] = csv_row_dup(&row)) == NULL)
+			st = ST_NOMEM;
+		for (i = 0; row.field != NULL && i < row.n; i++)
+			free(row.field[i]);
+		free(row.field);
+		free(row.len);
+		free(row.line);
+		memset(&row, 0, sizeof row);
+	}
+	return st;
+}
+
+/*
+ * Worker 0 reads the first two records of the file and every worker
+ * settles the columns from them, as the one worker of a plain run does.
+ */
+static int
+share_head(struct loader *ld, const struct csv_src *in, const volatile sig_atomic_t *stop, int *who, char *err,
+    size_t errlen)
+{
+	struct comm *c = ld->c;
+	struct head h;
+	struct csv_src src = *in;
+	char *buf = NULL;
+	uint64_t len = 0;
+	size_t blen = 0;
+	int st = 0;
+
+	memset(&h, 0, sizeof h);
+	if (c->rank == 0) {
+		src.start = 0;
+		src.end = UINT64_MAX;
+		src.line = 1;
+		if ((st = csv_read_src(&src, ld->name, ld->o->delim, head_row, &h, stop, NULL, err, errlen)) == 0 &&
+		    pack_head(&h, &buf, &blen) != 0)
+			st = nomem(ld, err, errlen);
+		len = blen;
+	}
+	if ((st = comm_agree(c, st, who)) != 0 || (st = c->ops->bcast(c, &len, sizeof len, 0)) != 0)
+		goto done;
+	if (buf == NULL && (buf = malloc((size_t)len + 1)) == NULL)	/* (worker 0 has its own) */
+		st = nomem(ld, err, errlen);
+	if ((st = comm_agree(c, st, who)) != 0 || (st = c->ops->bcast(c, buf, (size_t)len, 0)) != 0)
+		goto done;
+	if (c->rank != 0 && unpack_head(&h, buf, buf + len) != 0)
+		st = nomem(ld, err, errlen);
+	if (st == 0 && h.n > 0)
+		st = begin(ld, h.row[0], h.n > 1 ? h.row[1] : NULL, err, errlen);
+	st = comm_agree(c, st, who);
+done:
+	csv_row_free(h.row[0]);
+	csv_row_free(h.row[1]);
+	free(buf);
+	return st;
+}
+
+/*
+ * The first row past the limit of a dictionary of all workers' texts:
+ * its row's line and the check (as store orders them) in *row and *pos,
+ * and the message; 0 when no dictionary is past its limit.
+ */
+static int
+first_too_many(const struct loader *ld, long *row, long *pos, char *err, size_t errlen)
+{
+	const struct seen *e;
+	size_t k;
+	int st = 0;
+
+	for (k = 0; ld->cats != NULL && k < ld->nf; k++)
+		if (ld->kind[k] == CATEGORICAL && ld->cats[k].n > ld->max_cat &&
+		    (e = ld->cats[k].v[ld->max_cat], st == 0 || e->row < *row)) {
+			*row = e->row;
+			*pos = (long)k;
+			st = too_many_categories(ld, e->line, e->col, err, errlen);
+		}
+	if (ld->tmode == T_LABELS && ld->labels.n > TARGET_MAX_CLASSES &&
+	    (e = ld->labels.v[TARGET_MAX_CLASSES], st == 0 || e->row < *row)) {
+		*row = e->row;
+		*pos = (long)ld->nf;
+		st = too_many_labels(ld, e->line, e->col, err, errlen);
+	}
+	return st;
+}
+
+/* Replaces d by the dictionary of every worker's, from their packed bytes; this worker's ids map to *map. */
+static int
+merge_one(struct dict *d, const char *all, const size_t *lens, int n, int me, const char **at, size_t **map)
+{
+	struct dict g;
+	size_t off = 0;
+	int q;
+
+	memset(&g, 0, sizeof g);
+	g.labels = d->labels;
+	for (q = 0; q < n; q++) {
+		if ((at[q] = dict_merge(&g, at[q], all + off + lens[q], q == me ? map : NULL)) == NULL) {
+			dict_free(&g);
+			return ST_NOMEM;
+		}
+		off += lens[q];
+	}
+	dict_free(d);
+	*d = g;
+	return 0;
+}
+
+/* Every worker's labels and categories, merged in the workers' order: the file's. */
+static int
+merge_texts(struct loader *ld, char *err, size_t errlen)
+{
+	struct comm *c = ld->c;
+	const char **at = NULL;
+	char *mine = NULL, *all = NULL;
+	size_t len = 0, off = 0, *lens = NULL, k;
+	int q, st = 0;
+
+	for (k = 0; st == 0 && ld->cats != NULL && k < ld->nf; k++)
+		if (dict_pack(&ld->cats[k], &mine, &len) != 0)
+			st = ST_NOMEM;
+	if (st == 0 && dict_pack(&ld->labels, &mine, &len) != 0)
+		st = ST_NOMEM;
+	lens = calloc((size_t)c->size, sizeof *lens);
+	at = calloc((size_t)c->size, sizeof *at);
+	ld->cmap = calloc(ld->nf + 1, sizeof *ld->cmap);
+	if (lens == NULL || at == NULL || ld->cmap == NULL)
+		st = ST_NOMEM;
+	if ((st = comm_agree(c, st, &q)) == 0 && lens != NULL && at != NULL &&
+	    (st = c->ops->allgatherv(c, mine, len, &all, lens)) == 0) {
+		for (q = 0; q < c->size; q++) {
+			at[q] = all + off;
+			off += lens[q];
+		}
+		for (k = 0; st == 0 && ld->cats != NULL && k < ld->nf; k++)
+			st = merge_one(&ld->cats[k], all, lens, c->size, c->rank, at, &ld->cmap[k]);
+		if (st == 0)
+			st = merge_one(&ld->labels, all, lens, c->size, c->rank, at, &ld->lmap);
+	}
+	if ((st = comm_agree(c, st, &q)) != 0)
+		nomem(ld, err, errlen);
+	free(mine);
+	free(all);
+	free(lens);
+	free(at);
+	return st;
+}
+
+/*
+ * After every worker read its part: the first failure in the file's order,
+ * which is that of the first worker that failed, unless a category or
+ * label past its limit comes before it (only all the workers' texts
+ * together say where the limit is passed).  The texts are merged on the
+ * way.  Returns the status for every worker; *who holds the message.
+ */
+static int
+first_failure(struct loader *ld, int st, int *who, char *err, size_t errlen)
+{
+	struct report {
+		int64_t row, pos;
+		int32_t st;
+	} mine, *all;
+	struct comm *c = ld->c;
+	char msg[ERRLEN];
+	long row = 0, pos = 0;
+	int q, e = -1;
+
+	memset(&mine, 0, sizeof mine);	/* (padding bytes too: they travel) */
+	mine.st = st;
+	mine.row = ld->err_row;
+	mine.pos = ld->err_pos;
+	all = calloc((size_t)c->size, sizeof *all);
+	if ((st = comm_agree(c, all == NULL ? nomem(ld, err, errlen) : 0, who)) != 0 || all == NULL ||
+	    (st = c->ops->allgather(c, &mine, sizeof mine, all)) != 0)
+		goto done;
+	for (q = c->size - 1; q >= 0; q--)
+		if (all[q].st != 0)
+			e = q;
+	for (q = 0; q < c->size; q++)
+		if (all[q].st >= ST_INTERRUPTED) {	/* stop now, wherever it came */
+			*who = q;
+			st = all[q].st;
+			goto done;
+		}
+	if (ld->ready && (st = merge_texts(ld, err, errlen)) != 0) {
+		*who = 0;
+		goto done;
+	}
+	*who = e;
+	st = e >= 0 ? all[e].st : 0;
+	if (ld->ready && first_too_many(ld, &row, &pos, msg, sizeof msg) != 0 &&
+	    (e < 0 || row < all[e].row || (row == all[e].row && pos < all[e].pos))) {
+		snprintf(err, errlen, "%s", msg);
+		*who = 0;
+		st = ST_DATA;
+	}
+done:
+	free(all);
+	return st;
+}
+
+/* Every worker's counts added up: rows, rows skipped, values missing or never seen; the 0/1 columns. */
+static int
+add_counts(struct loader *ld, int *who, char *err, size_t errlen)
+{
+	struct dataset *d = ld->d;
+	size_t nu = d->unseen != NULL ? ld->nf : 0, k;
+	unsigned char *all;
+	uint64_t *v;
+	int st, q;
+
+	d->rows_all = d->rows;
+	if (ld->c->size == 1)
+		return 0;
+	v = calloc(3 + nu, sizeof *v);
+	all = calloc((size_t)ld->c->size, ld->nf + 1);
+	if ((st = comm_agree(ld->c, v == NULL || all == NULL ? ST_NOMEM : 0, who)) == 0 && v != NULL && all != NULL) {
+		v[0] = d->rows;
+		v[1] = d->dropped;
+		v[2] = d->missing;
+		for (k = 0; k < nu; k++)
+			v[3 + k] = d->unseen[k];
+		if ((st = comm_sum_u64(ld->c, v, 3 + nu)) == 0 &&
+		    (st = ld->c->ops->allgather(ld->c, ld->is01 != NULL ? ld->is01 : (unsigned char *)v, ld->nf + 1,
+		    all)) == 0) {
+			d->rows_all = (size_t)v[0];
+			d->dropped = (size_t)v[1];
+			d->missing = (size_t)v[2];
+			for (k = 0; k < nu; k++)
+				d->unseen[k] = (size_t)v[3 + k];
+			for (q = 0; ld->is01 != NULL && q < ld->c->size; q++)
+				for (k = 0; k < ld->nf; k++)
+					ld->is01[k] |= all[(size_t)q * (ld->nf + 1) + k];
+		}
+	}
+	free(v);
+	free(all);
+	if (st != 0)
+		nomem(ld, err, errlen);
+	return st;
+}
+
+/* This worker's part of the input (all of it alone), read into ld. */
+static int
+read_part(struct loader *ld, const struct csv_src *in, const volatile sig_atomic_t *stop, int *who, char *err,
+    size_t errlen)
+{
+	struct csv_src src = *in;
+	struct shard part;
+	struct csv_end at;
+	int st;
+
+	memset(&part, 0, sizeof part);
+	if (ld->c->size > 1) {
+		if ((st = share_head(ld, in, stop, who, err, errlen)) != 0 ||
+		    (st = shard_plan(ld->c, in, ld->name, ld->o->delim, stop, &part, who, err, errlen)) != 0)
+			return st;
+		src.start = part.start;
+		src.end = part.end;
+		src.line = part.line;
+	}
+	*who = ld->c->rank;
+	if (part.skip)
+		return 0;
+	ld->hint = count_lines(&src, src.start, src.end);
+	if ((st = csv_read_src(&src, ld->name, ld->o->delim, on_row, ld, stop, &at, err, errlen)) != 0 &&
+	    ld->err_row == 0) {	/* the reader's own: the line it stopped on, before any check of that row */
+		ld->err_row = at.line;
+		ld->err_pos = LONG_MAX;
+	}
+	if (st == 0 && ld->c->size == 1 && !ld->ready && ld->first != NULL)	/* a file of one row */
+		st = begin(ld, ld->first, NULL, err, errlen);
+	return st;
+}
+
 int
-data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset **out,
-    const volatile sig_atomic_t *stop, char *err, size_t errlen)
+data_load(struct comm *c, const struct csv_src *in, const char *name, const struct data_opts *o,
+    struct dataset **out, const volatile sig_atomic_t *stop, int *who, char *err, size_t errlen)
 {
 	struct loader ld;
 	int st;
@@ -1074,16 +1371,17 @@ data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset *
 	memset(&ld, 0, sizeof ld);
 	ld.name = name;
 	ld.o = o;
+	ld.c = c;
 	*out = NULL;
-	if ((ld.d = calloc(1, sizeof *ld.d)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return ST_NOMEM;
-	}
-	ld.hint = count_lines(f);
-	st = csv_read(f, name, o->delim, on_row, &ld, stop, err, errlen);
-	if (st == 0 && !ld.ready && ld.first != NULL)	/* a file of one row */
-		st = begin(&ld, ld.first, NULL, err, errlen);
-	if (st == 0 && ld.d->rows == 0) {
+	ld.d = calloc(1, sizeof *ld.d);
+	if ((st = comm_agree(c, ld.d == NULL ? nomem(&ld, err, errlen) : 0, who)) != 0 || ld.d == NULL)
+		goto done;
+	st = read_part(&ld, in, stop, who, err, errlen);
+	if (c->size > 1)
+		st = first_failure(&ld, st, who, err, errlen);
+	if (st != 0 || (st = add_counts(&ld, who, err, errlen)) != 0)
+		goto done;
+	if (ld.d->rows_all == 0) {
 		if (ld.d->dropped > 0)
 			snprintf(err, errlen, "%s: no data rows: all %zu had missing values", name, ld.d->dropped);
 		else
@@ -1092,13 +1390,32 @@ data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset *
 	}
 	if (st == 0)
 		st = finish(&ld, err, errlen);
-	if (st == 0)
-		st = check_weights(ld.d, name, err, errlen);
+	if ((st = comm_agree(c, st, who)) == 0 && (st = check_weights(&ld, err, errlen)) != 0)
+		*who = 0;
+done:
+	if (st != 0 && c->size > 1 && *who >= 0)	/* the message for every worker */
+		c->ops->bcast(c, err, errlen, *who);
 	loader_free(&ld);
 	if (st != 0) {
 		data_free(ld.d);
 		return st;
 	}
+	ld.d->comm = c->size > 1 ? c : NULL;
 	*out = ld.d;
 	return 0;
+}
+
+int
+data_read(FILE *f, const char *name, const struct data_opts *o, struct dataset **out,
+    const volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	struct comm solo;
+	struct csv_src src;
+	int who;
+
+	comm_solo(&solo);
+	memset(&src, 0, sizeof src);
+	src.f = f;
+	src.fd = -1;
+	return data_load(&solo, &src, name, o, out, stop, &who, err, errlen);
 }

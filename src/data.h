@@ -16,12 +16,13 @@
 #include <stdio.h>
 
 #include "columns.h"
+#include "comm.h"
 #include "csvread.h"
 #include "encode.h"
 #include "rng.h"
 
 struct dataset {
-	size_t rows;		/* R */
+	size_t rows;		/* R: this worker's (data_load) */
 	size_t cols;		/* C = N_0 + T */
 	size_t ntargets;	/* T: the last T columns are targets, one per output */
 	double *x_mem;		/* (R, C): row r = N_0 inputs, then T targets */
@@ -33,10 +34,14 @@ struct dataset {
 	size_t nclasses;	/* K: 2 (one output) or K > 2 (K outputs, one-hot); 0 without labels */
 	double *weight;		/* (R) the weight of every row, or NULL: all 1 */
 	char *weight_name;	/* the header name of the weight column, or NULL */
+	/* counts over every worker's rows: */
 	size_t dropped;		/* rows skipped for missing values (--drop-missing) */
 	size_t missing;		/* numeric features left missing (NaN) for data_impute */
 	size_t *unseen;		/* (enc->ncols) with a given encoding: values of each categorical
 				   column it had not seen, encoded as zeros; or NULL */
+	size_t rows_all;	/* the rows of every worker: R with one */
+	struct comm *comm;	/* the workers whose rows these are with this worker's, or NULL: this one
+				   alone; what is computed over the data set is over all their rows */
 };
 
 /* How to read a CSV file. */
@@ -80,6 +85,17 @@ struct data_opts {
 #define DATA_HEADER_GUESS CSV_HEADER_GUESS
 
 /*
+ * Reads CSV from in (called `name` in messages) as o says, every worker of
+ * c its part (shard.h): in is then a regular file or memory, unless c has
+ * one worker.  Every worker ends with the same status and the same
+ * columns, labels and encoding; *out holds its own rows, and counts over
+ * all.  Returns 0 and sets *out (free with data_free), or a status with a
+ * "name:line:column: ..." message in the err of worker *who: the file's
+ * first error, as one worker reading it all would say.
+ */
+int data_load(struct comm *c, const struct csv_src *in, const char *name, const struct data_opts *o,
+    struct dataset **out, const volatile sig_atomic_t *stop, int *who, char *err, size_t errlen);
+/*
  * Reads CSV from f (called `name` in messages) as o says.  Returns 0 and
  * sets *out (free with data_free), or a status with a
  * "name:line:column: ..." message in err.
@@ -88,19 +104,25 @@ int data_read(FILE *f, const char *name, const struct data_opts *o, struct datas
     const volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* Frees d; NULL is fine. */
 void data_free(struct dataset *d);
+/* The rows of every worker: d->rows_all, or d->rows when d has no team. */
+size_t data_rows(const struct dataset *d);
 /* Number of inputs, N_0 = C - T. */
 size_t data_nfeatures(const struct dataset *d);
 /* The class of row r: the index of its one-hot target (K > 2), its 0/1 target, or 0 with several targets. */
 size_t data_class(const struct dataset *d, size_t r);
 /*
+ * The functions below work on the rows of every worker of d->comm (each
+ * worker calls them with its own rows), and return the same status on
+ * every worker, with the message in every worker's err.
+ *
  * Population mean and standard deviation of every numeric input (mean,
  * std: N_0 each); a categorical input gets 0 and 1 (it is left as it is).
  * A standard deviation of 0, or below the smallest normal double (DBL_MIN,
  * which the model reader refuses), is stored as 1.  Values near the largest
  * double do not overflow the sums: such a column is computed again from its
- * values scaled by a power of two.
+ * values scaled by a power of two.  Returns 0 or ST_NOMEM.
  */
-void data_stats(const struct dataset *d, double *mean, double *std);
+int data_stats(const struct dataset *d, double *mean, double *std);
 /*
  * --impute: the mean or median of every numeric column over d's rows
  * (its present values) becomes its fill value in d->enc, and fills the

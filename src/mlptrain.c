@@ -3,16 +3,25 @@
  * per-sample SGD on the log loss, and writes the model as JSON.
  * This file only parses options, wires the modules together and reports.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "columns.h"
+#include "comm.h"
+#ifdef MLP_MPI
+#include "comm_mpi.h"
+#endif
 #include "data.h"
 #include "history.h"
 #include "model.h"
@@ -31,16 +40,18 @@
 #define DEFAULT_DECAY_EVERY 10
 #define DEFAULT_DECAY_FACTOR 0.5
 #define DEFAULT_TOL 1e-4
+#define DEFAULT_SYNC_EVERY 1024	/* rows of each worker between averages: see README, Training on many cores */
 #define HOLDOUT_STREAM UINT64_C(0x5eed0f4a11d0c7a5)	/* seed ^ this: the holdout split's stream */
 
 static const char usage_text[] =
     "usage: mlptrain [-HhNqSvVZ] [-c cols|auto] [-d delim] [-e epochs] [-i model]\n"
-    "                [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols] [-w col]\n"
-    "                [-x cols] [--class-weight balanced] [--decay none|inverse|step]\n"
+    "                [-j jobs] [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols]\n"
+    "                [-w col] [-x cols] [--class-weight balanced] [--decay none|inverse|step]\n"
     "                [--decay-k k] [--decay-every n] [--decay-factor g] [--drop-missing]\n"
     "                [--history file] [--holdout frac] [--impute mean|median]\n"
     "                [--max-categories n] [--patience n] [--plot file] [--positive label]\n"
-    "                [--soft-targets] [--tol t] [--validate file] [file]\n";
+    "                [--soft-targets] [--sync-every n|epoch] [--tol t] [--validate file]\n"
+    "                [file]\n";
 
 static const char help_text[] =
     "Train a sigmoid multilayer perceptron by per-sample SGD on the log loss.\n"
@@ -58,6 +69,8 @@ static const char help_text[] =
     "  -h, --help              print this help and exit\n"
     "  -i, --init MODEL        resume from MODEL: its weights, sizes, standardisation,\n"
     "                          encoding, epoch count, rate, schedule and random stream\n"
+    "  -j, --jobs N            train with N worker threads, each on its part of the\n"
+    "                          rows, their weights averaged (default 1; 0: one a core)\n"
     "  -l, --layers LIST       layer sizes, inputs first, outputs last, e.g. 4,8,1\n"
     "                          (default: inputs,8,outputs, or the -i model's)\n"
     "  -N, --no-header         the first row is data\n"
@@ -74,6 +87,9 @@ static const char help_text[] =
     "  -w, --weight COL        per-row weights (>= 0) from column COL\n"
     "  -x, --ignore COLS       columns that are neither features nor targets\n"
     "  -Z, --no-standardize    train on raw feature values\n"
+;
+
+static const char help_long[] =	/* (two strings: C99 promises 4095 bytes in one) */
     "      --class-weight balanced\n"
     "                          weigh each row by n / (K n_c) for its class c\n"
     "      --decay KIND        learning-rate schedule: none (default), inverse:\n"
@@ -96,6 +112,8 @@ static const char help_text[] =
     "      --positive LABEL    of two class labels, the one that is target 1\n"
     "                          (default: the greater, in sorted order)\n"
     "      --soft-targets      targets are numbers in [0,1], not class labels\n"
+    "      --sync-every N      with -j: average the workers' weights every N rows of\n"
+    "                          each (default 1024), or once an epoch with 'epoch'\n"
     "      --tol T             what better means for --patience: lower by more\n"
     "                          than T (default 0.0001)\n"
     "      --validate FILE     validate on the rows of FILE after every epoch\n"
@@ -118,6 +136,7 @@ enum {
 	OPT_PLOT,
 	OPT_POSITIVE,
 	OPT_SOFT_TARGETS,
+	OPT_SYNC_EVERY,
 	OPT_TOL,
 	OPT_VALIDATE
 };
@@ -139,6 +158,7 @@ static const struct option longopts[] = {
 	{ "ignore", required_argument, NULL, 'x' },
 	{ "impute", required_argument, NULL, OPT_IMPUTE },
 	{ "init", required_argument, NULL, 'i' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "layers", required_argument, NULL, 'l' },
 	{ "max-categories", required_argument, NULL, OPT_MAX_CATEGORIES },
 	{ "no-header", no_argument, NULL, 'N' },
@@ -152,6 +172,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, 'r' },
 	{ "seed", required_argument, NULL, 's' },
 	{ "soft-targets", no_argument, NULL, OPT_SOFT_TARGETS },
+	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
 	{ "target", required_argument, NULL, 't' },
 	{ "tol", required_argument, NULL, OPT_TOL },
 	{ "validate", required_argument, NULL, OPT_VALIDATE },
@@ -168,6 +189,7 @@ struct options {
 	size_t *sizes;		/* -l: count layer sizes, or NULL */
 	int count;
 	uint64_t epochs, seed;
+	uint64_t jobs;		/* -j: worker threads (0: one a core, until check_options) */
 	double holdout;		/* --holdout, or 0 */
 	int quiet, verbose, shuffle, standardize, balanced;
 	enum impute impute;	/* --impute */
@@ -176,7 +198,7 @@ struct options {
 	struct data_opts data;	/* how to read the data: -d, -H, -N, the lists above, --drop-missing, --positive */
 	struct train_opts train;	/* the schedule, --patience, --tol */
 	struct {
-		int rate, seed, decay, k, every, factor, tol, soft;
+		int rate, seed, decay, k, every, factor, tol, soft, sync;
 	} given;		/* which were given: with -i, the others continue the model's */
 	int exit_now;		/* -h or -V has been answered */
 };
@@ -192,8 +214,29 @@ struct run {
 	int warned;
 };
 
-/* One run of the program: the options, what is read, built and written, and why it failed. */
+/*
+ * Where the workers read a data file from: one worker reads a stream (a
+ * file, or standard input); several read parts of a regular file, or of
+ * its bytes in memory when it is a pipe (threads only: MPI ranks each open
+ * the file).
+ */
+struct input {
+	struct csv_src src;
+	int fd;			/* owned, or -1 */
+	FILE *fp;		/* owned when not stdin, or NULL */
+	char *mem;		/* owned, or NULL */
+};
+
+/*
+ * One run of the program, or one worker's part of it (-j, MPI): the
+ * options, what is read, built and written, and why it failed.  Worker 0
+ * writes the files and speaks; the others are quiet.
+ */
 struct job {
+	struct comm comm;	/* this worker among the workers */
+	struct team *team;	/* -j: the threads' shared part, and the other workers' jobs (worker 0's) */
+	struct job *others;
+	struct input in;	/* the training data, and --validate's (worker 0's with threads) */
 	struct options o;
 	struct model *m;
 	struct dataset *d, *val;	/* the training rows, the validation rows or NULL */
@@ -210,6 +253,7 @@ struct job {
 	struct outfile out, plot, hist;	/* the model, --plot, --history */
 	char err[ERRLEN];	/* the message of a failure */
 	int usage;		/* print the usage text after it */
+	int st;			/* -j: a worker thread's status */
 };
 
 #define RISES_WARNED 3	/* epochs in a row whose training loss rose, for a warning */
@@ -293,6 +337,8 @@ options_init(struct options *o)
 	o->train.sched.every = DEFAULT_DECAY_EVERY;
 	o->train.sched.factor = DEFAULT_DECAY_FACTOR;
 	o->train.tol = DEFAULT_TOL;
+	o->train.sync_every = DEFAULT_SYNC_EVERY;
+	o->jobs = 1;
 }
 
 /* Replaces the column list *cs by opt's arg; 0, or -1 with a message. */
@@ -371,6 +417,13 @@ set_long_option(struct options *o, int ch, const char *arg, char *err, size_t er
 	case OPT_POSITIVE:
 		o->data.positive = arg;
 		return 0;
+	case OPT_SYNC_EVERY:
+		o->given.sync = 1;
+		if (strcmp(arg, "epoch") == 0) {
+			o->train.sync_every = 0;
+			return 0;
+		}
+		return cli_uint("--sync-every", arg, 1, UINT64_MAX, &o->train.sync_every, err, errlen);
 	case OPT_TOL:
 		o->given.tol = 1;
 		return cli_nonneg("--tol", arg, &o->train.tol, err, errlen);
@@ -413,6 +466,8 @@ set_option(struct options *o, int ch, const char *arg, char *err, size_t errlen)
 	case 'i':
 		o->init = arg;
 		return 0;
+	case 'j':
+		return cli_uint("-j", arg, 0, MODEL_MAX_WORKERS, &o->jobs, err, errlen);
 	case 'l':
 		free(o->sizes);
 		o->sizes = NULL;
@@ -451,13 +506,16 @@ parse_options(struct job *j, int argc, char *argv[])
 	int ch;
 
 	options_init(o);
-	while ((ch = getopt_long(argc, argv, "HNSVZc:d:e:hi:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "HNSVZc:d:e:hi:j:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
 		if (ch == 'V' || ch == 'h') {
-			if (ch == 'V')
+			if (j->comm.rank != 0)
+				;	/* (rank 0 answers) */
+			else if (ch == 'V')
 				puts("mlptrain " VERSION);
 			else {
 				fputs(usage_text, stdout);
 				fputs(help_text, stdout);
+				fputs(help_long, stdout);
 			}
 			o->exit_now = 1;
 			return 0;
@@ -491,7 +549,10 @@ check_options(struct job *j)
 	char *err = j->err;
 	size_t errlen = sizeof j->err;
 
-	if (o->holdout > 0 && o->validate != NULL)
+	if (j->comm.size > 1 && o->jobs != 1)
+		snprintf(err, errlen, "-j %" PRIu64 ": mlptrain-mpi runs one worker a rank; start more ranks with "
+		    "mpirun -np N instead", o->jobs);
+	else if (o->holdout > 0 && o->validate != NULL)
 		snprintf(err, errlen, "--holdout and --validate: choose one way to validate");
 	else if (o->validate != NULL && strcmp(o->validate, "-") == 0 && strcmp(o->in, "-") == 0)
 		snprintf(err, errlen, "--validate -: standard input is already the training data");
@@ -502,8 +563,14 @@ check_options(struct job *j)
 	else if (dash != NULL && o->out == NULL)
 		snprintf(err, errlen, "%s -: standard output already takes the model; write the model to a file "
 		    "with -o", dash);
-	else
+	else {
+		if (o->jobs == 0) {	/* one a core */
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+			j->o.jobs = n < 1 ? 1 : n > MODEL_MAX_WORKERS ? MODEL_MAX_WORKERS : (uint64_t)n;
+		}
 		return 0;
+	}
 	return ST_USAGE;
 }
 
@@ -566,6 +633,14 @@ resume_schedule(struct options *o, const struct train_info *in)
 	if (!o->given.factor)
 		s->factor = in->sched.factor;
 	o->given.k |= s->kind == DECAY_INVERSE;	/* the model's k, not the default */
+}
+
+/* With -i: the averaging goes on at the model's --sync-every, unless given. */
+static void
+resume_workers(struct job *j, const struct train_info *in)
+{
+	if (in->have && !j->o.given.sync && in->workers > 1)
+		j->o.train.sync_every = in->sync_every;
 }
 
 /* The encoding of a model without one: each input a numeric column, named as the model names it. */
@@ -654,6 +729,7 @@ load_or_resume(struct job *j)
 	o->data.soft |= m->info.soft && m->classes == NULL;
 	o->data.impute |= m->enc != NULL && m->enc->impute != IMPUTE_NONE;
 	resume_schedule(o, &m->info);
+	resume_workers(j, &m->info);
 	return 0;
 }
 
@@ -678,25 +754,119 @@ check_schedule(struct job *j)
 	return 0;
 }
 
+/* Frees what an input holds. */
+static void
+input_close(struct input *in)
+{
+	if (in->fp != NULL)
+		fclose(in->fp);
+	if (in->fd >= 0)
+		close(in->fd);
+	free(in->mem);
+	memset(in, 0, sizeof *in);
+	in->fd = -1;
+}
+
+/* All of fd's bytes, for workers that read parts of a pipe. */
+static int
+slurp(struct job *j, int fd, const char *name, struct input *in)
+{
+	size_t cap = 1 << 20, len = 0;
+	ssize_t got;
+	char *p;
+
+	for (;;) {
+		if (len == cap || in->mem == NULL) {
+			cap = in->mem == NULL ? cap : 2 * cap;
+			if ((p = realloc(in->mem, cap)) == NULL) {
+				snprintf(j->err, sizeof j->err, "%s: out of memory after %zu bytes (with -j, a pipe is read "
+				    "whole before the workers share it; give a file)", name, len);
+				return ST_NOMEM;
+			}
+			in->mem = p;
+		}
+		if ((got = read(fd, in->mem + len, cap - len)) > 0)
+			len += (size_t)got;
+		else if (got == 0)
+			break;
+		else if (errno == EINTR && !cli_stop)
+			continue;
+		else {
+			snprintf(j->err, sizeof j->err, cli_stop ? "interrupted while reading %s" : "%s: read error: %s",
+			    name, strerror(errno));
+			return cli_stop ? cli_stop : ST_IO;
+		}
+	}
+	in->src.mem = in->mem;
+	in->src.size = len;
+	return 0;
+}
+
 /*
- * Reads the CSV file at path ("-": standard input) as opts says; prints how
- * many rows were skipped unless quiet.  Returns 0 or a status with err set.
+ * Opens path ("-": standard input) for the workers: a stream for one; for
+ * several, a regular file read in parts, or a pipe read whole (threads),
+ * or an error (MPI, whose ranks cannot share memory).
+ */
+static int
+input_open(struct job *j, const char *path, const char *name, struct input *in)
+{
+	int std = strcmp(path, "-") == 0, st;
+	struct stat sb;
+
+	memset(in, 0, sizeof *in);
+	in->fd = -1;
+	in->src.fd = -1;
+	in->src.end = UINT64_MAX;
+	in->src.line = 1;
+	if (j->comm.size == 1) {
+		if ((in->src.f = std ? stdin : (in->fp = fopen(path, "rb"))) != NULL)
+			return 0;
+	} else if ((in->fd = std ? dup(STDIN_FILENO) : open(path, O_RDONLY)) >= 0 && fstat(in->fd, &sb) == 0) {
+		if (S_ISREG(sb.st_mode)) {
+			in->src.fd = in->fd;
+			in->src.size = (uint64_t)sb.st_size;
+			return 0;
+		}
+		if (!j->comm.shared) {
+			snprintf(j->err, sizeof j->err, "%s: not a regular file: each MPI rank reads its own part of the "
+			    "file; save the data to a file first", name);
+			return ST_USAGE;
+		}
+		st = slurp(j, in->fd, name, in);
+		close(in->fd);
+		in->fd = -1;
+		return st;
+	}
+	st = errno == ENOMEM ? ST_NOMEM : ST_IO;
+	snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
+	return st;
+}
+
+/*
+ * Reads the CSV file at path ("-": standard input) as opts says, every
+ * worker its part; worker 0 says how many rows were skipped unless quiet.
+ * Returns 0 or a status with err set (the same on every worker).
  */
 static int
 read_csv(struct job *j, const char *path, const struct data_opts *opts, struct dataset **d)
 {
 	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	int st;
+	struct comm *c = &j->comm;
+	struct input mine, *in;
+	int st = 0, who;
 
-	if (in == NULL) {
-		st = errno == ENOMEM ? ST_NOMEM : ST_IO;
-		snprintf(j->err, sizeof j->err, "%s: %s", path, st == ST_NOMEM ? "out of memory" : strerror(errno));
-		return st;
-	}
-	st = data_read(in, name, opts, d, &cli_stop, j->err, sizeof j->err);
-	if (in != stdin)
-		fclose(in);
+	memset(&mine, 0, sizeof mine);
+	mine.fd = -1;
+	in = c->shared ? &j->in : &mine;
+
+	if (!c->shared || c->rank == 0)
+		st = input_open(j, path, name, in);
+	if ((st = comm_fail(c, st, j->err, sizeof j->err)) == 0 && c->shared)
+		st = c->ops->bcast(c, &in->src, sizeof in->src, 0);	/* the same memory, the same file */
+	if (st == 0)
+		st = data_load(c, &in->src, name, opts, d, &cli_stop, &who, j->err, sizeof j->err);
+	if (comm_agree(c, 0, &who) == 0 && (!c->shared || c->rank == 0))	/* every worker done reading */
+		input_close(in);
 	if (st >= ST_INTERRUPTED)
 		strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
 	if (st == 0 && (*d)->dropped > 0 && !j->o.quiet)
@@ -864,17 +1034,41 @@ read_validation(struct job *j)
 	return data_holdout(j->d, o->holdout, &r, &j->val, j->err, sizeof j->err);
 }
 
-/* SGD updates an epoch makes: the rows of positive weight. */
-static size_t
-updates_per_epoch(const struct dataset *d)
+/* SGD updates an epoch makes: the rows of positive weight, every worker's; 0 when out of memory. */
+static uint64_t
+updates_per_epoch(struct job *j, const struct dataset *d)
 {
-	size_t n = 0, r;
+	uint64_t n = 0;
+	size_t r;
 
 	if (d->weight == NULL)
-		return d->rows;
+		return data_rows(d);
 	for (r = 0; r < d->rows; r++)
 		n += d->weight[r] > 0;
-	return n;
+	return comm_sum_u64(&j->comm, &n, 1) == 0 ? n : 0;
+}
+
+/*
+ * The stream worker r > 0 shuffles its rows with: the -i model's, when it
+ * was trained by as many workers (and -s does not start afresh); else one
+ * drawn from worker 0's stream and r, the same on every run.
+ */
+static void
+worker_stream(struct job *j)
+{
+	const struct train_info *in = j->m->info.have ? &j->m->info : NULL;
+	struct rng b;
+	int r = j->comm.rank;
+
+	if (r == 0)
+		return;
+	if (in != NULL && j->o.init != NULL && !j->o.given.seed && in->worker_rng != NULL &&
+	    in->workers == (uint64_t)j->comm.size) {
+		j->state.rng.state = in->worker_rng[r - 1];
+		return;
+	}
+	rng_seed(&b, j->state.rng.state ^ UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)r);
+	j->state.rng.state = rng_next(&b);
 }
 
 /* A new model: -l's sizes or F,8,T, with Glorot's initial weights from the seed's stream. */
@@ -904,6 +1098,29 @@ new_model(struct job *j)
 	return 0;
 }
 
+/* The data's classes, names and encoding, for the model. */
+static int
+name_model(struct job *j)
+{
+	const struct dataset *d = j->d;
+	struct model *m = j->m;
+
+	if (d->classes != NULL && m->classes == NULL) {	/* before the targets: they are counted by it */
+		if (copy_names(d->classes, d->nclasses, &m->classes) != 0)
+			return ST_NOMEM;
+		m->nclasses = d->nclasses;
+	}
+	if (d->names != NULL && m->features == NULL &&
+	    (copy_names(d->names, data_nfeatures(d), &m->features) != 0 ||
+	    copy_names(d->tnames, d->ntcols, &m->targets) != 0))
+		return ST_NOMEM;
+	encoding_free(m->enc);	/* the data's: the model's own, with the fill values found */
+	m->enc = NULL;
+	if (!encoding_plain(d->enc) && (m->enc = encoding_copy(d->enc)) == NULL)
+		return ST_NOMEM;
+	return 0;
+}
+
 /*
  * The model to train and where training stands: class weights, the
  * schedule's k, the state (the seed's, or the -i model's), the model (new
@@ -922,8 +1139,11 @@ build(struct job *j)
 		return st;
 	if (o->balanced && (st = data_balance(d, &j->cw, o->inname, j->err, sizeof j->err)) != 0)
 		return st;
-	if (o->train.sched.kind == DECAY_INVERSE && !o->given.k)
-		j->o.train.sched.k = 1 / (double)(updates_per_epoch(d) > 0 ? updates_per_epoch(d) : 1);
+	if (o->train.sched.kind == DECAY_INVERSE && !o->given.k) {
+		uint64_t n = updates_per_epoch(j, d);
+
+		j->o.train.sched.k = 1 / (double)(n > 0 ? n : 1);
+	}
 	snprintf(j->err, sizeof j->err, "out of memory");
 	rng_seed(&j->state.rng, o->seed);
 	if (j->m != NULL && j->m->info.have) {
@@ -932,22 +1152,11 @@ build(struct job *j)
 		if (!o->given.seed && j->m->info.have_rng)
 			j->state.rng.state = j->m->info.rng;	/* the order continues the model's stream */
 	}
-	if (j->m == NULL && (st = new_model(j)) != 0)
+	if ((st = comm_fail(&j->comm, j->m == NULL ? new_model(j) : 0, j->err, sizeof j->err)) != 0 ||
+	    (st = comm_fail(&j->comm, name_model(j), j->err, sizeof j->err)) != 0)
 		return st;
 	m = j->m;
-	if (d->classes != NULL && m->classes == NULL) {	/* before the targets: they are counted by it */
-		if (copy_names(d->classes, d->nclasses, &m->classes) != 0)
-			return ST_NOMEM;
-		m->nclasses = d->nclasses;
-	}
-	if (d->names != NULL && m->features == NULL &&
-	    (copy_names(d->names, data_nfeatures(d), &m->features) != 0 ||
-	    copy_names(d->tnames, d->ntcols, &m->targets) != 0))
-		return ST_NOMEM;
-	encoding_free(m->enc);	/* the data's: the model's own, with the fill values found */
-	m->enc = NULL;
-	if (!encoding_plain(d->enc) && (m->enc = encoding_copy(d->enc)) == NULL)
-		return ST_NOMEM;
+	worker_stream(j);
 	if (train_prepare(m, d, o->standardize) != 0 || (j->val != NULL && train_prepare(m, j->val, 0) != 0))
 		return ST_NOMEM;
 	return 0;
@@ -958,7 +1167,7 @@ static void
 describe(const struct job *j, uint64_t done)
 {
 	const struct schedule *s = &j->o.train.sched;
-	char sizes[96], sched[96], vtext[96] = "";
+	char sizes[96], sched[96], vtext[96] = "", wtext[96] = "";
 
 	sizes_text(sizes, sizeof sizes, j->m->n, j->m->L + 1, j->m->n[0]);
 	if (s->kind == DECAY_INVERSE)
@@ -968,10 +1177,16 @@ describe(const struct job *j, uint64_t done)
 	else
 		snprintf(sched, sizeof sched, "none");
 	if (j->val != NULL)
-		snprintf(vtext, sizeof vtext, "; %zu validation rows%s", j->val->rows, j->o.holdout > 0 ? " held out" : "");
-	fprintf(stderr, "mlptrain: %s: %zu training rows%s; layers %s (%zu weights); rate %g, decay %s; "
-	    "epochs %" PRIu64 " to %" PRIu64 "\n", j->o.inname, j->d->rows, vtext, sizes, j->m->nweights, s->rate,
-	    sched, done + 1, done + j->o.epochs);
+		snprintf(vtext, sizeof vtext, "; %zu validation rows%s", data_rows(j->val), j->o.holdout > 0 ?
+		    " held out" : "");
+	if (j->comm.size > 1 && j->o.train.sync_every > 0)
+		snprintf(wtext, sizeof wtext, "; %d workers, averaging every %" PRIu64 " rows of each", j->comm.size,
+		    j->o.train.sync_every);
+	else if (j->comm.size > 1)
+		snprintf(wtext, sizeof wtext, "; %d workers, averaging every epoch", j->comm.size);
+	fprintf(stderr, "mlptrain: %s: %zu training rows%s; layers %s (%zu weights); rate %g, decay %s%s; "
+	    "epochs %" PRIu64 " to %" PRIu64 "\n", j->o.inname, data_rows(j->d), vtext, sizes, j->m->nweights, s->rate,
+	    sched, wtext, done + 1, done + j->o.epochs);
 }
 
 /* Trains, with the progress display and the history watching; says where early stopping left off. */
@@ -985,10 +1200,10 @@ run_training(struct job *j)
 	if (o->history != NULL && (st = outfile_stream(&j->hist, &cli_stop, j->err, sizeof j->err)) != 0) {
 		if (st >= ST_INTERRUPTED)
 			strncat(j->err, "; no model written", sizeof j->err - strlen(j->err) - 1);
-		return st;
-	}
-	if ((st = history_open(&j->run.hist, o->history != NULL ? j->hist.fp : NULL, o->history, j->val != NULL,
-	    o->init != NULL ? j->state.epochs : 0, j->err, sizeof j->err)) != 0)
+	} else
+		st = history_open(&j->run.hist, o->history != NULL ? j->hist.fp : NULL, o->history, j->val != NULL,
+		    o->init != NULL ? j->state.epochs : 0, j->err, sizeof j->err);
+	if ((st = comm_fail(&j->comm, st, j->err, sizeof j->err)) != 0)	/* (worker 0's files) */
 		return st;
 	if (o->verbose && !o->quiet)
 		describe(j, j->state.epochs);
@@ -1001,7 +1216,7 @@ run_training(struct job *j)
 	j->run.rate = o->train.sched.rate;
 	j->run.quiet = o->quiet;
 	progress_start(&j->run.prog, stderr, o->quiet, o->verbose, j->state.epochs + 1, j->state.epochs + o->epochs,
-	    j->d->rows);
+	    data_rows(j->d));
 	if (j->run.prog.tty)
 		o->train.on_rows = on_rows;
 	if ((st = train(j->m, j->d, &o->train, &j->state, &j->res, j->err, sizeof j->err)) != 0) {
@@ -1031,6 +1246,29 @@ eval_failed(struct job *j, int st, const char *rows)
 	return st;
 }
 
+/* How many workers trained, how often they averaged, and where the streams of workers 1, 2, ... stand. */
+static int
+record_workers(struct job *j)
+{
+	struct train_info *in = &j->m->info;
+	uint64_t *all;
+	int who, st;
+
+	free(in->worker_rng);
+	in->worker_rng = NULL;
+	in->workers = (uint64_t)j->comm.size;
+	in->sync_every = j->o.train.sync_every;
+	all = malloc((size_t)j->comm.size * sizeof *all);
+	if ((st = comm_agree(&j->comm, all == NULL ? ST_NOMEM : 0, &who)) == 0 && all != NULL &&
+	    (st = j->comm.ops->allgather(&j->comm, &j->state.rng.state, sizeof *all, all)) == 0 && j->comm.size > 1) {
+		memmove(all, all + 1, (size_t)(j->comm.size - 1) * sizeof *all);
+		in->worker_rng = all;
+		return 0;
+	}
+	free(all);
+	return st;
+}
+
 /* The model's "training" record: where training stands and how it was done, with the final losses. */
 static int
 record(struct job *j)
@@ -1041,7 +1279,7 @@ record(struct job *j)
 
 	snprintf(j->err, sizeof j->err, "out of memory");
 	in->have = 1;
-	in->rows = j->d->rows;
+	in->rows = data_rows(j->d);
 	in->epochs = j->state.epochs;
 	in->updates = j->state.updates;
 	in->sched = o->train.sched;
@@ -1067,24 +1305,21 @@ record(struct job *j)
 	in->stopped = j->res.stopped;
 	free(in->weight_column);
 	in->weight_column = NULL;
-	if (o->data.weight != NULL && copy_str(j->d->weight_name != NULL ? j->d->weight_name : o->weight.arg,
-	    &in->weight_column) != 0)
-		return ST_NOMEM;
-	if ((st = train_evaluate(j->m, j->d, &in->loss, &in->accuracy)) != 0)
-		return eval_failed(j, st, "training rows");
 	free(in->val_file);
 	in->val_file = NULL;
 	in->have_val = j->val != NULL;
 	in->have_split = j->val != NULL && o->holdout > 0;
 	in->split = j->split;
-	if (j->val != NULL) {
-		in->val_rows = j->val->rows;
-		in->holdout = o->holdout;
-		if (copy_str(o->validate, &in->val_file) != 0)
-			return ST_NOMEM;
-		if ((st = train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy)) != 0)
-			return eval_failed(j, st, "validation rows");
-	}
+	in->val_rows = j->val != NULL ? data_rows(j->val) : 0;
+	in->holdout = j->val != NULL ? o->holdout : 0;
+	st = (o->data.weight != NULL && copy_str(j->d->weight_name != NULL ? j->d->weight_name : o->weight.arg,
+	    &in->weight_column) != 0) || (j->val != NULL && copy_str(o->validate, &in->val_file) != 0) ? ST_NOMEM : 0;
+	if ((st = comm_fail(&j->comm, st, j->err, sizeof j->err)) != 0 || (st = record_workers(j)) != 0)
+		return st;
+	if ((st = train_evaluate(j->m, j->d, &in->loss, &in->accuracy)) != 0)
+		return eval_failed(j, st, "training rows");
+	if (j->val != NULL && (st = train_evaluate(j->m, j->val, &in->val_loss, &in->val_accuracy)) != 0)
+		return eval_failed(j, st, "validation rows");
 	return 0;
 }
 
@@ -1137,7 +1372,7 @@ summarize(struct job *j)
 {
 	const struct train_info *in = &j->m->info;
 	char vtext[96] = "", btext[48] = "";
-	double rows = (double)j->d->rows * (double)(j->res.last_epoch - j->run.prog.first + 1);
+	double rows = (double)data_rows(j->d) * (double)(j->res.last_epoch - j->run.prog.first + 1);
 
 	if (j->o.quiet)
 		return;
@@ -1156,13 +1391,158 @@ summarize(struct job *j)
 		    "output (%g): try a smaller rate than -r %g\n", in->loss, M_LN2 * (double)j->m->n[j->m->L],
 		    j->o.train.sched.rate);
 	fprintf(stderr, "final  epochs %" PRIu64 "%s  loss %.6f  accuracy %.4f%s  rows %zu  time %.2fs  "
-	    "training %.0f rows/s\n", j->res.last_epoch, btext, in->loss, in->accuracy, vtext, j->d->rows,
+	    "training %.0f rows/s\n", j->res.last_epoch, btext, in->loss, in->accuracy, vtext, data_rows(j->d),
 	    train_now() - j->run.prog.start, j->seconds > 0 ? rows / j->seconds : 0.0);
+}
+
+/* ---- the workers ---- */
+
+/* A step's status, agreed by every worker, with the message of the first that failed. */
+static int
+agreed(struct job *j, int st)
+{
+	return comm_fail(&j->comm, st, j->err, sizeof j->err);
+}
+
+/*
+ * What every worker does, on its part of the rows: the model read or
+ * made, the data read, checked and prepared, the training, the record.
+ * Each worker's steps fail together (agreed), so none waits for a
+ * collective the others left.
+ */
+static int
+worker_run(struct job *j)
+{
+	int st;
+
+	if ((st = agreed(j, load_or_resume(j))) != 0 ||
+	    (st = agreed(j, check_schedule(j))) != 0 ||
+	    (st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0)
+		return st;
+	tell_columns(j, j->d, j->o.inname, j->o.data.cat_auto);
+	if ((st = agreed(j, check_data(j))) != 0 ||
+	    (st = agreed(j, read_validation(j))) != 0 ||
+	    (st = agreed(j, build(j))) != 0 ||
+	    (st = run_training(j)) != 0 ||
+	    (st = agreed(j, record(j))) != 0)
+		return st;
+	return 0;
+}
+
+/* The other workers' options: worker 0's, quiet, writing nothing; its lists shared (it outlives them). */
+static int
+quiet_options(struct options *o, const struct options *from)
+{
+	if (o != from)
+		*o = *from;
+	o->quiet = 1;
+	o->verbose = 0;
+	o->history = NULL;
+	o->plot = NULL;
+	if (from->sizes == NULL || o == from)
+		return 0;
+	if ((o->sizes = malloc((size_t)from->count * sizeof *o->sizes)) == NULL)
+		return ST_NOMEM;
+	memcpy(o->sizes, from->sizes, (size_t)from->count * sizeof *o->sizes);
+	return 0;
+}
+
+/* The threads of -j start together, or not at all. */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t open;
+	int state;		/* 0 shut, 1 go, -1 give up */
+};
+
+static struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+
+static void
+gate_set(int state)
+{
+	pthread_mutex_lock(&gate.lock);
+	gate.state = state;
+	pthread_cond_broadcast(&gate.open);
+	pthread_mutex_unlock(&gate.lock);
+}
+
+static void *
+worker_thread(void *arg)
+{
+	struct job *w = arg;
+	int state;
+
+	pthread_mutex_lock(&gate.lock);
+	while ((state = gate.state) == 0)
+		pthread_cond_wait(&gate.open, &gate.lock);
+	pthread_mutex_unlock(&gate.lock);
+	if (state > 0)
+		w->st = worker_run(w);
+	return NULL;
+}
+
+static void
+others_free(struct job *j)
+{
+	int r;
+
+	for (r = 0; j->others != NULL && r + 1 < (int)j->o.jobs; r++) {
+		model_free(j->others[r].m);
+		data_free(j->others[r].d);
+		data_free(j->others[r].val);
+		free(j->others[r].o.sizes);
+		encoding_free(j->others[r].init_enc);
+		free(j->others[r].cw);
+		history_free(&j->others[r].run.hist);
+	}
+	free(j->others);
+	j->others = NULL;
+}
+
+/*
+ * -j N: N workers, threads of this process, this one worker 0.  Returns
+ * their status (the same for all) once every thread has ended; worker 0's
+ * job then holds the trained model, and talks alone again.
+ */
+static int
+run_threads(struct job *j)
+{
+	int n = (int)j->o.jobs, r, started = 1, st = 0;
+	pthread_t *th = calloc((size_t)n, sizeof *th);
+
+	j->team = comm_threads_new(n);
+	j->others = calloc((size_t)n - 1, sizeof *j->others);
+	if (th == NULL || j->team == NULL || j->others == NULL)
+		st = ST_NOMEM;
+	for (r = 1; st == 0 && r < n; r++) {
+		comm_threads_join(j->team, r, &j->others[r - 1].comm);
+		j->others[r - 1].in.fd = -1;
+		st = quiet_options(&j->others[r - 1].o, &j->o);
+	}
+	if (st != 0)
+		snprintf(j->err, sizeof j->err, "out of memory for %d workers", n);
+	for (gate.state = 0; st == 0 && started < n; started++)
+		if ((errno = pthread_create(&th[started], NULL, worker_thread, &j->others[started - 1])) != 0) {
+			snprintf(j->err, sizeof j->err, "-j %d: could not start thread %d: %s", n, started + 1, strerror(errno));
+			st = errno == EAGAIN ? ST_NOMEM : ST_IO;
+			break;
+		}
+	gate_set(st == 0 ? 1 : -1);
+	if (st == 0) {
+		comm_threads_join(j->team, 0, &j->comm);
+		st = worker_run(j);
+	}
+	for (r = 1; r < started; r++)
+		pthread_join(th[r], NULL);
+	free(th);
+	comm_solo(&j->comm);	/* (the data sets keep their counts of every worker's rows) */
+	return st;
 }
 
 static void
 job_free(struct job *j)
 {
+	others_free(j);
+	input_close(&j->in);
 	outputs_abort(&j->outs);
 	history_free(&j->run.hist);
 	progress_clear(&j->run.prog);
@@ -1176,6 +1556,7 @@ job_free(struct job *j)
 	colspec_free(&j->o.categorical);
 	encoding_free(j->init_enc);
 	free(j->cw);
+	comm_threads_free(j->team);
 }
 
 int
@@ -1185,29 +1566,39 @@ main(int argc, char *argv[])
 	struct job *j = &job;
 	int st;
 
-	if ((st = parse_options(j, argc, argv)) != 0 || j->o.exit_now ||
-	    (st = check_options(j)) != 0 ||
-	    (st = cli_simd(getenv("MLP_SIMD"), NULL, j->err, sizeof j->err)) != 0 ||
-	    (st = open_outputs(j)) != 0 ||
-	    (st = load_or_resume(j)) != 0 ||
-	    (st = check_schedule(j)) != 0)
+	j->in.fd = -1;
+#ifdef MLP_MPI
+	if ((st = comm_mpi_start(&argc, &argv, &j->comm, j->err, sizeof j->err)) != 0) {
+		fprintf(stderr, "mlptrain: %s\n", j->err);
+		return st;
+	}
+#else
+	comm_solo(&j->comm);
+#endif
+	if ((st = parse_options(j, argc, argv)) == 0 && !j->o.exit_now && (st = check_options(j)) == 0)
+		st = cli_simd(getenv("MLP_SIMD"), NULL, j->err, sizeof j->err);
+	if ((st = agreed(j, st)) != 0 || j->o.exit_now)
 		goto done;
-	if ((st = read_csv(j, j->o.in, &j->o.data, &j->d)) != 0)
+	cli_catch_signals(0);
+	if (j->comm.rank == 0)
+		st = open_outputs(j);
+	else if (quiet_options(&j->o, &j->o) != 0)	/* (a rank of its own: the same options, quiet) */
+		st = ST_NOMEM;
+	if ((st = agreed(j, st)) != 0)
 		goto done;
-	tell_columns(j, j->d, j->o.inname, j->o.data.cat_auto);
-	if ((st = check_data(j)) != 0 ||
-	    (st = read_validation(j)) != 0 ||
-	    (st = build(j)) != 0 ||
-	    (st = run_training(j)) != 0 ||
-	    (st = record(j)) != 0 ||
-	    (st = write_outputs(j)) != 0)
-		goto done;
-	summarize(j);
+	st = j->o.jobs > 1 ? run_threads(j) : worker_run(j);
+	if (st == 0 && j->comm.rank == 0)
+		st = write_outputs(j);
+	if ((st = agreed(j, st)) == 0)
+		summarize(j);
 done:
 	job_free(j);
-	if (st != 0 && j->err[0] != '\0')
+	if (st != 0 && j->err[0] != '\0' && j->comm.rank == 0)
 		fprintf(stderr, "mlptrain: %s\n", j->err);
-	if (st == ST_USAGE && j->usage)
+	if (st == ST_USAGE && j->usage && j->comm.rank == 0)
 		fputs(usage_text, stderr);
+#ifdef MLP_MPI
+	comm_mpi_end(&j->comm);
+#endif
 	return st;
 }

@@ -111,6 +111,7 @@ model_free(struct model *m)
 		free_names(m->classes, m->nclasses);
 	encoding_free(m->enc);
 	free(m->info.class_weight);
+	free(m->info.worker_rng);
 	free(m->info.weight_column);
 	free(m->info.bad);
 	free(m->info.val_file);

@@ -29,6 +29,7 @@
 #define MODEL_MAX_UNITS 1000000		/* largest N_l accepted */
 #define MODEL_MAX_LAYERS 1000		/* largest L accepted */
 #define MODEL_MAX_WEIGHTS ((size_t)1 << 31)	/* largest total weight count */
+#define MODEL_MAX_WORKERS 4096		/* most workers (-j, MPI ranks) a training run may have */
 
 /*
  * How the model was trained: recorded in the model file under "training".
@@ -50,6 +51,9 @@ struct train_info {
 	int have_rng;		/* 1 when rng holds the state the next epoch's order starts from */
 	uint64_t rng;
 	int shuffle;
+	uint64_t workers;	/* that trained it last: 1, or -j's threads or MPI's ranks, */
+	uint64_t sync_every;	/* averaging every this many rows of each (0: every epoch), */
+	uint64_t *worker_rng;	/* (workers - 1) and the states of the streams of workers 1, 2, ...; owned */
 	int from_model;		/* started from --init rather than a random draw */
 	double loss;		/* mean log loss of the final model on the training rows */
 	double accuracy;

@@ -133,6 +133,27 @@ early_stopping_object(const struct train_info *in)
 	return v;
 }
 
+/* With several workers: how many, how often they averaged, and their streams (worker 0's is "rng"). */
+static int
+add_workers(cJSON *t, const struct train_info *in)
+{
+	cJSON *a;
+	uint64_t k;
+
+	if (!add(t, "workers", integer(in->workers)) ||
+	    !add(t, "sync_every", in->sync_every > 0 ? integer(in->sync_every) : cJSON_CreateString("epoch")) ||
+	    (a = cJSON_CreateArray()) == NULL)
+		return 0;
+	if (!cJSON_AddItemToObject(t, "worker_rng", a)) {
+		cJSON_Delete(a);
+		return 0;
+	}
+	for (k = 0; k + 1 < in->workers; k++)
+		if (!cJSON_AddItemToArray(a, hex(in->worker_rng[k])))
+			return 0;
+	return 1;
+}
+
 static cJSON *
 training_object(const struct model *m)
 {
@@ -151,6 +172,7 @@ training_object(const struct model *m)
 	    (in->have_seed && !add(t, "seed", integer(in->seed))) ||
 	    (in->have_rng && !add(t, "rng", hex(in->rng))) ||
 	    !add(t, "shuffle", cJSON_CreateBool(in->shuffle)) ||
+	    (in->workers > 1 && !add_workers(t, in)) ||
 	    !add(t, "init", cJSON_CreateString(in->from_model ? "model" : "glorot-uniform")) ||
 	    !add(t, "loss", exact_number(in->loss)) ||
 	    !add(t, "accuracy", exact_number(in->accuracy)) ||
@@ -284,7 +306,7 @@ struct rd {
 static int
 bad(struct rd *r, const char *fmt, const char *path, const char *what)
 {
-	char msg[ERRLEN];
+	char msg[ERRLEN - 16];	/* (room for the name before it) */
 
 	snprintf(msg, sizeof msg, fmt, path, what);
 	snprintf(r->err, r->errlen, "%s: %s", r->name, msg);
@@ -703,29 +725,81 @@ get_in(struct rd *r, const cJSON *o, const char *where, const char *key, double 
 	return 0;
 }
 
+/* The 64 bits of v, a string of 16 lower-case hex digits; -1 when it is not one. */
+static int
+parse_hex(const cJSON *v, uint64_t *out)
+{
+	size_t i;
+	int d;
+	char c;
+
+	if (!cJSON_IsString(v) || strlen(v->valuestring) != 16)
+		return -1;
+	*out = 0;
+	for (i = 0; i < 16; i++) {
+		c = v->valuestring[i];
+		d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		*out = *out << 4 | (uint64_t)d;
+	}
+	return 0;
+}
+
 /* An optional 64-bit state written by hex() under key of o; *have says whether it was there. */
 static int
 get_hex(struct rd *r, const cJSON *o, const char *where, const char *key, uint64_t *out, int *have)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	char path[64];
-	size_t i;
 
 	if (v == NULL)
 		return 0;
 	snprintf(path, sizeof path, "%s.%s", where, key);
-	if (!cJSON_IsString(v) || strlen(v->valuestring) != 16)
+	if (parse_hex(v, out) != 0)
 		return bad(r, "%s is %s, expected 16 hex digits in a string", path, "something else");
-	*out = 0;
-	for (i = 0; i < 16; i++) {
-		char c = v->valuestring[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (d < 0)
-			return bad(r, "%s is %s, expected 16 hex digits in a string", path, "something else");
-		*out = *out << 4 | (uint64_t)d;
-	}
 	*have = 1;
+	return 0;
+}
+
+/* "workers", "sync_every" and "worker_rng": the run of several workers the model continues. */
+static int
+get_workers(struct rd *r, const cJSON *t, struct train_info *in)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "sync_every"), *a, *e;
+	char path[64], want[160];
+	uint64_t k = 0;
+	int st;
+
+	in->workers = 1;
+	if ((st = get_count(r, t, "training", "workers", MODEL_MAX_WORKERS, &in->workers)) != 0)
+		return st;
+	if (in->workers == 0)
+		return bad(r, "%s is %s, expected a whole number from 1", "training.workers", "0");
+	if (v != NULL && !(cJSON_IsString(v) && strcmp(v->valuestring, "epoch") == 0) &&
+	    (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 9007199254740992.0) ||
+	    v->valuedouble != floor(v->valuedouble)))
+		return bad(r, "%s is %s, expected a whole number from 1, or \"epoch\"", "training.sync_every",
+		    "something else");
+	in->sync_every = v != NULL && cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : 0;
+	if ((a = cJSON_GetObjectItemCaseSensitive(t, "worker_rng")) == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || (uint64_t)cJSON_GetArraySize(a) != in->workers - 1) {
+		snprintf(want, sizeof want, "an array of %" PRIu64 " strings, one for each worker after the first",
+		    in->workers - 1);
+		snprintf(r->err, r->errlen, "%s: training.worker_rng is %s, expected %s", r->name,
+		    cJSON_IsArray(a) ? "of another length" : "not an array", want);
+		return ST_DATA;
+	}
+	if ((in->worker_rng = calloc((size_t)in->workers, sizeof *in->worker_rng)) == NULL) {
+		snprintf(r->err, r->errlen, "%s: out of memory", r->name);
+		return ST_NOMEM;
+	}
+	cJSON_ArrayForEach(e, a) {
+		snprintf(path, sizeof path, "training.worker_rng[%" PRIu64 "]", k);
+		if (parse_hex(e, &in->worker_rng[k++]) != 0)
+			return bad(r, "%s is %s, expected 16 hex digits in a string", path, "something else");
+	}
 	return 0;
 }
 
@@ -755,7 +829,8 @@ get_training(struct rd *r, const cJSON *t, struct model *m)
 	    (st = get_count(r, t, "training", "decay_every", max, &in->sched.every)) != 0 ||
 	    (st = get_in(r, t, "training", "decay_factor", 0, 1, 1, &in->sched.factor)) != 0 ||
 	    (st = get_in(r, t, "training", "seed", 0, 0, HUGE_VAL, &seed)) != 0 ||
-	    (st = get_hex(r, t, "training", "rng", &in->rng, &in->have_rng)) != 0)
+	    (st = get_hex(r, t, "training", "rng", &in->rng, &in->have_rng)) != 0 ||
+	    (st = get_workers(r, t, in)) != 0)
 		return st;
 	if (in->sched.every == 0)
 		return bad(r, "%s is %s, expected a whole number from 1", "training.decay_every", "0");

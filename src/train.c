@@ -6,6 +6,15 @@
  * (kernels.h; model.c has the reference versions).  Around it: the
  * learning-rate schedule, the epoch's statistics, and early stopping, which
  * keeps a copy of the best epoch's weights.
+ *
+ * With several workers (the rows split among them, d->comm), each runs this
+ * same loop on its own rows, and an epoch is cut into rounds: after each,
+ * the workers' weights become their average, weighted by the updates each
+ * made in the round (parameter mixing: Zinkevich et al. 2010, McDonald et
+ * al. 2010).  The rounds are as many as --sync-every rows make of the
+ * largest worker's rows, and each worker spreads its rows evenly over them,
+ * so that every round mixes the same share of every worker's rows.  One
+ * worker has one round an epoch and never mixes: the loop of old.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -14,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "comm.h"
 #include "kernels.h"
 #include "status.h"
 #include "train.h"
@@ -23,18 +33,15 @@ train_prepare(struct model *m, struct dataset *d, int standardize)
 {
 	size_t f = data_nfeatures(d), r;
 	double *mean, *std;
-	int st = 0;
+	int st, who;
 
 	if (standardize && m->mean == NULL) {
-		mean = malloc(f * sizeof *mean);
-		std = malloc(f * sizeof *std);
-		if (mean == NULL || std == NULL)
+		mean = malloc((f > 0 ? f : 1) * sizeof *mean);
+		std = malloc((f > 0 ? f : 1) * sizeof *std);
+		if ((st = comm_agree(d->comm != NULL ? d->comm : comm_alone(), mean == NULL || std == NULL ? ST_NOMEM : 0,
+		    &who)) == 0 && mean != NULL && std != NULL && (st = data_stats(d, mean, std)) == 0 &&
+		    model_set_standardize(m, mean, std) != 0)
 			st = ST_NOMEM;
-		else {
-			data_stats(d, mean, std);
-			if (model_set_standardize(m, mean, std) != 0)
-				st = ST_NOMEM;
-		}
 		free(mean);
 		free(std);
 		if (st != 0)
@@ -66,54 +73,221 @@ struct tally {
 	double loss, hits, weight;
 };
 
+/* What a worker tells the others after a round. */
+struct round {
+	int32_t st;		/* 0, or why it stopped */
+	uint64_t updates;	/* made in the round */
+	uint64_t rows;		/* visited in the epoch so far */
+	struct tally t;		/* of the epoch so far */
+};
+
+/* One worker's place in the epoch: its rows in this epoch's order, and the rounds. */
+struct pass {
+	const struct dataset *d;
+	const size_t *idx;	/* (d->rows) the order */
+	uint64_t e;		/* the epoch */
+	uint64_t *updates;	/* updates of every worker before this round */
+	int workers;
+	struct tally t;		/* this worker's, of the epoch so far */
+	uint64_t done;		/* rows visited */
+	uint64_t made;		/* updates made in the round */
+};
+
 /*
- * One epoch of SGD: the rows in the order idx, each through the lecture's
- * five steps (kernel_forward, kernel_train_step), at the schedule's rate.
- * Counts the updates; 0, or the stop status with a message.
+ * One round of SGD: this worker's rows idx[lo..hi), each through the
+ * lecture's five steps (kernel_forward, kernel_train_step), at the
+ * schedule's rate.  The update count of --decay inverse goes on from every
+ * worker's count at the round's start, each of this worker's updates
+ * counting as one of every worker's (workers at a time).  Returns 0, or
+ * the stop status with a message.
  */
 static int
-sgd_epoch(struct model *m, struct work *ws, const struct dataset *d, const size_t *idx, const struct train_opts *o,
-    uint64_t e, uint64_t *updates, struct tally *t, char *err, size_t errlen)
+sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi, const struct train_opts *o,
+    char *err, size_t errlen)
 {
+	const struct dataset *d = p->d;
 	size_t f = data_nfeatures(d), k;
 	const double *wt = d->weight, *x;
 	int inverse = o->sched.kind == DECAY_INVERSE;
-	double rate = schedule_rate(&o->sched, e, *updates), s;
+	double rate = schedule_rate(&o->sched, p->e, *p->updates), s;
+	struct tally *t = &p->t;
 	struct row_progress rp;
 
-	memset(t, 0, sizeof *t);
-	for (k = 0; k < d->rows; k++) {
+	p->made = 0;
+	for (k = lo; k < hi; k++, p->done++) {
 		if (o->stop != NULL && *o->stop) {
-			snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", e, k + 1, d->rows);
+			snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", p->e, k + 1, d->rows);
 			return *o->stop;
 		}
-		if (o->on_rows != NULL && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
-			rp.epoch = e;
+		if (o->on_rows != NULL && p->workers == 1 && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
+			rp.epoch = p->e;
 			rp.done = k;
 			rp.rows = d->rows;
 			rp.loss = wt == NULL ? t->loss / (double)k : t->weight > 0 ? t->loss / t->weight : 0;
 			o->on_rows(o->ctx, &rp);
 		}
-		x = d->x_mem + idx[k] * d->cols;
+		x = d->x_mem + p->idx[k] * d->cols;
 		if (inverse)
-			rate = schedule_rate(&o->sched, e, *updates);
+			rate = schedule_rate(&o->sched, p->e, *p->updates + (uint64_t)p->workers * p->made);
 		kernel_forward(m, ws, x);
 		if (wt == NULL) {
 			t->loss += kernel_loss(m, ws, x + f);
 			t->hits += (double)model_hits(m, ws, x + f);
 			kernel_train_step(m, ws, x + f, rate);
-		} else if ((s = wt[idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
+		} else if ((s = wt[p->idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
 			t->loss += s * kernel_loss(m, ws, x + f);
 			t->hits += s * (double)model_hits(m, ws, x + f);
 			t->weight += s;
 			kernel_train_step(m, ws, x + f, rate * s);
 		} else
 			continue;	/* weight 0: no update */
-		(*updates)++;
+		p->made++;
 	}
-	if (wt == NULL)
-		t->weight = (double)d->rows;
 	return 0;
+}
+
+/*
+ * The end of a round with several workers: whether one stopped (then all
+ * do, with its status), the weights averaged, every worker's updates
+ * counted; *all gets the epoch's totals so far of every worker, added in
+ * worker order, and *rows their rows visited.
+ */
+static int
+mix(struct comm *c, struct model *m, struct pass *p, int st, struct tally *all, uint64_t *rows, char *err,
+    size_t errlen)
+{
+	struct round mine, *every = NULL;
+	int q, r;
+
+	memset(&mine, 0, sizeof mine);
+	mine.st = st;
+	mine.updates = p->made;
+	mine.rows = p->done;
+	mine.t = p->t;
+	every = malloc((size_t)c->size * sizeof *every);
+	if ((r = comm_agree(c, every == NULL ? ST_NOMEM : 0, &q)) != 0 || every == NULL ||
+	    (r = c->ops->allgather(c, &mine, sizeof mine, every)) != 0) {
+		free(every);
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	memset(all, 0, sizeof *all);
+	for (*rows = 0, q = 0; q < c->size; q++) {
+		if (st == 0 && every[q].st != 0) {
+			st = every[q].st;
+			snprintf(err, errlen, "interrupted in epoch %" PRIu64, p->e);
+		}
+		*p->updates += every[q].updates;
+		*rows += every[q].rows;
+		all->loss += every[q].t.loss;
+		all->hits += every[q].t.hits;
+		all->weight += every[q].t.weight;
+	}
+	free(every);
+	if (st == 0 && (r = comm_average(c, m->w_mem, m->nweights, (double)p->made)) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	return st;
+}
+
+/*
+ * One epoch of every worker's rows in the order idx: the rounds, each
+ * followed by the average (with several workers).  *t gets the epoch's
+ * totals of every worker.  0, or the stop status with a message.
+ */
+static int
+sgd_epoch(struct model *m, struct work *ws, const struct dataset *d, const size_t *idx, const struct train_opts *o,
+    uint64_t e, uint64_t rounds, uint64_t *updates, struct tally *t, char *err, size_t errlen)
+{
+	struct comm *c = d->comm != NULL ? d->comm : comm_alone();
+	struct pass p = { d, idx, e, updates, c->size, { 0, 0, 0 }, 0, 0 };
+	struct row_progress rp;
+	uint64_t j, rows = 0, shown = 0;
+	size_t lo, hi;
+	int st;
+
+	memset(t, 0, sizeof *t);
+	for (j = 0; j < rounds; j++) {
+		lo = (size_t)(j * d->rows / rounds);
+		hi = (size_t)((j + 1) * d->rows / rounds);
+		st = sgd_round(m, ws, &p, lo, hi, o, err, errlen);
+		if (c->size == 1) {
+			*updates += p.made;
+			if (st != 0)
+				return st;
+			continue;
+		}
+		if ((st = mix(c, m, &p, st, t, &rows, err, errlen)) != 0)
+			return st;
+		if (o->on_rows != NULL && j + 1 < rounds && rows - shown >= TRAIN_PROGRESS_ROWS) {
+			rp.epoch = e;
+			rp.done = (size_t)rows;
+			rp.rows = data_rows(d);
+			rp.loss = t->weight > 0 ? t->loss / t->weight : t->loss / (double)rows;
+			o->on_rows(o->ctx, &rp);
+			shown = rows;
+		}
+	}
+	if (c->size == 1)
+		*t = p.t;
+	if (d->weight == NULL)
+		t->weight = (double)data_rows(d);
+	return 0;
+}
+
+/* Rounds an epoch: one alone; with several workers, --sync-every rows of the largest worker's each. */
+static int
+count_rounds(const struct dataset *d, const struct train_opts *o, uint64_t *rounds)
+{
+	double most = (double)d->rows;
+	int st;
+
+	*rounds = 1;
+	if (d->comm == NULL || d->comm->size == 1 || o->sync_every == 0)
+		return 0;
+	if ((st = comm_max(d->comm, &most, 1)) != 0)
+		return st;
+	*rounds = ((uint64_t)most + o->sync_every - 1) / o->sync_every;
+	if (*rounds == 0)
+		*rounds = 1;
+	return 0;
+}
+
+/* Keeps the epoch when it is the best so far; whether patience ran out. */
+static int
+keep_best(const struct model *m, const struct train_opts *o, struct epoch_stats *es, const struct train_state *state,
+    struct train_result *res, struct best *best, uint64_t *since_best)
+{
+	double monitor = o->val != NULL ? es->val_loss : es->loss;
+
+	es->best = monitor < res->best_loss - o->tol;
+	if (es->best) {
+		res->best_epoch = es->epoch;
+		res->best_loss = monitor;
+		*since_best = 0;
+		if (best->w != NULL) {
+			memcpy(best->w, m->w_mem, m->nweights * sizeof *best->w);
+			best->s = *state;
+		}
+	} else
+		(*since_best)++;
+	return o->patience > 0 && *since_best >= o->patience;
+}
+
+/* The message of a diverged epoch, and its status. */
+static int
+diverged(const struct model *m, const struct train_opts *o, uint64_t e, int loss_finite, const char *what, char *err,
+    size_t errlen)
+{
+	if (what != NULL)
+		snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s; try a smaller learning rate than "
+		    "-r %g%s", e, what, o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
+	else
+		snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s; try a smaller learning rate than "
+		    "-r %g%s", e, loss_finite ? "weights grew too large (a unit's weighted sum can overflow)" :
+		    "loss became non-finite", o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
+	return ST_DIVERGED;
 }
 
 int
@@ -125,20 +299,21 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	struct best best = { NULL, { 0, 0, { 0 } } };
 	struct tally t;
 	struct work *ws;
-	double t0, monitor;
-	uint64_t e, last = state->epochs + o->epochs, since_best = 0;
-	int st = 0;
+	double t0;
+	uint64_t e, last = state->epochs + o->epochs, since_best = 0, rounds = 1;
+	int st, who;
 
 	memset(res, 0, sizeof *res);
 	res->last_epoch = state->epochs;
 	res->best_loss = HUGE_VAL;
-	idx = malloc(d->rows * sizeof *idx);
+	idx = malloc((d->rows > 0 ? d->rows : 1) * sizeof *idx);
 	ws = work_new(m);
 	if (o->patience > 0)
 		best.w = malloc(m->nweights * sizeof *best.w);
-	if (idx == NULL || ws == NULL || (o->patience > 0 && best.w == NULL)) {
+	st = idx == NULL || ws == NULL || (o->patience > 0 && best.w == NULL) ? ST_NOMEM : 0;
+	if ((st = comm_agree(d->comm != NULL ? d->comm : comm_alone(), st, &who)) != 0 || idx == NULL || ws == NULL ||
+	    (st = count_rounds(d, o, &rounds)) != 0) {
 		snprintf(err, errlen, "out of memory");
-		st = ST_NOMEM;
 		goto done;
 	}
 	for (k = 0; k < d->rows; k++)
@@ -152,15 +327,11 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			rng_shuffle(&state->rng, idx, d->rows);
 		}
 		es.rate = schedule_rate(&o->sched, e, state->updates);
-		if ((st = sgd_epoch(m, ws, d, idx, o, e, &state->updates, &t, err, errlen)) != 0)
+		if ((st = sgd_epoch(m, ws, d, idx, o, e, rounds, &state->updates, &t, err, errlen)) != 0)
 			goto done;
 		es.loss = t.loss / t.weight;
 		if (!isfinite(es.loss) || !model_finite(m)) {
-			snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the %s; "
-			    "try a smaller learning rate than -r %g%s", e, isfinite(es.loss) ?
-			    "weights grew too large (a unit's weighted sum can overflow)" : "loss became non-finite",
-			    o->sched.rate, m->mean == NULL ? ", or leave standardisation on" : "");
-			st = ST_DIVERGED;
+			st = diverged(m, o, e, isfinite(es.loss), NULL, err, errlen);
 			goto done;
 		}
 		state->epochs = e;
@@ -173,27 +344,14 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 			if (st == ST_NOMEM)
 				snprintf(err, errlen, "out of memory");
 			else
-				snprintf(err, errlen, "training diverged in epoch %" PRIu64 ": the validation loss became "
-				    "non-finite; try a smaller learning rate than -r %g%s", e, o->sched.rate,
-				    m->mean == NULL ? ", or leave standardisation on" : "");
+				diverged(m, o, e, 0, "validation loss became non-finite", err, errlen);
 			goto done;
 		}
-		monitor = o->val != NULL ? es.val_loss : es.loss;
-		es.best = monitor < res->best_loss - o->tol;
-		if (es.best) {
-			res->best_epoch = e;
-			res->best_loss = monitor;
-			since_best = 0;
-			if (best.w != NULL) {
-				memcpy(best.w, m->w_mem, m->nweights * sizeof *best.w);
-				best.s = *state;
-			}
-		} else
-			since_best++;
+		k = (size_t)keep_best(m, o, &es, state, res, &best, &since_best);
 		es.seconds = train_now() - t0;
 		if (o->on_epoch != NULL)
 			o->on_epoch(o->ctx, &es);
-		if (o->patience > 0 && since_best >= o->patience) {
+		if (k) {
 			res->stopped = e < last;
 			break;
 		}
@@ -214,23 +372,28 @@ train_evaluate(const struct model *m, const struct dataset *d, double *loss, dou
 {
 	size_t f = data_nfeatures(d), k;
 	struct work *ws;
-	double sum = 0, hits = 0, wsum = 0, s;
+	double v[3] = { 0, 0, 0 }, s;	/* the sums of the losses, hits and weights */
 	const double *x;
+	int st, who;
 
-	if ((ws = work_new(m)) == NULL)
-		return ST_NOMEM;
+	ws = work_new(m);
+	if ((st = comm_agree(d->comm != NULL ? d->comm : comm_alone(), ws == NULL ? ST_NOMEM : 0, &who)) != 0 ||
+	    ws == NULL)
+		return st != 0 ? st : ST_NOMEM;
 	for (k = 0; k < d->rows; k++) {
 		x = d->x_mem + k * d->cols;
 		s = d->weight != NULL ? d->weight[k] : 1;
 		if (s == 0)
 			continue;
 		kernel_forward(m, ws, x);
-		sum += s * model_loss(m, ws, x + f);
-		hits += s * (double)model_hits(m, ws, x + f);
-		wsum += s;
+		v[0] += s * model_loss(m, ws, x + f);
+		v[1] += s * (double)model_hits(m, ws, x + f);
+		v[2] += s;
 	}
 	work_free(ws);
-	*loss = sum / wsum;
-	*accuracy = hits / (wsum * (double)model_hit_units(m));
+	if ((st = comm_sum(d->comm != NULL ? d->comm : comm_alone(), v, 3)) != 0)
+		return st;
+	*loss = v[0] / v[2];
+	*accuracy = v[1] / (v[2] * (double)model_hit_units(m));
 	return isfinite(*loss) ? 0 : ST_DIVERGED;
 }

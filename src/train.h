@@ -48,6 +48,8 @@ struct train_opts {
 	uint64_t epochs;	/* epochs to run after those the state has */
 	struct schedule sched;
 	int shuffle;		/* 1: a fresh random order every epoch; 0: file order */
+	uint64_t sync_every;	/* with several workers: rows of the largest worker's between averages;
+				   0: one average an epoch */
 	const struct dataset *val;	/* prepared validation rows, or NULL */
 	uint64_t patience;	/* > 0: stop after this many epochs without a best one, keep the best */
 	double tol;		/* a best epoch improves on the previous best loss by more than tol */

@@ -374,7 +374,7 @@ blobs=$DATA/blobs4.csv
 multi=$DATA/multi.csv
 
 usage_train1='usage: mlptrain [-HhNqSvVZ] [-c cols|auto] [-d delim] [-e epochs] [-i model]'
-usage_train2='                [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols] [-w col]'
+usage_train2='                [-j jobs] [-l n0,n1,...,nL] [-o file] [-r rate] [-s seed] [-t cols]'
 usage_predict='usage: mlppredict [-eHhlNV] [-d delim] [-k cols] [-o file] [-p digits] [-T p]'
 
 # e2e_models: trains the models many cases use, in the working directory:

@@ -26,12 +26,19 @@ check() {
 	fi
 }
 
-check mandoc mandoc -Tlint man/mlptrain.1 man/mlppredict.1
+# mandoc checks .Xr references against the system's mandoc.db, which may lag
+# the packages installed (mpirun(1) after make deps): that is not the page's.
+man_lint() {
+	mandoc -Tlint "$@" 2>&1 | grep -v -E 'outdated mandoc.db lacks [^ ]+ entry, run makewhatis'
+	return 0
+}
+check mandoc man_lint man/mlptrain.1 man/mlppredict.1
 check cppcheck cppcheck --quiet --error-exitcode=1 --std=c99 -Isrc --enable=warning,style,performance,portability \
 	--suppress=missingIncludeSystem --suppress=variableScope src/
 # clang-tidy prints a count of warnings it hid in system headers on stderr: keep only findings.
 tidy() {
-	clang-tidy --quiet --checks="$checks" --warnings-as-errors='*' src/*.c -- -std=c99 -D_XOPEN_SOURCE=700 -Isrc 2>&1 |
+	clang-tidy --quiet --checks="$checks" --warnings-as-errors='*' src/*.c -- -std=c99 -D_XOPEN_SOURCE=700 -Isrc \
+	    $(mpicc --showme:compile 2>/dev/null) 2>&1 |
 		grep -v -E '^[0-9]+ warnings? generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter'
 	return 0
 }
