@@ -27,16 +27,16 @@ DEPS = libcsv-dev libcjson-dev
 TEST_DEPS = mandoc jq clang libclang-rt-14-dev valgrind libfann-dev libxml2-utils
 
 LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o build/dataset.o build/encode.o build/eval.o \
-	build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
+	build/export.o build/exportcode.o build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
 	build/outputs.o build/pipeline.o build/plot.o build/progress.o build/rng.o build/schedule.o build/score.o \
 	build/target.o build/train.o
-BIN = mlptrain mlppredict
+BIN = mlptrain mlppredict mlpexport
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
 	build/test_colmap build/test_target build/test_data build/test_encode build/test_eval build/test_modelio \
 	build/test_outputs build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
-SAN_BIN = build/san/mlptrain build/san/mlppredict
+SAN_BIN = build/san/mlptrain build/san/mlppredict build/san/mlpexport
 SAN_TESTS = $(TESTS:build/%=build/san/%)
 FUZZ_LIBOBJ = $(LIBOBJ:build/%=build/fuzz/%)
 FUZZERS = build/fuzz/fuzz_model build/fuzz/fuzz_csv build/fuzz/fuzz_layers
@@ -57,6 +57,9 @@ mlptrain: build/mlptrain.o build/libmlp.a
 mlppredict: build/mlppredict.o build/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ build/mlppredict.o build/libmlp.a $(LDLIBS)
 
+mlpexport: build/mlpexport.o build/libmlp.a
+	$(CC) $(LDFLAGS) -o $@ build/mlpexport.o build/libmlp.a $(LDLIBS)
+
 # The same objects, programs and unit tests built with ASan and UBSan.
 build/san/%.o: src/%.c
 	@mkdir -p build/san
@@ -70,7 +73,7 @@ build/san/libmlp.a: $(SAN_LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(SAN_LIBOBJ)
 
-build/san/mlptrain build/san/mlppredict: build/san/%: build/san/%.o build/san/libmlp.a
+build/san/mlptrain build/san/mlppredict build/san/mlpexport: build/san/%: build/san/%.o build/san/libmlp.a
 	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $< build/san/libmlp.a $(LDLIBS)
 
 build/san/test_%: build/san/test_%.o build/san/libmlp.a
