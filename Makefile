@@ -33,7 +33,7 @@ LIBOBJ = build/cli.o build/colmap.o build/columns.o build/csvread.o build/data.o
 BIN = mlptrain mlppredict mlpexport
 TESTS = build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
 	build/test_colmap build/test_target build/test_data build/test_encode build/test_eval build/test_modelio \
-	build/test_outputs build/test_score build/test_metrics build/test_plot build/test_train
+	build/test_outputs build/test_export build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
 SAN_BIN = build/san/mlptrain build/san/mlppredict build/san/mlpexport
