@@ -1,4 +1,4 @@
-# mlptrain / mlppredict.  Plain make: CC, CFLAGS, LDFLAGS, LDLIBS, PREFIX,
+# mlptrain / mlppredict / mlpexport.  Plain make: CC, CFLAGS, LDFLAGS, LDLIBS, PREFIX,
 # MANPREFIX and DESTDIR are the user's to override; the project's own flags
 # live in MLP_* below.
 
@@ -163,13 +163,15 @@ demo: deps-build
 install: all
 	mkdir -p "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(MANPREFIX)/man1"
 	cp -f $(BIN) "$(DESTDIR)$(PREFIX)/bin/"
-	cp -f man/mlptrain.1 man/mlppredict.1 "$(DESTDIR)$(MANPREFIX)/man1/"
-	chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict"
-	chmod 644 "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
+	cp -f man/mlptrain.1 man/mlppredict.1 man/mlpexport.1 "$(DESTDIR)$(MANPREFIX)/man1/"
+	chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlpexport"
+	chmod 644 "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1" \
+		"$(DESTDIR)$(MANPREFIX)/man1/mlpexport.1"
 
 uninstall:
-	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" \
-		"$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlpexport" \
+		"$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1" \
+		"$(DESTDIR)$(MANPREFIX)/man1/mlpexport.1"
 
 clean:
 	rm -rf build $(BIN)
@@ -210,3 +212,11 @@ bench: all $(BENCH_TOOLS)
 		sh tests/bench/bench.sh
 
 .PHONY: bench
+
+# `make bench-export`: mlpexport's --float against mlppredict on the bundled
+# data sets (and the CSV files of EXPORT_DATA="DIR ..."), and the object size
+# of the bench shapes' C beside their JSON (tests/bench/export.sh).
+bench-export: all
+	@CC='$(CC)' sh tests/bench/export.sh $(EXPORT_DATA)
+
+.PHONY: bench-export

@@ -26,7 +26,7 @@ check() {
 	fi
 }
 
-check mandoc mandoc -Tlint man/mlptrain.1 man/mlppredict.1
+check mandoc mandoc -Tlint man/mlptrain.1 man/mlppredict.1 man/mlpexport.1
 check cppcheck cppcheck --quiet --error-exitcode=1 --std=c99 -Isrc --enable=warning,style,performance,portability \
 	--suppress=missingIncludeSystem --suppress=variableScope src/
 # clang-tidy prints a count of warnings it hid in system headers on stderr: keep only findings.
