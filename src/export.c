@@ -6,8 +6,9 @@
  * in the shortest form that reads back to it (number_format), so the
  * compiler gets the model's doubles exactly; with --float, the float
  * nearest to each, in the shortest form that reads back to that float.
- * Strings become C literals of printable ASCII (octal escapes for the
- * rest, \? against trigraphs); names never go into comments.  Not for:
+ * Strings become C literals of C's basic characters (octal escapes for the
+ * rest, $ @ ` and bytes past ASCII among them; \? against trigraphs); names
+ * never go into comments.  Not for:
  * reading the model (modelio.c) or the output file (outputs.c).
  */
 #include <float.h>
@@ -165,7 +166,7 @@ put_string(const struct gen *g, const char *s)
 	for (; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\' || *p == '?')
 			fprintf(g->f, "\\%c", *p);
-		else if (*p >= 0x20 && *p < 0x7f)
+		else if (*p >= 0x20 && *p < 0x7f && *p != '$' && *p != '@' && *p != '`')
 			putc(*p, g->f);
 		else
 			fprintf(g->f, "\\%03o", *p);
@@ -178,7 +179,8 @@ static void
 put_comment_text(const struct gen *g, const char *s)
 {
 	for (; *s != '\0'; s++)
-		putc(*s >= 0x20 && *s < 0x7f && *s != '?' && !(*s == '*' && s[1] == '/') ? *s : '_', g->f);
+		putc(*s >= 0x20 && *s < 0x7f && strchr("?$@`", *s) == NULL && !(*s == '*' && s[1] == '/') ? *s : '_',
+		    g->f);
 }
 
 /* "static const char *const NAME[n] = { ... };" of n strings. */

@@ -146,11 +146,11 @@ static void
 names(void)
 {
 	static const char json[] = "{\"format\": \"mlptrain-model\", \"version\": 2, \"layers\": [3, 1],"
-	    " \"features\": [\"a\\\"b\", \"c=?\?=\\n\\u00e9*/\", \"c=x\\\\y\"], \"classes\": [\"no\", \"yes\"],"
+	    " \"features\": [\"a\\\"b\", \"c=?\?=\\n\\u00e9*/\", \"c=x$\\\\y\"], \"classes\": [\"no\", \"yes\"],"
 	    " \"columns\": [{\"name\": \"a\\\"b\", \"kind\": \"numeric\", \"impute\": 2.5},"
-	    " {\"name\": \"c\", \"kind\": \"categorical\", \"categories\": [\"?\?=\\n\\u00e9*/\", \"x\\\\y\"]}],"
+	    " {\"name\": \"c\", \"kind\": \"categorical\", \"categories\": [\"?\?=\\n\\u00e9*/\", \"x$\\\\y\"]}],"
 	    " \"impute\": \"mean\", \"weights\": [[[0.5, 1, 2, 3]]]}";
-	struct export_opts o = { "Shop_2", "a*/b?\?/c\n", 0, 1 };
+	struct export_opts o = { "Shop_2", "a*/b?\?/c\n$", 0, 1 };
 	struct model *m = NULL;
 	char err[ERRLEN], *text;
 	int st = -1;
@@ -163,9 +163,9 @@ names(void)
 	CHECK_MSG(text != NULL && st == 0, "%s", err);
 	if (text != NULL) {
 		CHECK(plain_ascii(text));
-		CHECK(strstr(text, "\"a\\\"b\", \"c=\\?\\?=\\012\\303\\251*/\", \"c=x\\\\y\"") != NULL);
-		CHECK(strstr(text, "\"\\?\\?=\\012\\303\\251*/\", \"x\\\\y\"") != NULL);
-		CHECK(strstr(text, "The mlptrain model a_/b__/c_ as C99") != NULL);
+		CHECK(strstr(text, "\"a\\\"b\", \"c=\\?\\?=\\012\\303\\251*/\", \"c=x\\044\\\\y\"") != NULL);
+		CHECK(strstr(text, "\"\\?\\?=\\012\\303\\251*/\", \"x\\044\\\\y\"") != NULL);
+		CHECK(strstr(text, "The mlptrain model a_/b__/c__ as C99") != NULL);
 		CHECK(strstr(text, "#define SHOP_2_N_INPUTS 3") != NULL && strstr(text, "#define SHOP_2_IMPUTE 1") != NULL);
 		CHECK(strstr(text, "static const double Shop_2_column_fill[2] = {\n\t2.5, 0.0\n};") != NULL);
 		CHECK(strstr(text, "Shop_2_output_names[1] = {\n\t\"yes\"\n};") != NULL);
