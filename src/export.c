@@ -23,6 +23,7 @@
 #include "status.h"
 
 #define NUMBERS_PER_LINE 4	/* numbers on a line of a weight row */
+#define LITERAL_MAX 4095	/* longest string literal C99 compilers must take (-pedantic says so) */
 
 int
 export_check_prefix(const char *prefix, char *err, size_t errlen)
@@ -152,7 +153,7 @@ put_number(const struct gen *g, double v)
 		putc('f', g->f);
 }
 
-/* s as a C string literal of printable ASCII, or NULL. */
+/* s as a C string literal of printable ASCII (a longer one as a compound literal), or NULL. */
 static void
 put_string(const struct gen *g, const char *s)
 {
@@ -160,6 +161,13 @@ put_string(const struct gen *g, const char *s)
 
 	if (s == NULL) {
 		fputs("NULL", g->f);
+		return;
+	}
+	if (strlen(s) > LITERAL_MAX) {	/* a compound literal of bytes: no limit on its length */
+		fputs("(const char[]){ ", g->f);
+		for (; *p != '\0'; p++)
+			fprintf(g->f, "'\\%03o',%s", *p, (p - (const unsigned char *)s) % 12 == 11 ? "\n\t    " : " ");
+		fputs("0 }", g->f);
 		return;
 	}
 	putc('"', g->f);
@@ -227,7 +235,8 @@ put_opening(const struct gen *g)
 	fprintf(g->f, " *\t%s_predict(x, p);         (p[k]: the probability of %s_output_names[k])\n *\n", p, p);
 	fprintf(g->f, " * %s_predict standardises x as training did and runs the network.  It writes\n"
 	    " * no global and allocates nothing (%s_SCRATCH numbers of stack; %s_predict_scratch\n"
-	    " * takes the caller's), so it is reentrant.  Needs <math.h> alone (link with -lm).\n", p, P, p);
+	    " * takes the caller's), so it is reentrant.  Needs <math.h> and <stddef.h> alone\n"
+	    " * (link with -lm).\n", p, P, p);
 	if (g->o->single)
 		fputs(" * Single precision: within the tolerance mlpexport(1) gives of mlppredict's\n"
 		    " * probabilities.\n", g->f);

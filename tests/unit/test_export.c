@@ -176,6 +176,33 @@ names(void)
 	model_free(m);
 }
 
+/* A name past the 4095 bytes C99 guarantees in a literal: a compound literal of its bytes. */
+static void
+long_name(void)
+{
+	struct export_opts o = { "mlp", "m.json", 0, 0 };
+	struct model *m = NULL;
+	char err[ERRLEN], *json = malloc(6000), *text;
+	size_t n;
+	int st = -1;
+
+	if (json == NULL)
+		return;
+	n = (size_t)sprintf(json, "{\"format\": \"mlptrain-model\", \"version\": 1, \"layers\": [1, 1], \"features\": [\"");
+	memset(json + n, 'a', 5000);
+	n += 5000;
+	sprintf(json + n, "\"], \"weights\": [[[0.5, 1]]]}");
+	st = model_parse(json, strlen(json), "m.json", &m, err, sizeof err);
+	CHECK_MSG(st == 0, "%s", err);
+	if (m != NULL && (text = export_text(m, &o, &st, err, sizeof err)) != NULL) {
+		CHECK(strstr(text, "mlp_feature_names[1] = {\n\t(const char[]){ '\\141', '\\141',") != NULL);
+		CHECK(strstr(text, "'\\141', 0 }\n};") != NULL && strstr(text, "\"aaaa") == NULL);
+		free(text);
+	}
+	model_free(m);
+	free(json);
+}
+
 static void
 prefixes(void)
 {
@@ -200,6 +227,7 @@ main(void)
 	exact_numbers();
 	single();
 	names();
+	long_name();
 	prefixes();
 	return check_summary("test_export");
 }
