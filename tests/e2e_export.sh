@@ -142,6 +142,16 @@ awk 'BEGIN { srand(7); for (r = 0; r < 300; r++) {
 "$MLPTRAIN" -q -N -e 0 -l 30,64,1 bench30.csv >bench30.json
 exact bench30 bench30.json 30 bench30.csv
 
+t "clang for a CPU with FMA, without -ffp-contract=off: the file's own pragma keeps the bits"
+if grep -q -w fma /proc/cpuinfo 2>/dev/null; then
+	if clang -std=c99 -O2 -march=native -o fl.native fl.c -lm 2>native.err; then
+		run_in "$flowers" ./fl.native
+		expect_rc 0 && same "$tmp/out" fl.want "clang -march=native"
+	else
+		fail "clang -march=native:" "$(head -n 3 native.err)"
+	fi
+fi
+
 t "--impute: a missing number is filled, a missing category sets no input, as mlppredict (one thread or two)"
 "$MLPTRAIN" -q -e 40 -c color,size --impute median "$shop" >shopi.json
 printf 'color,size,price\nred,M,21.65\nNA,M,21.65\nblue,S,NA\nNA,S,30\npurple,XXL,3\n' >holes.csv
