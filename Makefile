@@ -1,4 +1,4 @@
-# mlptrain / mlppredict.  Plain make: CC, CFLAGS, LDFLAGS, LDLIBS, PREFIX,
+# mlptrain / mlppredict / mlpexport.  Plain make: CC, CFLAGS, LDFLAGS, LDLIBS, PREFIX,
 # MANPREFIX and DESTDIR are the user's to override; the project's own flags
 # live in MLP_* below.
 
@@ -45,16 +45,16 @@ SKLEARN_DEPS = python3 python3-sklearn
 
 LIBOBJ = build/cli.o build/colmap.o build/columns.o build/comm.o build/csvread.o build/data.o build/dataset.o build/dict.o \
 	build/encode.o build/eval.o \
-	build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
+	build/export.o build/exportcode.o build/history.o build/kernels.o build/metrics.o build/model.o build/modelio.o build/number.o build/outfile.o \
 	build/outputs.o build/pipeline.o build/plot.o build/progress.o build/rng.o build/schedule.o build/score.o build/shard.o \
 	build/target.o build/train.o
-BIN = mlptrain mlppredict
+BIN = mlptrain mlppredict mlpexport
 TESTS = build/test_cli build/test_number build/test_rng build/test_model build/test_csv build/test_columns \
 	build/test_colmap build/test_target build/test_data build/test_shard build/test_encode build/test_eval build/test_modelio \
-	build/test_outputs build/test_score build/test_metrics build/test_plot build/test_train
+	build/test_outputs build/test_export build/test_score build/test_metrics build/test_plot build/test_train
 TESTTOOLS = build/ref_lecture build/gen
 SAN_LIBOBJ = $(LIBOBJ:build/%=build/san/%)
-SAN_BIN = build/san/mlptrain build/san/mlppredict
+SAN_BIN = build/san/mlptrain build/san/mlppredict build/san/mlpexport
 SAN_TESTS = $(TESTS:build/%=build/san/%)
 FUZZ_LIBOBJ = $(LIBOBJ:build/%=build/fuzz/%)
 FUZZERS = build/fuzz/fuzz_model build/fuzz/fuzz_csv build/fuzz/fuzz_layers
@@ -74,6 +74,9 @@ mlptrain: build/mlptrain.o build/libmlp.a
 
 mlppredict: build/mlppredict.o build/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ build/mlppredict.o build/libmlp.a $(LDLIBS)
+
+mlpexport: build/mlpexport.o build/libmlp.a
+	$(CC) $(LDFLAGS) -o $@ build/mlpexport.o build/libmlp.a $(LDLIBS)
 
 # mlptrain-mpi (make mpi): mlptrain with Open MPI's ranks for workers, built
 # with mpicc; the library is the same.  Plain make needs no MPI.
@@ -101,7 +104,7 @@ build/san/libmlp.a: $(SAN_LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(SAN_LIBOBJ)
 
-build/san/mlptrain build/san/mlppredict: build/san/%: build/san/%.o build/san/libmlp.a
+build/san/mlptrain build/san/mlppredict build/san/mlpexport: build/san/%: build/san/%.o build/san/libmlp.a
 	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $< build/san/libmlp.a $(LDLIBS)
 
 build/san/test_%: build/san/test_%.o build/san/libmlp.a
@@ -242,15 +245,17 @@ demo: deps-build
 install: all
 	mkdir -p "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(MANPREFIX)/man1"
 	cp -f $(BIN) "$(DESTDIR)$(PREFIX)/bin/"
-	cp -f man/mlptrain.1 man/mlppredict.1 "$(DESTDIR)$(MANPREFIX)/man1/"
-	chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict"
-	chmod 644 "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
+	cp -f man/mlptrain.1 man/mlppredict.1 man/mlpexport.1 "$(DESTDIR)$(MANPREFIX)/man1/"
+	chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlpexport"
+	chmod 644 "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1" \
+		"$(DESTDIR)$(MANPREFIX)/man1/mlpexport.1"
 	if [ -x mlptrain-mpi ]; then cp -f mlptrain-mpi "$(DESTDIR)$(PREFIX)/bin/" && \
 		chmod 755 "$(DESTDIR)$(PREFIX)/bin/mlptrain-mpi"; fi
 
 uninstall:
-	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlptrain-mpi" \
-		"$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/mlptrain" "$(DESTDIR)$(PREFIX)/bin/mlppredict" "$(DESTDIR)$(PREFIX)/bin/mlpexport" \
+		"$(DESTDIR)$(PREFIX)/bin/mlptrain-mpi" "$(DESTDIR)$(MANPREFIX)/man1/mlptrain.1" "$(DESTDIR)$(MANPREFIX)/man1/mlppredict.1" \
+		"$(DESTDIR)$(MANPREFIX)/man1/mlpexport.1"
 
 clean:
 	rm -rf build $(BIN) mlptrain-mpi
@@ -294,4 +299,3 @@ bench-only: all $(BENCH_TOOLS)
 	@CC='$(CC)' BENCH_CMD='$(if $(BENCH_QUICK),BENCH_QUICK=$(BENCH_QUICK) )$(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS) )make bench' \
 		sh tests/bench/bench.sh
 
-.PHONY: bench bench-only

@@ -143,10 +143,10 @@ encode_field(const struct fcol *c, const char *s, size_t len, double *in, enum n
 		*in = c->value;
 		return ENC_FILLED;
 	}
+	for (i = 0; i < c->ncat; i++)
+		in[i] = 0;	/* (a missing category too: under --impute it sets none) */
 	if (csv_is_missing(s, len))
 		return ENC_MISSING;
-	for (i = 0; i < c->ncat; i++)
-		in[i] = 0;
 	if ((k = encoding_find(c, s, len)) < 0)
 		return ENC_UNSEEN;
 	in[k] = 1;

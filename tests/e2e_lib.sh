@@ -6,7 +6,7 @@
 #
 # The programs, the data generator and the directories come from variables,
 # so an installed build can be tested too:
-#   MLPTRAIN=./mlptrain MLPPREDICT=./mlppredict GEN=build/gen
+#   MLPTRAIN=./mlptrain MLPPREDICT=./mlppredict MLPEXPORT=./mlpexport GEN=build/gen
 #   REF=build/ref_lecture DATA=data MAN=man README=README.md
 # E2E_VERBOSE=1 also prints the name of every case that passes; E2E_VALGRIND=1
 # leaves out the cases Valgrind cannot run.
@@ -49,6 +49,7 @@ abs_path() {
 
 MLPTRAIN=$(abs_prog "${MLPTRAIN:-./mlptrain}")
 MLPPREDICT=$(abs_prog "${MLPPREDICT:-./mlppredict}")
+MLPEXPORT=$(abs_prog "${MLPEXPORT:-./mlpexport}")
 GEN=$(abs_prog "${GEN:-build/gen}")
 DATA=$(abs_path "${DATA:-data}")
 MAN=$(abs_path "${MAN:-man}")

@@ -32,7 +32,7 @@ man_lint() {
 	mandoc -Tlint "$@" 2>&1 | grep -v -E 'outdated mandoc.db lacks [^ ]+ entry, run makewhatis'
 	return 0
 }
-check mandoc man_lint man/mlptrain.1 man/mlppredict.1
+check mandoc man_lint man/mlptrain.1 man/mlppredict.1 man/mlpexport.1
 check cppcheck cppcheck --quiet --error-exitcode=1 --std=c99 -Isrc --enable=warning,style,performance,portability \
 	--suppress=missingIncludeSystem --suppress=variableScope src/
 # clang-tidy prints a count of warnings it hid in system headers on stderr: keep only findings.

@@ -76,17 +76,18 @@ if [ $san -eq 1 ]; then
 	for t in $sanitized; do
 		run_suite "$t"
 	done
-	e2e_suites env MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict
+	e2e_suites env MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict MLPEXPORT=build/san/mlpexport
 fi
 if [ -n "${MEMCHECK:-}" ]; then
 	echo "--- the end-to-end suites under Valgrind memcheck ---"
 	mkdir -p build/vg
-	for p in mlptrain mlppredict; do
+	for p in mlptrain mlppredict mlpexport; do
 		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all "%s/%s" "$@"\n' \
 			"$(pwd)" "$p" >build/vg/$p
 		chmod +x build/vg/$p
 	done
-	e2e_suites env E2E_VALGRIND=1 MLPTRAIN=build/vg/mlptrain MLPPREDICT=build/vg/mlppredict
+	e2e_suites env E2E_VALGRIND=1 MLPTRAIN=build/vg/mlptrain MLPPREDICT=build/vg/mlppredict \
+		MLPEXPORT=build/vg/mlpexport
 fi
 echo "--- static checks ---"
 run_suite sh tests/lint.sh "$TIDY_CHECKS"

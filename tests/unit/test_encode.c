@@ -32,7 +32,8 @@ main(void)
 	CHECK(encoding_find(&e->col[0], "redd", 4) == -1 && encoding_find(&e->col[0], "", 0) == -1);
 	CHECK(encode_field(&e->col[0], "blue", 4, in, &ne) == ENC_OK && in[0] == 0 && in[1] == 0 && in[2] == 1 && in[3] == 0);
 	CHECK(encode_field(&e->col[0], "green", 5, in, &ne) == ENC_UNSEEN && in[0] + in[1] + in[2] + in[3] == 0);
-	CHECK(encode_field(&e->col[0], "NA", 2, in, &ne) == ENC_MISSING);
+	in[0] = 1;	/* a missing category sets none of its inputs, whatever they held */
+	CHECK(encode_field(&e->col[0], "NA", 2, in, &ne) == ENC_MISSING && in[0] + in[1] + in[2] + in[3] == 0);
 	/* a number, a fill value for a missing one, or why it is not a number */
 	CHECK(encode_field(&e->col[1], " 1.5 ", 5, in, &ne) == ENC_OK && in[0] == 1.5);
 	CHECK(encode_field(&e->col[1], "?", 1, in, &ne) == ENC_FILLED && in[0] == 2.5);
