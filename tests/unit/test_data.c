@@ -372,6 +372,13 @@ missing(void)
 	CHECK(data_impute(d, NULL, IMPUTE_MEAN, err, sizeof err) == 0);
 	CHECK(d->enc->col[0].value == 3 && d->enc->col[1].value == 30 && d->x_mem[1] == 30);
 	data_free(d);
+	/* the median of an even count: the mean of the two middle values (1 2 | 4 10: 3, not 4) */
+	opts(&o);
+	o.impute = 1;
+	REQUIRE(load_cols("a,y\n10,0\n2,1\nNA,1\n1,0\n4,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
+	CHECK(data_impute(d, NULL, IMPUTE_MEDIAN, err, sizeof err) == 0);
+	CHECK(d->enc->col[0].value == 3 && d->x_mem[4] == 3);
+	data_free(d);
 	opts(&o);
 	o.impute = 1;
 	REQUIRE(load_cols("a,b,y\n1,NA,0\n3,NA,1\n", NULL, NULL, NULL, NULL, &o, &d, err, sizeof err) == 0);
@@ -440,7 +447,10 @@ weights(void)
 	data_free(d);
 }
 
-/* The holdout: stratified by class (a soft t >= 0.5 is class 1), seeded, file order kept in both parts. */
+/*
+ * The holdout: stratified by class (a soft t >= 0.5 is class 1), seeded, file
+ * order kept in both parts, the weights kept with their rows.
+ */
 static void
 holdout(void)
 {
@@ -468,6 +478,23 @@ holdout(void)
 	CHECK(data_holdout(d, 0.001, &r, &v, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "--holdout 0.001 of 80 rows leaves no row to validate on");
 	data_free(d);
+	/* -w: each training row keeps its own weight (here a + 1) */
+	{
+		struct data_opts o;
+
+		used = (size_t)snprintf(big, sizeof big, "a,w,y\n");
+		for (k = 0; k < 40; k++)
+			used += (size_t)snprintf(big + used, sizeof big - used, "%zu,%zu,%d\n", k, k + 1, k % 4 == 0);
+		opts(&o);
+		REQUIRE(load_cols(big, NULL, NULL, "w", NULL, &o, &d, err, sizeof err) == 0);
+		CHECK(data_holdout(d, 0.2, &r, &v, err, sizeof err) == 0);
+		CHECK(d->rows == 32 && v->rows == 8);
+		for (k = 0, pos = 0; k < d->rows; k++)
+			pos += d->weight[k] == d->x_mem[2 * k] + 1;
+		CHECK_MSG(pos == d->rows, "%zu of %zu training rows with their own weight", pos, d->rows);
+		data_free(v);
+		data_free(d);
+	}
 	/* three classes of 60, 30 and 10 rows: a tenth of each */
 	used = (size_t)snprintf(big, sizeof big, "a,y\n");
 	for (k = 0; k < 100; k++)

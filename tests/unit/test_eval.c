@@ -1,4 +1,4 @@
-/* The --eval report for K > 2 classes, worked out by hand on four rows; and the binary blocks. */
+/* The --eval report for K > 2 classes, worked out by hand on four rows and on three; and the binary blocks. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -69,6 +69,26 @@ main(void)
 	CHECK(value_of(text, NULL, "mean_roc_auc") == 1);
 	CHECK(strstr(text, "confusion actual=b predicted=c 1\nconfusion actual=c predicted=a 0\n") != NULL);
 	CHECK(strstr(text, "confusion actual=a predicted=a 1\n") != NULL);
+	free(text);
+	eval_free(e);
+	/*
+	 * A class never predicted (c): its precision undefined, counted as 0 in
+	 * the macro average, (1 + 0.5 + 0) / 3, not left out of it.
+	 */
+	e = eval_new(m);
+	for (r = 0; r < 3; r++) {
+		static const double z[3][3] = { { 0.9, 0.2, 0.1 }, { 0.3, 0.6, 0.2 }, { 0.2, 0.7, 0.3 } };
+
+		for (k = 0; k < 3; k++) {
+			a[k] = log(z[r][k] / (1 - z[r][k]));
+			t[k] = k == r;
+		}
+		CHECK(eval_add(e, z[r], a, t) == 0);
+	}
+	text = report_of(e);
+	CHECK(strstr(text, "class c\nsupport 1\nprecision undefined\nrecall 0\nf1 0\n") != NULL);
+	CHECK(value_of(text, NULL, "macro_precision") == 0.5);
+	CHECK_NEAR(value_of(text, NULL, "macro_recall"), 2.0 / 3, 1e-15);
 	free(text);
 	eval_free(e);
 	/* no rows: undefined, not numbers */
