@@ -538,8 +538,9 @@ holdout(void)
 	}
 }
 
-int
-main(void)
+/* The header guess, separators, the statistics, and errors naming file, line and column. */
+static void
+basics(void)
 {
 	struct dataset *d;
 	double mean[3], std[3];
@@ -642,6 +643,12 @@ main(void)
 	CHECK(load("\"a\nb\",x,y\n1,0,0\n2,z,1\n", 0, &d, err, sizeof err) == ST_DATA);
 	CHECK_STR(err, "d.csv:4:2: 'z' in column 'x' is not a number; name it with --categorical to encode its values "
 	    "as categories, or -x to ignore it");
+}
+
+int
+main(void)
+{
+	basics();
 	columns();
 	labels();
 	categories();
