@@ -112,6 +112,30 @@ build/san/test_%: build/san/test_%.o build/san/libmlp.a
 
 sanitize: $(SAN_BIN) $(SAN_TESTS)
 
+# mlptrain and the unit test of the workers built with ThreadSanitizer (clang):
+# make test runs the threaded cases on them once.
+TSAN_CFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_LIBOBJ = $(LIBOBJ:build/%=build/tsan/%)
+TSAN_BIN = build/tsan/mlptrain build/tsan/test_shard
+
+build/tsan/%.o: src/%.c
+	@mkdir -p build/tsan
+	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 -MMD -MP $(TSAN_CFLAGS) -c -o $@ $<
+
+build/tsan/test_%.o: tests/unit/test_%.c
+	@mkdir -p build/tsan
+	$(FUZZ_CC) $(MLP_CPPFLAGS) -Itests/unit $(CPPFLAGS) -std=c99 -MMD -MP $(TSAN_CFLAGS) -c -o $@ $<
+
+build/tsan/libmlp.a: $(TSAN_LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(TSAN_LIBOBJ)
+
+build/tsan/mlptrain build/tsan/test_shard: build/tsan/%: build/tsan/%.o build/tsan/libmlp.a
+	$(FUZZ_CC) $(TSAN_CFLAGS) $(LDFLAGS) -o $@ $< build/tsan/libmlp.a $(LDLIBS)
+
+tsan: $(TSAN_BIN)
+	@sh tests/run.sh --tsan
+
 # Static checks: man pages, cppcheck, clang-tidy.  cppcheck's variableScope
 # wants declarations moved into blocks, against this code's style;
 # clang-tidy's calloc-of-0 check cannot see that layer sizes are at least 1,
@@ -208,8 +232,8 @@ MEMCHECK ?= $(if $(filter true,$(CI)),1,)
 test: deps-test
 	@$(MAKE) --no-print-directory test-only
 
-test-only: $(BIN) $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(FUZZERS)
-	@MEMCHECK=$(MEMCHECK) TIDY_CHECKS="$(TIDY_CHECKS)" FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) \
+test-only: $(BIN) mlptrain-mpi $(TESTS) $(TESTTOOLS) $(SAN_BIN) $(SAN_TESTS) $(TSAN_BIN) $(FUZZERS)
+	@MEMCHECK=$(MEMCHECK) TIDY_CHECKS="$(TIDY_CHECKS)" FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) TSAN=1 \
 		sh tests/run.sh $(TESTS) -- $(SAN_TESTS)
 
 # Mutation testing: tests/mutants.sh puts each of a list of realistic bugs into
@@ -226,7 +250,7 @@ mutants:
 check: deps-check
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(TESTS) $(TESTTOOLS)
+check-only: $(BIN) mlptrain-mpi $(TESTS) $(TESTTOOLS)
 	@sh tests/run.sh --quick $(TESTS)
 
 # The README's set-up proved on a bare Debian (tests/bare.sh): `make demo`
@@ -261,7 +285,7 @@ clean:
 	rm -rf build $(BIN) mlptrain-mpi
 
 .PHONY: all deps deps-build deps-check deps-test deps-bench deps-sklearn install-packages test test-only \
-	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean mpi
+	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean mpi tsan
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:

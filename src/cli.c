@@ -17,11 +17,14 @@
 #include "status.h"
 
 volatile sig_atomic_t cli_stop;
+void (*volatile cli_on_signal)(void);
 
 static void
 on_signal(int sig)
 {
-	cli_stop = ST_INTERRUPTED + sig;
+	__atomic_store_n(&cli_stop, ST_INTERRUPTED + sig, __ATOMIC_RELAXED);	/* (read by every thread) */
+	if (cli_on_signal != NULL)
+		cli_on_signal();
 }
 
 /*

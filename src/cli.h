@@ -25,6 +25,12 @@ extern volatile sig_atomic_t cli_stop;
  * the file size limit fails with EFBIG.
  */
 void cli_catch_signals(int pipe_too);
+/*
+ * Called by the handler too when not NULL: what must be done at once,
+ * async-signal-safe (outputs_on_signal: an MPI rank blocked in a
+ * collective may be killed before it returns to see cli_stop).
+ */
+extern void (*volatile cli_on_signal)(void);
 /* Parses a whole number in [lo, hi]; returns 0, or -1 with a message naming opt and s. */
 int cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out, char *err, size_t errlen);
 /* Parses a finite number > 0; returns 0, or -1 with a message. */

@@ -363,6 +363,20 @@ comm_sum(struct comm *c, double *v, size_t n)
 }
 
 int
+comm_chain(struct comm *c, double *v, size_t n, void (*add)(void *ctx, double *v), void *ctx)
+{
+	int q, st;
+
+	for (q = 0; q < c->size; q++) {
+		if (q == c->rank)
+			add(ctx, v);
+		if (c->size > 1 && (st = c->ops->bcast(c, v, n * sizeof *v, q)) != 0)
+			return st;
+	}
+	return 0;
+}
+
+int
 comm_sum_u64(struct comm *c, uint64_t *v, size_t n)
 {
 	const uint64_t *x;

@@ -65,6 +65,14 @@ int comm_agree(struct comm *c, int st, int *who);
 int comm_fail(struct comm *c, int st, char *err, size_t errlen);
 /* v[0..n-1] becomes the sum over workers, added in worker order: v_0 + v_1 + ... */
 int comm_sum(struct comm *c, double *v, size_t n);
+/*
+ * v[0..n-1] goes from worker to worker in order, each adding its own part
+ * with add(ctx, v), and every worker ends with the last's: the additions
+ * one worker holding every row would make, in its order, to the bit.
+ * Slower than comm_sum (the workers take turns); for what must not depend
+ * on the number of workers, as the standardisation statistics.
+ */
+int comm_chain(struct comm *c, double *v, size_t n, void (*add)(void *ctx, double *v), void *ctx);
 /* The same for counts. */
 int comm_sum_u64(struct comm *c, uint64_t *v, size_t n);
 /* v[0..n-1] becomes the largest over workers. */

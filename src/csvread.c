@@ -661,13 +661,13 @@ csv_read_src(const struct csv_src *src, const char *name, int delim, csv_row_fn 
 		first = 0;
 		feed(&r, &p, block + skip, (size_t)got - skip);
 		r.base += (uint64_t)got;
-		if (r.status == 0 && stop != NULL && *stop)
-			r.status = *stop;
+		if (r.status == 0)
+			r.status = STOP_FLAG(stop);
 	}
 	if (r.status == 0 && !r.ended && got < 0)
 		err_io = 1;
-	if (r.status == 0 && stop != NULL && *stop)
-		r.status = *stop;
+	if (r.status == 0)
+		r.status = STOP_FLAG(stop);
 	if (r.status >= ST_INTERRUPTED)
 		snprintf(err, errlen, "interrupted while reading %s at line %ld", name, r.line);
 	if (r.status == 0 && err_io) {

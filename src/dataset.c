@@ -83,6 +83,73 @@ data_rows(const struct dataset *d)
 }
 
 /*
+ * A pass of the statistics over one worker's rows, added to running sums
+ * (comm_chain): so every worker's rows are added in the file's order, and
+ * the statistics are those one worker would find, whatever the number.
+ */
+struct pass {
+	const struct dataset *d;
+	const double *mean;	/* the means, for the deviations */
+	size_t j;		/* scaled_stats: the column, */
+	int e;			/* and the power of two it is scaled by */
+};
+
+static void
+add_values(void *ctx, double *sum)
+{
+	const struct pass *p = ctx;
+	size_t f = data_nfeatures(p->d), r, j;
+	const double *x;
+
+	for (r = 0; r < p->d->rows; r++) {
+		x = p->d->x_mem + r * p->d->cols;
+		for (j = 0; j < f; j++)
+			sum[j] += x[j];
+	}
+}
+
+/* Two passes: the variance from deviations, not from a difference of squares. */
+static void
+add_squares(void *ctx, double *sum)
+{
+	const struct pass *p = ctx;
+	size_t f = data_nfeatures(p->d), r, j;
+	const double *x;
+	double dev;
+
+	for (r = 0; r < p->d->rows; r++) {
+		x = p->d->x_mem + r * p->d->cols;
+		for (j = 0; j < f; j++) {
+			dev = x[j] - p->mean[j];
+			sum[j] += dev * dev;
+		}
+	}
+}
+
+static void
+add_scaled(void *ctx, double *sum)
+{
+	const struct pass *p = ctx;
+	size_t r;
+
+	for (r = 0; r < p->d->rows; r++)
+		sum[0] += ldexp(p->d->x_mem[r * p->d->cols + p->j], -p->e);
+}
+
+static void
+add_scaled_squares(void *ctx, double *sum)
+{
+	const struct pass *p = ctx;
+	size_t r;
+	double dev;
+
+	for (r = 0; r < p->d->rows; r++) {
+		dev = ldexp(p->d->x_mem[r * p->d->cols + p->j], -p->e) - p->mean[0];
+		sum[0] += dev * dev;
+	}
+}
+
+/*
  * The mean and std of input j from values scaled by 2^-e, a power of two
  * that brings the largest magnitude below 1, so that neither the sum nor
  * the squares can overflow; then scaled back.  For a column with values
@@ -91,60 +158,43 @@ data_rows(const struct dataset *d)
 static int
 scaled_stats(const struct dataset *d, size_t j, double *mean, double *std)
 {
-	double big = 0, sum = 0, dev, n = (double)data_rows(d);
+	struct pass p = { d, NULL, j, 0 };
+	double big = 0, sum = 0, n = (double)data_rows(d);
 	size_t r;
-	int e, st;
+	int st;
 
 	for (r = 0; r < d->rows; r++)
 		big = fmax(big, fabs(d->x_mem[r * d->cols + j]));
 	if ((st = comm_max(team(d), &big, 1)) != 0)
 		return st;
-	(void)frexp(big, &e);	/* big = f 2^e, f in [0.5, 1) */
-	for (r = 0; r < d->rows; r++)
-		sum += ldexp(d->x_mem[r * d->cols + j], -e);
-	if ((st = comm_sum(team(d), &sum, 1)) != 0)
+	(void)frexp(big, &p.e);	/* big = f 2^e, f in [0.5, 1) */
+	if ((st = comm_chain(team(d), &sum, 1, add_scaled, &p)) != 0)
 		return st;
 	*mean = sum / n;
 	sum = 0;
-	for (r = 0; r < d->rows; r++) {
-		dev = ldexp(d->x_mem[r * d->cols + j], -e) - *mean;
-		sum += dev * dev;
-	}
-	if ((st = comm_sum(team(d), &sum, 1)) != 0)
+	p.mean = mean;
+	if ((st = comm_chain(team(d), &sum, 1, add_scaled_squares, &p)) != 0)
 		return st;
-	*std = ldexp(sqrt(sum / n), e);
-	*mean = ldexp(*mean, e);
+	*std = ldexp(sqrt(sum / n), p.e);
+	*mean = ldexp(*mean, p.e);
 	return 0;
 }
 
 int
 data_stats(const struct dataset *d, double *mean, double *std)
 {
-	size_t f = data_nfeatures(d), r, j;
-	double dev, n = (double)data_rows(d);
-	const double *x;
+	struct pass p = { d, mean, 0, 0 };
+	size_t f = data_nfeatures(d), j;
+	double n = (double)data_rows(d);
 	int st;
 
 	for (j = 0; j < f; j++)
 		mean[j] = std[j] = 0;
-	for (r = 0; r < d->rows; r++) {
-		x = d->x_mem + r * d->cols;
-		for (j = 0; j < f; j++)
-			mean[j] += x[j];
-	}
-	if ((st = comm_sum(team(d), mean, f)) != 0)
+	if ((st = comm_chain(team(d), mean, f, add_values, &p)) != 0)
 		return st;
 	for (j = 0; j < f; j++)
 		mean[j] /= n;
-	/* Two passes: the variance from deviations, not from a difference of squares. */
-	for (r = 0; r < d->rows; r++) {
-		x = d->x_mem + r * d->cols;
-		for (j = 0; j < f; j++) {
-			dev = x[j] - mean[j];
-			std[j] += dev * dev;
-		}
-	}
-	if ((st = comm_sum(team(d), std, f)) != 0)
+	if ((st = comm_chain(team(d), std, f, add_squares, &p)) != 0)
 		return st;
 	for (j = 0; j < f; j++) {
 		std[j] = sqrt(std[j] / n);
@@ -176,11 +226,25 @@ median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : v[n / 2 - 1] / 2 + v[n / 2] / 2;
 }
 
+/* The present (non-NaN) values of column p->j, added (comm_chain, for --impute mean). */
+static void
+add_present(void *ctx, double *sum)
+{
+	const struct pass *p = ctx;
+	size_t r;
+	double x;
+
+	for (r = 0; r < p->d->rows; r++)
+		if (!isnan(x = p->d->x_mem[r * p->d->cols + p->j]))
+			sum[0] += x;
+}
+
 /* The mean or median of input j's present (non-NaN) values in every worker's rows; n gets how many there are. */
 static int
 fill_value(const struct dataset *d, size_t j, enum impute kind, double *out, uint64_t *n)
 {
 	struct comm *c = team(d);
+	struct pass p = { d, NULL, j, 0 };
 	int med = kind == IMPUTE_MEDIAN, gathered = med && c->size > 1, st, who;
 	double *v = NULL, sum = 0, x;
 	size_t r, *lens = NULL;
@@ -192,12 +256,13 @@ fill_value(const struct dataset *d, size_t j, enum impute kind, double *out, uin
 		v = malloc((d->rows > 0 ? d->rows : 1) * sizeof *v);
 	if (gathered)
 		lens = calloc((size_t)c->size, sizeof *lens);
-	if ((st = comm_agree(c, (med && v == NULL) || (gathered && lens == NULL) ? ST_NOMEM : 0, &who)) != 0 ||
-	    (med && v == NULL) || (gathered && lens == NULL))
+	if ((st = comm_agree(c, (med && v == NULL) || (gathered && lens == NULL) ? ST_NOMEM : 0, &who)) == 0 &&
+	    ((med && v == NULL) || (gathered && lens == NULL)))
+		st = ST_NOMEM;
+	if (st != 0)
 		goto done;
 	for (*n = 0, r = 0; r < d->rows; r++)
 		if (!isnan(x = d->x_mem[r * d->cols + j])) {
-			sum += x;
 			if (v != NULL)
 				v[*n] = x;
 			(*n)++;
@@ -210,7 +275,7 @@ fill_value(const struct dataset *d, size_t j, enum impute kind, double *out, uin
 		all = NULL;
 		for (*n = 0, r = 0; r < (size_t)c->size; r++)
 			*n += lens[r] / sizeof *v;
-	} else if ((st = comm_sum(c, &sum, 1)) != 0 || (st = comm_sum_u64(c, n, 1)) != 0)
+	} else if ((st = comm_chain(c, &sum, 1, add_present, &p)) != 0 || (st = comm_sum_u64(c, n, 1)) != 0)
 		goto done;
 	if (med && *n > 0)
 		*out = median(v, (size_t)*n);

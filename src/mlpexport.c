@@ -130,6 +130,8 @@ open_output(struct job *j)
 	if ((st = outputs_add(&j->outs, &j->file, j->out, "the C file", j->err, sizeof j->err)) != 0 ||
 	    (st = outputs_check_input(&j->outs, j->model, "the model", NULL, j->err, sizeof j->err)) != 0)
 		return st;
+	outputs_arm(&j->outs);	/* a signal removes the temporary file at once */
+	cli_on_signal = outputs_on_signal;
 	return outfile_stream(&j->file, &cli_stop, j->err, sizeof j->err);
 }
 

@@ -333,6 +333,8 @@ open_output(struct job *j)
 		if ((st = outputs_check_input(&j->outs, i < o->nfiles ? o->files[i] : "-", "the data", NULL, err,
 		    errlen)) != 0)
 			return st;
+	outputs_arm(&j->outs);	/* a signal removes the temporary file at once */
+	cli_on_signal = outputs_on_signal;
 	return 0;
 }
 

@@ -506,6 +506,7 @@ parse_options(struct job *j, int argc, char *argv[])
 	int ch;
 
 	options_init(o);
+	opterr = j->comm.rank == 0;	/* (one rank says what getopt finds wrong) */
 	while ((ch = getopt_long(argc, argv, "HNSVZc:d:e:hi:j:l:o:qr:s:t:vw:x:", longopts, NULL)) != -1) {
 		if (ch == 'V' || ch == 'h') {
 			if (j->comm.rank != 0)
@@ -1580,8 +1581,10 @@ main(int argc, char *argv[])
 	if ((st = agreed(j, st)) != 0 || j->o.exit_now)
 		goto done;
 	cli_catch_signals(0);
-	if (j->comm.rank == 0)
-		st = open_outputs(j);
+	if (j->comm.rank == 0 && (st = open_outputs(j)) == 0) {
+		outputs_arm(&j->outs);	/* a signal removes the temporary files at once */
+		cli_on_signal = outputs_on_signal;
+	}
 	else if (quiet_options(&j->o, &j->o) != 0)	/* (a rank of its own: the same options, quiet) */
 		st = ST_NOMEM;
 	if ((st = agreed(j, st)) != 0)

@@ -6,6 +6,7 @@
  */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "outputs.h"
 #include "status.h"
@@ -113,6 +114,25 @@ replaced(const struct outputs *s, size_t upto, char *err, size_t errlen)
 		}
 }
 
+static struct outputs *volatile armed;	/* the outputs a signal removes the temporary files of */
+
+void
+outputs_arm(struct outputs *s)
+{
+	armed = s;
+}
+
+void
+outputs_on_signal(void)
+{
+	struct outputs *s = armed;
+	size_t k;
+
+	for (k = 0; s != NULL && k < s->n; k++)
+		if (s->file[k]->tmp != NULL)
+			unlinkat(s->file[k]->dirfd, s->file[k]->tmp, 0);	/* (again at the abort: no matter) */
+}
+
 int
 outputs_commit(struct outputs *s, const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
@@ -120,6 +140,7 @@ outputs_commit(struct outputs *s, const volatile sig_atomic_t *stop, char *err, 
 	size_t k;
 	int st = 0;
 
+	armed = NULL;	/* the renames must find their files */
 	for (k = 0; k < s->n && st == 0; k++)
 		st = outfile_finish(s->file[k], err, errlen);
 	if (st == 0 && stop != NULL && *stop != 0) {
@@ -148,6 +169,7 @@ outputs_abort(struct outputs *s)
 {
 	size_t k;
 
+	armed = NULL;
 	for (k = 0; k < s->n; k++)
 		outfile_abort(s->file[k]);
 	s->n = 0;

@@ -51,5 +51,13 @@ int outputs_pending(const struct outputs *s);
 int outputs_commit(struct outputs *s, const volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* Abandons every output of s that is not committed: temporary files removed.  s is then empty. */
 void outputs_abort(struct outputs *s);
+/*
+ * From outputs_arm(s) until s is committed or abandoned, outputs_on_signal
+ * (async-signal-safe: for cli_on_signal) removes s's temporary files at
+ * once, so that none is left when a SIGKILL follows the signal (mpirun
+ * sends SIGKILL a second after SIGTERM).  The run then ends interrupted.
+ */
+void outputs_arm(struct outputs *s);
+void outputs_on_signal(void);
 
 #endif

@@ -119,7 +119,7 @@ wait_tick(struct pipeline *p, pthread_cond_t *c)
 static int
 stopped(const struct pipeline *p)
 {
-	return p->stop != NULL && *p->stop != 0;
+	return STOP_FLAG(p->stop) != 0;
 }
 
 static void *
@@ -304,7 +304,7 @@ pipeline_end(struct pipeline *p, int st, int partial, const volatile sig_atomic_
 	pthread_cond_signal(&p->to_worker);
 	while (!p->worker_done) {
 		if (!p->cancel && stopped(p)) {	/* interrupted while the last batches run */
-			st = *p->stop;
+			st = STOP_FLAG(p->stop);
 			p->cancel = 1;
 			pthread_cond_signal(&p->to_worker);
 		}

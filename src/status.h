@@ -18,4 +18,11 @@ enum status {
 
 #define ERRLEN 512		/* size of the error buffers modules fill */
 
+/*
+ * The value of a stop flag (cli_stop, set by a signal handler) seen from
+ * any thread: an atomic load, as a plain read of a volatile sig_atomic_t
+ * is safe only in the thread the handler ran on.  0 for no flag.
+ */
+#define STOP_FLAG(p) ((p) != NULL ? __atomic_load_n((p), __ATOMIC_RELAXED) : 0)
+
 #endif

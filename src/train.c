@@ -112,12 +112,13 @@ sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi
 	double rate = schedule_rate(&o->sched, p->e, *p->updates), s;
 	struct tally *t = &p->t;
 	struct row_progress rp;
+	int st;
 
 	p->made = 0;
 	for (k = lo; k < hi; k++, p->done++) {
-		if (o->stop != NULL && *o->stop) {
+		if ((st = STOP_FLAG(o->stop)) != 0) {
 			snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", p->e, k + 1, d->rows);
-			return *o->stop;
+			return st;
 		}
 		if (o->on_rows != NULL && p->workers == 1 && k > 0 && k % TRAIN_PROGRESS_ROWS == 0) {
 			rp.epoch = p->e;

@@ -1,5 +1,6 @@
 #!/bin/sh
 # usage: sh tests/run.sh [--quick] UNIT-TEST... [-- SANITIZER-UNIT-TEST...]
+#        sh tests/run.sh --tsan
 # Runs the unit-test binaries and the end-to-end suites on the normal build,
 # then, after "--", the sanitizer build's unit tests and the end-to-end suites
 # on build/san's programs.  Adds up the suites' closing "NAME: P passed,
@@ -8,8 +9,10 @@
 # Valgrind memcheck; then the static checks (tests/lint.sh, with TIDY_CHECKS);
 # with FUZZ_SECONDS set, the fuzz targets run last for that long each.
 # --quick (make check) stops after the normal build's suites, whatever the
-# environment says.  The last line is "N passed, N failed"; exit status 1 on
-# failure.
+# environment says.  With TSAN set (make test), the workers' unit test and
+# the threaded end-to-end cases run once more on build/tsan's ThreadSanitizer
+# build; --tsan (make tsan) runs only those.  The last line is "N passed,
+# N failed"; exit status 1 on failure.
 
 passed=0
 failed=0
@@ -52,10 +55,21 @@ total() {
 	exit
 }
 
+# tsan_suites: the threads under ThreadSanitizer (a race is an error: exit 66).
+tsan_suites() {
+	echo "--- the workers' threads under ThreadSanitizer ---"
+	run_suite env TSAN_OPTIONS="halt_on_error=1 exitcode=66" build/tsan/test_shard
+	run_suite env TSAN_OPTIONS="halt_on_error=1 exitcode=66" MLPTRAIN=build/tsan/mlptrain E2E_MPI=0 E2E_SIMD=0 \
+		sh tests/e2e_parallel.sh
+}
+
 quick=
 if [ "${1:-}" = --quick ]; then
 	quick=1
 	shift
+elif [ "${1:-}" = --tsan ]; then
+	tsan_suites
+	total
 fi
 san=0
 for t in "$@"; do
@@ -78,6 +92,7 @@ if [ $san -eq 1 ]; then
 	done
 	e2e_suites env MLPTRAIN=build/san/mlptrain MLPPREDICT=build/san/mlppredict MLPEXPORT=build/san/mlpexport
 fi
+[ -z "${TSAN:-}" ] || tsan_suites
 if [ -n "${MEMCHECK:-}" ]; then
 	echo "--- the end-to-end suites under Valgrind memcheck ---"
 	mkdir -p build/vg
