@@ -73,16 +73,26 @@ solo_bcast(struct comm *c, void *buf, size_t len, int root)
 }
 
 static int
-solo_average(struct comm *c, double *w, size_t n, double count)
+solo_average(struct comm *c, double *w, size_t n, const double *counts)
 {
 	(void)c;
 	(void)w;
 	(void)n;
-	(void)count;
+	(void)counts;
 	return 0;
 }
 
-static const struct comm_ops solo_ops = { solo_allgather, solo_allgatherv, solo_bcast, solo_average };
+static int
+nothing_to_prepare(struct comm *c, size_t n)
+{
+	(void)c;
+	(void)n;
+	return 0;
+}
+
+static const struct comm_ops solo_ops = {
+	solo_allgather, solo_allgatherv, solo_bcast, solo_average, nothing_to_prepare
+};
 
 static struct comm alone = { 0, 1, 1, &solo_ops, NULL, NULL };
 
@@ -114,7 +124,6 @@ struct team {
 	pthread_cond_t wake;
 	const void **slot;	/* (n) what each worker gives to a collective */
 	size_t *len;		/* (n) its size */
-	double *count;		/* (n) its count, for comm_average */
 	int *failed;		/* (n) allgatherv: 1 when the worker could not make room */
 	int *scratch;		/* (n * n) each worker's comm scratch */
 };
@@ -214,20 +223,21 @@ team_bcast(struct comm *c, void *buf, size_t len, int root)
  * writes another's share, and no buffer is needed.
  */
 static int
-team_average(struct comm *c, double *w, size_t n, double count)
+team_average(struct comm *c, double *w, size_t n, const double *counts)
 {
 	struct team *t = c->impl;
 	size_t lo = n * (size_t)c->rank / (size_t)t->n, hi = n * (size_t)(c->rank + 1) / (size_t)t->n, i;
 	double total = 0, x;
 	int q;
 
-	t->slot[c->rank] = w;
-	t->count[c->rank] = count;
-	barrier(t);
 	for (q = 0; q < t->n; q++)
-		total += t->count[q];
+		total += counts[q];
+	if (total == 0)
+		return 0;	/* nobody moved: every worker holds the last average (and none waits) */
+	t->slot[c->rank] = w;
+	barrier(t);
 	for (i = lo; i < hi; i++) {
-		x = comm_mix((const double *const *)t->slot, i, t->count, t->n, total);
+		x = comm_mix((const double *const *)t->slot, i, counts, t->n, total);
 		for (q = 0; q < t->n; q++)
 			((double *)(uintptr_t)t->slot[q])[i] = x;
 	}
@@ -235,7 +245,9 @@ team_average(struct comm *c, double *w, size_t n, double count)
 	return 0;
 }
 
-static const struct comm_ops team_ops = { team_allgather, team_allgatherv, team_bcast, team_average };
+static const struct comm_ops team_ops = {
+	team_allgather, team_allgatherv, team_bcast, team_average, nothing_to_prepare
+};
 
 struct team *
 comm_threads_new(int n)
@@ -247,14 +259,12 @@ comm_threads_new(int n)
 	t->n = n;
 	t->slot = calloc((size_t)n, sizeof *t->slot);
 	t->len = calloc((size_t)n, sizeof *t->len);
-	t->count = calloc((size_t)n, sizeof *t->count);
 	t->failed = calloc((size_t)n, sizeof *t->failed);
 	t->scratch = calloc((size_t)n * (size_t)n, sizeof *t->scratch);
-	if (t->slot == NULL || t->len == NULL || t->count == NULL || t->failed == NULL || t->scratch == NULL ||
+	if (t->slot == NULL || t->len == NULL || t->failed == NULL || t->scratch == NULL ||
 	    pthread_mutex_init(&t->lock, NULL) != 0) {
 		free(t->slot);
 		free(t->len);
-		free(t->count);
 		free(t->failed);
 		free(t->scratch);
 		free(t);
@@ -291,7 +301,6 @@ comm_threads_free(struct team *t)
 	}
 	free(t->slot);
 	free(t->len);
-	free(t->count);
 	free(t->failed);
 	free(t->scratch);
 	free(t);
@@ -418,9 +427,15 @@ comm_max(struct comm *c, double *v, size_t n)
 }
 
 int
-comm_average(struct comm *c, double *w, size_t n, double count)
+comm_average(struct comm *c, double *w, size_t n, const double *counts)
 {
 	if (c->size == 1)
 		return 0;
-	return c->ops->average(c, w, n, count);
+	return c->ops->average(c, w, n, counts);
+}
+
+int
+comm_average_prepare(struct comm *c, size_t n)
+{
+	return c->ops->prepare(c, n);
 }

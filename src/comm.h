@@ -26,8 +26,10 @@ struct comm_ops {
 	int (*allgatherv)(struct comm *c, const void *mine, size_t len, char **all, size_t *lens);
 	/* buf[0..len-1] of worker root, copied to every worker. */
 	int (*bcast)(struct comm *c, void *buf, size_t len, int root);
-	/* comm_average, the transport's way: it shares the counts, then each worker's w. */
-	int (*average)(struct comm *c, double *w, size_t n, double count);
+	/* comm_average, the transport's way (the counts are every worker's, known to all). */
+	int (*average)(struct comm *c, double *w, size_t n, const double *counts);
+	/* Makes room for averages of n weights; the status is every worker's. */
+	int (*prepare)(struct comm *c, size_t n);
 };
 
 struct comm {
@@ -79,11 +81,15 @@ int comm_sum_u64(struct comm *c, uint64_t *v, size_t n);
 int comm_max(struct comm *c, double *v, size_t n);
 /*
  * w[0..n-1] (the same length everywhere) becomes, on every worker, the
- * average of the workers' w weighted by count: sum_q count_q w_q / sum_q
- * count_q, the products added in worker order and those of count 0 left
- * out.  When every count is 0, w is left as it is.
+ * average of the workers' w weighted by counts[q] (every worker's, the same
+ * array everywhere): sum_q count_q w_q / sum_q count_q, the products added
+ * in worker order and those of count 0 left out; one worker's alone when
+ * only it has a count.  When every count is 0, w is left as it is.  Once
+ * comm_average_prepare(c, n) has succeeded, it moves data and nothing else
+ * (two barriers of the threads, two MPI collectives).
  */
-int comm_average(struct comm *c, double *w, size_t n, double count);
+int comm_average(struct comm *c, double *w, size_t n, const double *counts);
+int comm_average_prepare(struct comm *c, size_t n);
 /*
  * Element i of the average of the n workers' vectors w[q] with their
  * counts: the one arithmetic both transports use, so that they agree to the

@@ -23,10 +23,10 @@
 
 /* What averaging needs, kept from one round to the next. */
 struct mpi_state {
-	double *counts;		/* (size) */
 	int *scount, *sdispl, *rcount, *rdispl;	/* (size) */
 	double *recv, *mine;	/* (size * the largest share), (the largest share) */
 	size_t cap;		/* elements of recv's shares */
+	size_t n;		/* the weights the cuts are for */
 	const double **share;	/* (size) */
 };
 
@@ -86,24 +86,37 @@ mpi_allgatherv(struct comm *c, const void *mine, size_t len, char **all, size_t 
 	return 0;
 }
 
-/* Room for averaging n weights among the ranks. */
+/* Room for averaging n weights among the ranks: every rank's share, and the cuts. */
 static int
-reserve(struct comm *c, size_t n)
+mpi_prepare(struct comm *c, size_t n)
 {
 	size_t share = n / (size_t)c->size + 1;
-	double *p, *q;
+	double *p = NULL, *q = NULL;
+	int r, who, st = 0;
 
-	if (share <= state.cap)
-		return 0;
-	p = realloc(state.recv, share * (size_t)c->size * sizeof *p);
-	if (p != NULL)
-		state.recv = p;
-	q = realloc(state.mine, share * sizeof *q);
-	if (q != NULL)
-		state.mine = q;
-	if (p == NULL || q == NULL)
-		return ST_NOMEM;
-	state.cap = share;
+	if (n > INT_MAX)
+		st = ST_NOMEM;	/* (MPI's counts are ints) */
+	else if (share > state.cap) {
+		if ((p = realloc(state.recv, share * (size_t)c->size * sizeof *p)) != NULL)
+			state.recv = p;
+		if ((q = realloc(state.mine, share * sizeof *q)) != NULL)
+			state.mine = q;
+		if (p == NULL || q == NULL)
+			st = ST_NOMEM;
+		else
+			state.cap = share;
+	}
+	if ((st = comm_agree(c, st, &who)) != 0)
+		return st;
+	for (r = 0; r < c->size; r++) {
+		state.sdispl[r] = (int)(n * (size_t)r / (size_t)c->size);
+		state.scount[r] = (int)(n * (size_t)(r + 1) / (size_t)c->size) - state.sdispl[r];
+		state.rdispl[r] = (int)((size_t)r * state.cap);
+		state.share[r] = state.recv + (size_t)r * state.cap;
+	}
+	for (r = 0; r < c->size; r++)
+		state.rcount[r] = state.scount[c->rank];
+	state.n = n;
 	return 0;
 }
 
@@ -115,36 +128,29 @@ reserve(struct comm *c, size_t n)
  * with P.
  */
 static int
-mpi_average(struct comm *c, double *w, size_t n, double count)
+mpi_average(struct comm *c, double *w, size_t n, const double *counts)
 {
-	size_t lo = n * (size_t)c->rank / (size_t)c->size, hi = n * (size_t)(c->rank + 1) / (size_t)c->size, i;
+	size_t lo, hi, i;
 	double total = 0;
-	int q, who, st;
+	int q;
 
-	if (n > INT_MAX)
-		MPI_Abort(MPI_COMM_WORLD, ST_NOMEM);
-	if ((st = comm_agree(c, reserve(c, n), &who)) != 0)
-		return st;
-	MPI_Allgather(&count, 1, MPI_DOUBLE, state.counts, 1, MPI_DOUBLE, MPI_COMM_WORLD);
-	for (q = 0; q < c->size; q++) {
-		total += state.counts[q];
-		state.sdispl[q] = (int)(n * (size_t)q / (size_t)c->size);
-		state.scount[q] = (int)(n * (size_t)(q + 1) / (size_t)c->size) - state.sdispl[q];
-		state.rcount[q] = (int)(hi - lo);
-		state.rdispl[q] = (int)((size_t)q * state.cap);
-		state.share[q] = state.recv + (size_t)q * state.cap;
-	}
+	if (n != state.n)
+		MPI_Abort(MPI_COMM_WORLD, ST_NOMEM);	/* (comm_average_prepare comes first, for these n) */
+	for (q = 0; q < c->size; q++)
+		total += counts[q];
 	if (total == 0)
 		return 0;	/* nobody moved: every rank holds the last average */
+	lo = (size_t)state.sdispl[c->rank];
+	hi = lo + (size_t)state.scount[c->rank];
 	MPI_Alltoallv(w, state.scount, state.sdispl, MPI_DOUBLE, state.recv, state.rcount, state.rdispl, MPI_DOUBLE,
 	    MPI_COMM_WORLD);
 	for (i = lo; i < hi; i++)
-		state.mine[i - lo] = comm_mix(state.share, i - lo, state.counts, c->size, total);
+		state.mine[i - lo] = comm_mix(state.share, i - lo, counts, c->size, total);
 	MPI_Allgatherv(state.mine, (int)(hi - lo), MPI_DOUBLE, w, state.scount, state.sdispl, MPI_DOUBLE, MPI_COMM_WORLD);
 	return 0;
 }
 
-static const struct comm_ops mpi_ops = { mpi_allgather, mpi_allgatherv, mpi_bcast, mpi_average };
+static const struct comm_ops mpi_ops = { mpi_allgather, mpi_allgatherv, mpi_bcast, mpi_average, mpi_prepare };
 
 int
 comm_mpi_start(int *argc, char ***argv, struct comm *c, char *err, size_t errlen)
@@ -163,13 +169,12 @@ comm_mpi_start(int *argc, char ***argv, struct comm *c, char *err, size_t errlen
 	c->ops = &mpi_ops;
 	c->impl = &state;
 	c->scratch = calloc((size_t)size, sizeof *c->scratch);
-	state.counts = calloc((size_t)size, sizeof *state.counts);
 	state.scount = calloc((size_t)size, sizeof *state.scount);
 	state.sdispl = calloc((size_t)size, sizeof *state.sdispl);
 	state.rcount = calloc((size_t)size, sizeof *state.rcount);
 	state.rdispl = calloc((size_t)size, sizeof *state.rdispl);
 	state.share = calloc((size_t)size, sizeof *state.share);
-	if (c->scratch == NULL || state.counts == NULL || state.scount == NULL || state.sdispl == NULL ||
+	if (c->scratch == NULL || state.scount == NULL || state.sdispl == NULL ||
 	    state.rcount == NULL || state.rdispl == NULL || state.share == NULL) {
 		fprintf(stderr, "mlptrain: rank %d: out of memory\n", rank);
 		MPI_Abort(MPI_COMM_WORLD, ST_NOMEM);
@@ -182,7 +187,6 @@ comm_mpi_end(struct comm *c)
 {
 	free(c->scratch);
 	c->scratch = NULL;
-	free(state.counts);
 	free(state.scount);
 	free(state.sdispl);
 	free(state.rcount);

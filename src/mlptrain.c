@@ -40,7 +40,7 @@
 #define DEFAULT_DECAY_EVERY 10
 #define DEFAULT_DECAY_FACTOR 0.5
 #define DEFAULT_TOL 1e-4
-#define DEFAULT_SYNC_EVERY 1024	/* rows of each worker between averages: see README, Training on many cores */
+#define DEFAULT_SYNC_EVERY 256	/* rows of each worker between averages: README, Training on many cores */
 #define HOLDOUT_STREAM UINT64_C(0x5eed0f4a11d0c7a5)	/* seed ^ this: the holdout split's stream */
 
 static const char usage_text[] =
@@ -113,7 +113,7 @@ static const char help_long[] =	/* (two strings: C99 promises 4095 bytes in one)
     "                          (default: the greater, in sorted order)\n"
     "      --soft-targets      targets are numbers in [0,1], not class labels\n"
     "      --sync-every N      with -j: average the workers' weights every N rows of\n"
-    "                          each (default 1024), or once an epoch with 'epoch'\n"
+    "                          each (default 256), or once an epoch with 'epoch'\n"
     "      --tol T             what better means for --patience: lower by more\n"
     "                          than T (default 0.0001)\n"
     "      --validate FILE     validate on the rows of FILE after every epoch\n"

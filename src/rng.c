@@ -42,6 +42,20 @@ rng_below(struct rng *r, uint64_t n)
 }
 
 void
+rng_shuffle32(struct rng *r, uint32_t *idx, size_t n)
+{
+	size_t i, j;
+	uint32_t tmp;
+
+	for (i = n; i > 1; i--) {
+		j = (size_t)rng_below(r, i);
+		tmp = idx[i - 1];
+		idx[i - 1] = idx[j];
+		idx[j] = tmp;
+	}
+}
+
+void
 rng_shuffle(struct rng *r, size_t *idx, size_t n)
 {
 	size_t i, j, tmp;

@@ -84,13 +84,15 @@ struct round {
 /* One worker's place in the epoch: its rows in this epoch's order, and the rounds. */
 struct pass {
 	const struct dataset *d;
-	const size_t *idx;	/* (d->rows) the order */
+	const uint32_t *idx;	/* (d->rows) the order */
 	uint64_t e;		/* the epoch */
 	uint64_t *updates;	/* updates of every worker before this round */
 	int workers;
 	struct tally t;		/* this worker's, of the epoch so far */
 	uint64_t done;		/* rows visited */
 	uint64_t made;		/* updates made in the round */
+	struct round *every;	/* (workers) what each tells after a round */
+	double *counts;		/* (workers) the updates each made in it */
 };
 
 /*
@@ -157,18 +159,15 @@ static int
 mix(struct comm *c, struct model *m, struct pass *p, int st, struct tally *all, uint64_t *rows, char *err,
     size_t errlen)
 {
-	struct round mine, *every = NULL;
+	struct round mine, *every = p->every;
 	int q, r;
 
-	memset(&mine, 0, sizeof mine);
+	memset(&mine, 0, sizeof mine);	/* (its padding travels too) */
 	mine.st = st;
 	mine.updates = p->made;
 	mine.rows = p->done;
 	mine.t = p->t;
-	every = malloc((size_t)c->size * sizeof *every);
-	if ((r = comm_agree(c, every == NULL ? ST_NOMEM : 0, &q)) != 0 || every == NULL ||
-	    (r = c->ops->allgather(c, &mine, sizeof mine, every)) != 0) {
-		free(every);
+	if ((r = c->ops->allgather(c, &mine, sizeof mine, every)) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return r;
 	}
@@ -183,9 +182,9 @@ mix(struct comm *c, struct model *m, struct pass *p, int st, struct tally *all, 
 		all->loss += every[q].t.loss;
 		all->hits += every[q].t.hits;
 		all->weight += every[q].t.weight;
+		p->counts[q] = (double)every[q].updates;
 	}
-	free(every);
-	if (st == 0 && (r = comm_average(c, m->w_mem, m->nweights, (double)p->made)) != 0) {
+	if (st == 0 && (r = comm_average(c, m->w_mem, m->nweights, p->counts)) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return r;
 	}
@@ -198,28 +197,30 @@ mix(struct comm *c, struct model *m, struct pass *p, int st, struct tally *all, 
  * totals of every worker.  0, or the stop status with a message.
  */
 static int
-sgd_epoch(struct model *m, struct work *ws, const struct dataset *d, const size_t *idx, const struct train_opts *o,
-    uint64_t e, uint64_t rounds, uint64_t *updates, struct tally *t, char *err, size_t errlen)
+sgd_epoch(struct model *m, struct work *ws, struct pass *p, const struct train_opts *o, uint64_t rounds,
+    struct tally *t, char *err, size_t errlen)
 {
+	const struct dataset *d = p->d;
 	struct comm *c = d->comm != NULL ? d->comm : comm_alone();
-	struct pass p = { d, idx, e, updates, c->size, { 0, 0, 0 }, 0, 0 };
 	struct row_progress rp;
-	uint64_t j, rows = 0, shown = 0;
+	uint64_t j, e = p->e, rows = 0, shown = 0;
 	size_t lo, hi;
 	int st;
 
 	memset(t, 0, sizeof *t);
+	memset(&p->t, 0, sizeof p->t);
+	p->done = 0;
 	for (j = 0; j < rounds; j++) {
 		lo = (size_t)(j * d->rows / rounds);
 		hi = (size_t)((j + 1) * d->rows / rounds);
-		st = sgd_round(m, ws, &p, lo, hi, o, err, errlen);
+		st = sgd_round(m, ws, p, lo, hi, o, err, errlen);
 		if (c->size == 1) {
-			*updates += p.made;
+			*p->updates += p->made;
 			if (st != 0)
 				return st;
 			continue;
 		}
-		if ((st = mix(c, m, &p, st, t, &rows, err, errlen)) != 0)
+		if ((st = mix(c, m, p, st, t, &rows, err, errlen)) != 0)
 			return st;
 		if (o->on_rows != NULL && j + 1 < rounds && rows - shown >= TRAIN_PROGRESS_ROWS) {
 			rp.epoch = e;
@@ -231,7 +232,7 @@ sgd_epoch(struct model *m, struct work *ws, const struct dataset *d, const size_
 		}
 	}
 	if (c->size == 1)
-		*t = p.t;
+		*t = p->t;
 	if (d->weight == NULL)
 		t->weight = (double)data_rows(d);
 	return 0;
@@ -295,40 +296,57 @@ int
 train(struct model *m, const struct dataset *d, const struct train_opts *o,
     struct train_state *state, struct train_result *res, char *err, size_t errlen)
 {
-	size_t nout = model_hit_units(m), *idx, k;
+	struct comm *c = d->comm != NULL ? d->comm : comm_alone();
+	size_t nout = model_hit_units(m), k;
+	uint32_t *idx;
 	struct epoch_stats es;
 	struct best best = { NULL, { 0, 0, { 0 } } };
+	struct pass p;
 	struct tally t;
 	struct work *ws;
 	double t0;
 	uint64_t e, last = state->epochs + o->epochs, since_best = 0, rounds = 1;
-	int st, who;
+	int st;
 
 	memset(res, 0, sizeof *res);
 	res->last_epoch = state->epochs;
 	res->best_loss = HUGE_VAL;
-	idx = malloc((d->rows > 0 ? d->rows : 1) * sizeof *idx);
+	memset(&p, 0, sizeof p);
+	p.d = d;
+	p.updates = &state->updates;
+	p.workers = c->size;
+	p.idx = idx = malloc((d->rows > 0 ? d->rows : 1) * sizeof *idx);
+	p.every = malloc((size_t)c->size * sizeof *p.every);
+	p.counts = malloc((size_t)c->size * sizeof *p.counts);
 	ws = work_new(m);
 	if (o->patience > 0)
 		best.w = malloc(m->nweights * sizeof *best.w);
-	st = idx == NULL || ws == NULL || (o->patience > 0 && best.w == NULL) ? ST_NOMEM : 0;
-	if ((st = comm_agree(d->comm != NULL ? d->comm : comm_alone(), st, &who)) != 0 || idx == NULL || ws == NULL ||
-	    (st = count_rounds(d, o, &rounds)) != 0) {
-		snprintf(err, errlen, "out of memory");
-		goto done;
+	st = idx == NULL || p.every == NULL || p.counts == NULL || ws == NULL || (o->patience > 0 && best.w == NULL) ?
+	    ST_NOMEM : 0;
+	snprintf(err, errlen, "out of memory");
+	if (d->rows > UINT32_MAX) {	/* (an epoch's order holds 32-bit row numbers) */
+		snprintf(err, errlen, "%zu training rows for one worker, more than %" PRIu32 ": train with more workers "
+		    "(-j, or mlptrain-mpi)", d->rows, UINT32_MAX);
+		st = ST_DATA;
 	}
+	if ((st = comm_fail(c, st, err, errlen)) == 0 && (idx == NULL || ws == NULL))
+		st = ST_NOMEM;	/* (what every worker agreed on: not so) */
+	if (st != 0 || (st = count_rounds(d, o, &rounds)) != 0 ||
+	    (c->size > 1 && (st = comm_average_prepare(c, m->nweights)) != 0))
+		goto done;
 	for (k = 0; k < d->rows; k++)
-		idx[k] = k;
+		idx[k] = (uint32_t)k;
 	for (e = state->epochs + 1; e <= last; e++) {
 		t0 = train_now();
 		if (o->shuffle) {
 			/* from file order every time, so the order depends on the stream alone: resumable */
 			for (k = 0; k < d->rows; k++)
-				idx[k] = k;
-			rng_shuffle(&state->rng, idx, d->rows);
+				idx[k] = (uint32_t)k;
+			rng_shuffle32(&state->rng, idx, d->rows);
 		}
 		es.rate = schedule_rate(&o->sched, e, state->updates);
-		if ((st = sgd_epoch(m, ws, d, idx, o, e, rounds, &state->updates, &t, err, errlen)) != 0)
+		p.e = e;
+		if ((st = sgd_epoch(m, ws, &p, o, rounds, &t, err, errlen)) != 0)
 			goto done;
 		es.loss = t.loss / t.weight;
 		if (!isfinite(es.loss) || !model_finite(m)) {
@@ -363,6 +381,8 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	}
 done:
 	free(idx);
+	free(p.every);
+	free(p.counts);
 	free(best.w);
 	work_free(ws);
 	return st;

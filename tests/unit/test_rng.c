@@ -43,6 +43,28 @@ main(void)
 		CHECK(seen[i] == 1);
 	CHECK(k < 50);
 
+	/* The 32-bit shuffle (an epoch's order) draws the same and gives the same order, and leaves r alike. */
+	{
+		struct rng a, b;
+		uint32_t small[50];
+		size_t n, diff = 0;
+
+		for (n = 0; n <= 50; n++) {
+			rng_seed(&a, 1000 + n);
+			rng_seed(&b, 1000 + n);
+			for (i = 0; i < n; i++) {
+				idx[i] = i;
+				small[i] = (uint32_t)i;
+			}
+			rng_shuffle(&a, idx, n);
+			rng_shuffle32(&b, small, n);
+			for (i = 0; i < n; i++)
+				diff += idx[i] != small[i];
+			diff += a.state != b.state;
+		}
+		CHECK(diff == 0);
+	}
+
 	/*
 	 * Fisher-Yates: for i = n down to 2, swap position i-1 with a j drawn
 	 * from [0, i-1], i itself included.  Seed 7 and n = 10 give this order

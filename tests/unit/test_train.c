@@ -104,7 +104,7 @@ resume_in_halves(void)
 static void
 rate_per_update(void)
 {
-	struct dataset d = { 40, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 40, .cols = 3, .ntargets = 1 };
 	double w[40];
 	struct train_opts o;
 	struct train_state st, hand;
@@ -162,7 +162,7 @@ last_epoch(void *ctx, const struct epoch_stats *s)
 static void
 epoch_figures(void)
 {
-	struct dataset d = { 30, 4, 2, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 30, .cols = 4, .ntargets = 2 };
 	size_t sizes[] = { 2, 5, 2 }, k;
 	struct epoch_stats es;
 	struct train_opts o;
@@ -198,7 +198,7 @@ epoch_figures(void)
 static void
 weighted_figures(void)
 {
-	struct dataset d = { 25, 3, 1, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct dataset d = { .rows = 25, .cols = 3, .ntargets = 1 };
 	double w[25], loss, acc, sl = 0, sh = 0, sw = 0;
 	struct train_state st;
 	struct model *m = fresh_model(&st);
