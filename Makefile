@@ -37,8 +37,8 @@ CHECK_DEPS = jq libxml2-utils mandoc locales libc-bin bsdutils coreutils diffuti
 MPI_DEPS = openmpi-bin libopenmpi-dev
 TEST_DEPS = $(CHECK_DEPS) clang valgrind cppcheck clang-tidy $(MPI_DEPS)
 # make bench: libfann-dev (the FANN peer), time (/usr/bin/time), bash, git
-# (the commit in the table's header).
-BENCH_DEPS = libfann-dev time bash git
+# (the commit in the table's header), jq and Open MPI (one worker against two).
+BENCH_DEPS = libfann-dev time bash git jq $(MPI_DEPS)
 # tests/bench/sklearn_compare.py, run by hand: `make deps-sklearn`, not part of
 # `make deps` (36 packages with numpy and scipy, 58 MB to fetch on Debian 12).
 SKLEARN_DEPS = python3 python3-sklearn
@@ -285,7 +285,8 @@ clean:
 	rm -rf build $(BIN) mlptrain-mpi
 
 .PHONY: all deps deps-build deps-check deps-test deps-bench deps-sklearn install-packages test test-only \
-	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean mpi tsan
+	check check-only test-bare lint sanitize fuzz fuzz-run fuzz-merge demo install uninstall clean mpi tsan \
+	bench bench-only bench-workers
 
 # Keep the objects that pattern rules chain through (make would delete them).
 .SECONDARY:
@@ -319,7 +320,13 @@ $(BENCH_DIR)/csvcount: tests/bench/csvcount.c
 bench: deps-bench
 	@$(MAKE) --no-print-directory bench-only
 
-bench-only: all $(BENCH_TOOLS)
+bench-only: all mlptrain-mpi $(BENCH_TOOLS)
 	@CC='$(CC)' BENCH_CMD='$(if $(BENCH_QUICK),BENCH_QUICK=$(BENCH_QUICK) )$(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS) )make bench' \
 		sh tests/bench/bench.sh
+	@sh tests/bench/workers.sh
+
+# One worker against two, threads and MPI ranks (tests/bench/workers.sh), alone.
+bench-workers: deps-bench
+	@$(MAKE) --no-print-directory all mlptrain-mpi $(BENCH_DIR)/gendata
+	@sh tests/bench/workers.sh
 

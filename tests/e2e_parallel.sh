@@ -106,6 +106,17 @@ awk -F, -v OFS=, 'NR == 1 { print $0, "w"; next } { print $0, NR % 3 }' "$moons"
 threads_and_ranks "row weights" 2 -e 5 -w w weighted.csv
 threads_and_ranks "impute mean, holdout" 3 -e 5 -c auto --impute mean --holdout 0.3 "$shop"
 
+t "--history and --plot come from worker 0 with every worker's figures: threads and ranks write the same"
+trained h.json -j 2 -e 4 --holdout 0.2 --history h1.csv --plot h1.svg "$moons"
+cut -d, -f1-6 h1.csv >h1.cut
+if [ "$MPI" = 1 ]; then
+	mpi_trained h.json 2 -e 4 --holdout 0.2 --history h2.csv --plot h2.svg "$moons"
+	cut -d, -f1-6 h2.csv >h2.cut
+	same h2.cut h1.cut "the history but its seconds"
+fi
+awk -F, 'NR > 1 && $2 + 0 > 0 { n++ } END { exit n != 4 }' h1.csv || fail "h1.csv has not 4 epochs of losses"
+[ -s h1.svg ] || fail "no plot"
+
 t "the statistics and the holdout are the whole file's: the same as one worker's"
 trained one.json -e 0 --holdout 0.25 "$moons" && trained two.json -j 2 -e 0 --holdout 0.25 "$moons"
 for k in '.standardize' '.training.validation' '.training.rows'; do

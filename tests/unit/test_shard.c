@@ -111,6 +111,14 @@ solo_and_cuts(void)
 
 	comm_solo(&c);
 	CHECK(comm_average(&c, w, 2, (const double[]){ 7 }) == 0 && w[0] == 1.5 && w[1] == -2);
+	/* the mix: one count alone gives that worker's weights to the bit; none, the first's */
+	{
+		const double a[1] = { 0.1 }, b[1] = { 0.7 }, *v[2] = { a, b };
+
+		CHECK(comm_mix(v, 0, (const double[]){ 0, 3 }, 2, 3) == 0.7);
+		CHECK(comm_mix(v, 0, (const double[]){ 0, 0 }, 2, 0) == 0.1);
+		CHECK(comm_mix(v, 0, (const double[]){ 1, 3 }, 2, 4) == (1 * 0.1 + 3 * 0.7) / 4);
+	}
 	CHECK(comm_sum(&c, s, 1) == 0 && s[0] == 0.1);
 	CHECK(comm_agree(&c, 3, &who) == 3 && who == 0);
 	CHECK(comm_agree(&c, 0, &who) == 0 && who == -1);
