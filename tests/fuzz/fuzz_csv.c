@@ -8,18 +8,25 @@
  * categories' inputs 0/1 with one set at most, its inputs counted by its
  * encoding.  A message never holds a raw control character (fields are
  * escaped in it), and the standardisation statistics of a training set are
- * finite, with every std one the model reader accepts.
+ * finite, with every std one the model reader accepts.  Three workers
+ * (threads) reading their parts of the same bytes end with what one worker
+ * reading them all gets: the status and message, or the rows end to end,
+ * the columns and classes.
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "comm.h"
 #include "data.h"
 #include "status.h"
+
+#define PARTS 3
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,6 +80,79 @@ check_stats(const struct dataset *d)
 	free(std);
 }
 
+/* A worker of three reading its part. */
+struct part {
+	struct comm c;
+	const struct csv_src *src;
+	const struct data_opts *o;
+	struct dataset *d;
+	int st, who;
+	char err[ERRLEN];
+};
+
+static void *
+read_part(void *arg)
+{
+	struct part *p = arg;
+
+	p->st = data_load(&p->c, p->src, "fuzz.csv", p->o, &p->d, NULL, &p->who, p->err, sizeof p->err);
+	return NULL;
+}
+
+/* Traps unless three workers reading text[0..len-1] get what one got: st, err, d. */
+static void
+check_parts(const char *text, size_t len, const struct data_opts *o, int st, const char *err, const struct dataset *d)
+{
+	struct part p[PARTS];
+	pthread_t th[PARTS];
+	struct csv_src src;
+	struct team *t = comm_threads_new(PARTS);
+	size_t rows = 0, off = 0;
+	int r, started = 1;
+
+	if (t == NULL)
+		return;
+	memset(&src, 0, sizeof src);
+	memset(p, 0, sizeof p);
+	src.fd = -1;
+	src.mem = text;
+	src.size = len;
+	src.end = UINT64_MAX;
+	src.line = 1;
+	for (r = 0; r < PARTS; r++) {
+		comm_threads_join(t, r, &p[r].c);
+		p[r].src = &src;
+		p[r].o = o;
+	}
+	for (; started < PARTS && pthread_create(&th[started], NULL, read_part, &p[started]) == 0; started++)
+		;
+	if (started < PARTS)
+		__builtin_trap();	/* (no thread: nothing to compare, and the others would wait) */
+	read_part(&p[0]);
+	for (r = 1; r < PARTS; r++)
+		pthread_join(th[r], NULL);
+	for (r = 0; r < PARTS; r++)
+		if (p[r].st != st || p[r].who != p[0].who || (st != 0 && strcmp(p[r].err, err) != 0))
+			__builtin_trap();
+	for (r = 0; st == 0 && r < PARTS; r++) {
+		if (p[r].d->cols != d->cols || p[r].d->nclasses != d->nclasses || p[r].d->ntargets != d->ntargets ||
+		    p[r].d->rows_all != d->rows || p[r].d->dropped != d->dropped || p[r].d->missing != d->missing ||
+		    rows + p[r].d->rows > d->rows || (p[r].d->rows > 0 && memcmp(p[r].d->x_mem, d->x_mem + off,
+		    p[r].d->rows * d->cols * sizeof *d->x_mem) != 0))
+			__builtin_trap();
+		for (size_t k = 0; k < d->nclasses; k++)
+			if (strcmp(p[r].d->classes[k], d->classes[k]) != 0)
+				__builtin_trap();
+		rows += p[r].d->rows;
+		off += p[r].d->rows * d->cols;
+	}
+	if (st == 0 && rows != d->rows)
+		__builtin_trap();
+	for (r = 0; r < PARTS; r++)
+		data_free(p[r].d);
+	comm_threads_free(t);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -121,6 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	if ((st == 0) != (d != NULL) || (st != 0 && strlen(err) == 0))
 		__builtin_trap();
+	check_parts((const char *)data + 2, size - 2, &o, st, err, d);
 	for (r = 0; st != 0 && err[r] != '\0'; r++)
 		if ((unsigned char)err[r] < 0x20 || err[r] == 0x7f)
 			__builtin_trap();
