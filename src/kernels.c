@@ -158,16 +158,63 @@ update_layer_body(double *restrict w, size_t nout, size_t nin, const double *res
  * Forward pass of one layer from packed weights: units in blocks of 4, each
  * block stored column by column (4 intercepts, then 4 weights of input 1,
  * ...), so that one vector holds 4 units' sums, each summed in increasing j
- * exactly as forward_layer_body sums it.  Four blocks at a time.
+ * exactly as forward_layer_body sums it.  Eight blocks at a time (eight
+ * independent sums in flight hide the latency of an addition), then four,
+ * then one.
  */
 HOT_INLINE void
 forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const double *restrict zin,
     double *restrict a)
 {
 	size_t nb = (nout + 3) / 4, b = 0, j, u, cols = nin + 1;
-	double out[16];
+	double out[32];
 
 #ifdef HAVE_V4D
+	for (; b + 8 <= nb; b += 8) {
+		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
+		const double *p4 = p3 + 4 * cols, *p5 = p4 + 4 * cols, *p6 = p5 + 4 * cols, *p7 = p6 + 4 * cols;
+		v4d s0, s1, s2, s3, s4, s5, s6, s7, w, zv;
+
+		V4_LOAD(s0, p0);
+		V4_LOAD(s1, p1);
+		V4_LOAD(s2, p2);
+		V4_LOAD(s3, p3);
+		V4_LOAD(s4, p4);
+		V4_LOAD(s5, p5);
+		V4_LOAD(s6, p6);
+		V4_LOAD(s7, p7);
+		for (j = 1; j <= nin; j++) {
+			double zj = zin[j - 1];
+
+			zv = (v4d){ zj, zj, zj, zj };
+			V4_LOAD(w, p0 + 4 * j);
+			s0 += w * zv;
+			V4_LOAD(w, p1 + 4 * j);
+			s1 += w * zv;
+			V4_LOAD(w, p2 + 4 * j);
+			s2 += w * zv;
+			V4_LOAD(w, p3 + 4 * j);
+			s3 += w * zv;
+			V4_LOAD(w, p4 + 4 * j);
+			s4 += w * zv;
+			V4_LOAD(w, p5 + 4 * j);
+			s5 += w * zv;
+			V4_LOAD(w, p6 + 4 * j);
+			s6 += w * zv;
+			V4_LOAD(w, p7 + 4 * j);
+			s7 += w * zv;
+		}
+		V4_STORE(out, s0);
+		V4_STORE(out + 4, s1);
+		V4_STORE(out + 8, s2);
+		V4_STORE(out + 12, s3);
+		V4_STORE(out + 16, s4);
+		V4_STORE(out + 20, s5);
+		V4_STORE(out + 24, s6);
+		V4_STORE(out + 28, s7);
+		for (u = 0; u < 32 && b * 4 + u < nout; u++)
+			a[b * 4 + u] = out[u];
+	}
 	for (; b + 4 <= nb; b += 4) {
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
 		v4d s0, s1, s2, s3, w0, w1, w2, w3, zv;
@@ -196,7 +243,23 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		for (u = 0; u < 16 && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
-#endif
+	for (; b < nb; b++) {
+		const double *p0 = pw + b * 4 * cols;
+		v4d s0, w0, zv;
+
+		V4_LOAD(s0, p0);
+		for (j = 1; j <= nin; j++) {
+			double zj = zin[j - 1];
+
+			zv = (v4d){ zj, zj, zj, zj };
+			V4_LOAD(w0, p0 + 4 * j);
+			s0 += w0 * zv;
+		}
+		V4_STORE(out, s0);
+		for (u = 0; u < 4 && b * 4 + u < nout; u++)
+			a[b * 4 + u] = out[u];
+	}
+#else
 	for (; b < nb; b++) {
 		const double *p0 = pw + b * 4 * cols;
 
@@ -208,6 +271,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		for (u = 0; u < 4 && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
+#endif
 }
 
 /*
@@ -426,10 +490,38 @@ train_net_body(struct model *m, struct work *ws, const double *t, double eta)
 	}
 }
 
+/*
+ * z_i = 1 / (1 + exp(-a_i)) for the n units of a layer, sigmoid() of each:
+ * the exponentials one by one (libm's), then the additions and divisions
+ * four at a time, the same operations on the same values.
+ */
+HOT_INLINE void
+logistic_body(double *restrict z, const double *restrict a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		z[i] = exp(-a[i]);
+	i = 0;
+#ifdef HAVE_V4D
+	for (; i + 4 <= n; i += 4) {
+		const v4d one = { 1.0, 1.0, 1.0, 1.0 };
+		v4d e;
+
+		V4_LOAD(e, z + i);
+		e = one / (one + e);
+		V4_STORE(z + i, e);
+	}
+#endif
+	for (; i < n; i++)
+		z[i] = 1.0 / (1.0 + z[i]);
+}
+
 struct kernels {
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
 	void (*forward_net)(const struct model *, struct work *, const double *);
 	void (*train_net)(struct model *, struct work *, const double *, double);
+	void (*logistic)(double *, const double *, size_t);
 };
 
 static void
@@ -450,8 +542,14 @@ train_net_generic(struct model *m, struct work *ws, const double *t, double eta)
 	train_net_body(m, ws, t, eta);
 }
 
+static void
+logistic_generic(double *z, const double *a, size_t n)
+{
+	logistic_body(z, a, n);
+}
+
 static const struct kernels kernels_generic = {
-	forward_packed_generic, forward_net_generic, train_net_generic
+	forward_packed_generic, forward_net_generic, train_net_generic, logistic_generic
 };
 
 #ifdef MLP_X86_SIMD
@@ -473,8 +571,14 @@ train_net_avx2(struct model *m, struct work *ws, const double *t, double eta)
 	train_net_body(m, ws, t, eta);
 }
 
+__attribute__((target("avx2"))) static void
+logistic_avx2(double *z, const double *a, size_t n)
+{
+	logistic_body(z, a, n);
+}
+
 static const struct kernels kernels_avx2 = {
-	forward_packed_avx2, forward_net_avx2, train_net_avx2
+	forward_packed_avx2, forward_net_avx2, train_net_avx2, logistic_avx2
 };
 #endif
 
@@ -584,19 +688,13 @@ packed_free(struct packed *pk)
 const double *
 kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws, const double *x)
 {
-	void (*layer)(const double *, size_t, size_t, const double *, double *) = kernels()->forward_packed;
-	double *al, *zl;
-	size_t i, nout;
+	const struct kernels *k = kernels();
 	int l;
 
 	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
-		nout = m->n[l];
-		al = ws->a[l];
-		zl = ws->z[l];
-		layer(pk->w[l], nout, m->n[l - 1], ws->z[l - 1], al);
-		for (i = 0; i < nout; i++)
-			zl[i] = 1.0 / (1.0 + exp(-al[i]));	/* sigmoid() */
+		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		k->logistic(ws->z[l], ws->a[l], m->n[l]);	/* sigmoid() of each */
 	}
 	return ws->z[m->L];
 }
