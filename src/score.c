@@ -6,9 +6,9 @@
  *   caller's thread: the READER                 worker thread: the SCORER
  *   ---------------------------                 --------------------------
  *   csv_read -> parse_row, for each row:        score_batch, for each batch:
- *     header? width? the first n0 - nd            parse the last nd fields,
- *     numbers parsed into the batch being         standardise, forward pass,
- *     filled, the last nd fields copied           print the rows to out
+ *     header? width? the first n0 - nd            parse and standardise the
+ *     numbers parsed and standardised into        last nd fields, forward
+ *     the batch, the last nd fields copied        pass, print the rows to out
  *   batch full: pipeline_hand_over  ==> ring of batches ==>  slot given back
  *
  * - The parsing is shared so that neither side waits: the reader leaves the
@@ -85,7 +85,7 @@ struct batch {
 	double *x;		/* (cap, n0) features, row after row */
 	long *line;		/* (cap) the line of each row (its first field's) */
 	unsigned char *left;	/* (cap) 1 for a row with fields in cell */
-	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
+	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text; NUMBER_PAD bytes after them all */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
 	unsigned char *na;	/* (cap) 1 for a row printed as NA (--missing na) */
 	char *keep;		/* kept fields of the rows, formatted (-k) */
@@ -275,7 +275,7 @@ parse_cell(struct score *s, struct batch *b, size_t r, size_t i, double *x, int 
 	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
 	enum num_error e;
 
-	if ((e = number_parse(t + 1, len, &x[i])) == NUM_OK)
+	if ((e = number_parse_padded(t + 1, len, &x[i])) == NUM_OK)
 		return 0;
 	if (e != NUM_NOMEM && csv_is_missing(t + 1, len)) {
 		if (s->missing == SCORE_MISSING_SKIP)
@@ -382,7 +382,8 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 			continue;
 		}
 		if (!b->na[r]) {
-			model_standardize(m, x, x);
+			if (b->left[r])	/* the reader standardised the rest */
+				model_standardize_part(m, x, n0 - b->nd, n0);
 			y = kernel_forward_packed(m, s->pk, s->ws, x);
 			if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
 				return st;
@@ -641,10 +642,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 		for (i = n0 - nd; i < n0; i++)
 			if (row->len[fm->cm.feature[i]] >= CELL || row->line[fm->cm.feature[i]] != row->line[0])
 				nd = 0;
-		for (i = 0; i < n0 - nd && !missing; i++) {
-			c = fm->cm.feature[i];
-			if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
-				continue;
+		if ((i = number_parse_fields(row->field, row->len, fm->cm.feature, n0 - nd, x, &e)) < n0 - nd) {
+			c = fm->cm.feature[i];	/* the first that is not a number: the rest wait */
 			if (e == NUM_NOMEM || !csv_is_missing(row->field[c], row->len[c]))
 				return not_a_number(fm, row, c, e, err, errlen);
 			if (s->missing == SCORE_MISSING_ERROR)
@@ -653,6 +652,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 		}
 	} else if ((st = encode_row(s, row, x, &missing, err, errlen)) != 0)
 		return st;
+	if (!missing)
+		model_standardize_part(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
 	if (!missing && s->eval && (st = read_targets(s, row, b->t + b->rows * nl, &missing, err, errlen)) != 0)
 		return st;
 	if (missing && s->missing == SCORE_MISSING_SKIP) {
@@ -793,7 +794,7 @@ score_new(const struct model *m, int digits, int threads)
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
 		    (s->slot[k]->na = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->left = calloc(s->cap, 1)) == NULL ||
-		    (s->slot[k]->cell = malloc(s->cap * s->max_nd * CELL + 1)) == NULL)
+		    (s->slot[k]->cell = calloc(1, s->cap * s->max_nd * CELL + NUMBER_PAD)) == NULL)
 			break;
 	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
 		score_free(s);
