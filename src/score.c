@@ -88,6 +88,8 @@ struct batch {
 	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text; NUMBER_PAD bytes after them all */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
 	unsigned char *na;	/* (cap) 1 for a row printed as NA (--missing na) */
+	unsigned char *done;	/* (cap) 1 for a row the reader ran the forward pass of */
+	double *y, *aL;		/* (cap, nL) that row's z[L] and a[L]; NULL when the reader runs none */
 	char *keep;		/* kept fields of the rows, formatted (-k) */
 	size_t *koff;		/* (cap + 1) where the kept text of each row starts; NULL without -k */
 	size_t keepcap;		/* bytes allocated at keep */
@@ -103,6 +105,7 @@ struct score {
 	int header;		/* every file's first row: see csv_is_header */
 	size_t cap;		/* rows per batch */
 	size_t max_nd;		/* most fields of a row left to the scorer */
+	int max_share;		/* most sixteenths of the rows the reader runs the forward pass of */
 	struct batch *slot[PIPELINE_SLOTS];	/* on cache lines of their own: the reader
 				   counts rows in one while the scorer reads another */
 	void *slot_mem;
@@ -133,6 +136,8 @@ struct score {
 	size_t dropped_r;	/* rows dropped by the reader */
 	size_t na_r;		/* rows the reader marked NA */
 	size_t *unseen;		/* (enc->ncols) values of each column training never saw */
+	struct work *ws_r;	/* for the forward passes the reader runs */
+	int owed;		/* sixteenths of a row the reader owes the scorer: see data_row */
 	const volatile sig_atomic_t *stop;
 
 	/* the scorer's alone */
@@ -143,7 +148,7 @@ struct score {
 	/* fixed once started */
 	int want_thread;	/* score_new was asked for two threads */
 	int threads;		/* the threads score_start got: 2, or 1 */
-	size_t nd;		/* fields of a row the reader leaves to the scorer */
+	int share;		/* the work balance: see begin_batch */
 };
 
 /* ---- formatting ---- */
@@ -368,7 +373,7 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 {
 	const struct model *m = s->m;
 	size_t n0 = m->n[0], nl = m->n[m->L], i, r;
-	const double *y = NULL;
+	const double *y = NULL, *a = NULL;
 	double *x = b->x;
 	int st, drop;
 
@@ -381,10 +386,16 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 			s->dropped_w++;
 			continue;
 		}
-		if (!b->na[r]) {
+		if (!b->na[r] && b->done[r]) {	/* the reader ran the forward pass */
+			y = b->y + r * nl;
+			a = b->aL + r * nl;
+		} else if (!b->na[r]) {
 			if (b->left[r])	/* the reader standardised the rest */
 				model_standardize_part(m, x, n0 - b->nd, n0);
 			y = kernel_forward_packed(m, s->pk, s->ws, x);
+			a = s->ws->a[m->L];
+		}
+		if (!b->na[r]) {
 			if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
 				return st;
 		} else if (b->left[r])
@@ -392,7 +403,7 @@ score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 		if (b->koff != NULL)
 			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
 		print_outputs(s, y, b->na[r]);
-		if (s->eval && !b->na[r] && eval_add(s->ev, y, s->ws->a[m->L], b->t + r * nl) != 0) {
+		if (s->eval && !b->na[r] && eval_add(s->ev, y, a, b->t + r * nl) != 0) {
 			snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
 			return ST_NOMEM;
 		}
@@ -415,9 +426,11 @@ work(void *ctx, void *batch, char *err, size_t errlen)
 
 /*
  * Starts the batch to fill, once the pipeline has room; 0, or a non-zero
- * status to stop reading.  Balances the work: when the reader had to wait,
- * the scorer gets one field of each row less to parse; when the scorer had
- * to, one more.
+ * status to stop reading.  Balances the work by one step each batch: when
+ * the reader had to wait, it takes more work, when the scorer had to, less.
+ * The steps: s->share > 0 leaves the scorer the last `share` fields of each
+ * row to parse (at most max_nd); s->share < 0 has the reader run the
+ * forward pass of -share sixteenths of the rows (at most max_share).
  */
 static int
 begin_batch(struct score *s, char *err, size_t errlen)
@@ -427,13 +440,13 @@ begin_batch(struct score *s, char *err, size_t errlen)
 
 	if ((b = pipeline_next(s->pipe, s->stop, &seen, &st, err, errlen)) == NULL)
 		return st != 0 ? st : ST_IO;	/* (no batch comes with a status) */
-	if ((seen & PIPELINE_FULL) && s->nd > 0)
-		s->nd--;
-	else if ((seen & PIPELINE_STARVED) && s->nd < s->max_nd)
-		s->nd++;
+	if ((seen & PIPELINE_FULL) && s->share > -s->max_share)
+		s->share--;
+	else if ((seen & PIPELINE_STARVED) && s->share < (int)s->max_nd)
+		s->share++;
 	s->cur = b;
 	b->rows = 0;
-	b->nd = s->nd;
+	b->nd = s->share > 0 ? (size_t)s->share : 0;
 	b->map = s->map;
 	if (b->koff != NULL)
 		b->koff[0] = 0;
@@ -624,6 +637,7 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	char *cell;
 	struct batch *b;
 	enum num_error e;
+	const double *y;
 	double *x;
 	int st, missing = 0;
 
@@ -662,6 +676,14 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	}
 	b->na[b->rows] = (unsigned char)missing;
 	s->na_r += (size_t)missing;
+	b->done[b->rows] = 0;
+	if (!missing && nd == 0 && s->share < 0 && (s->owed -= s->share) >= 16) {
+		s->owed -= 16;	/* -share rows in 16, spread out */
+		y = kernel_forward_packed(m, s->pk, s->ws_r, x);
+		memcpy(b->y + b->rows * nl, y, nl * sizeof *y);
+		memcpy(b->aL + b->rows * nl, s->ws_r->a[m->L], nl * sizeof *y);
+		b->done[b->rows] = 1;
+	}
 	b->line[b->rows] = row->line[0];
 	b->left[b->rows] = nd > 0 && !missing;
 	for (i = n0 - nd, cell = b->cell + b->rows * s->max_nd * CELL; nd > 0 && !missing && i < n0; i++, cell += CELL) {
@@ -757,7 +779,7 @@ struct score *
 score_new(const struct model *m, int digits, int threads)
 {
 	struct score *s = calloc(1, sizeof *s);
-	size_t n0 = m->n[0], k, stride = (sizeof(struct batch) + 63) / 64 * 64;
+	size_t n0 = m->n[0], nl = m->n[m->L], k, stride = (sizeof(struct batch) + 63) / 64 * 64;
 	void *p;
 
 	if (s == NULL)
@@ -786,17 +808,24 @@ score_new(const struct model *m, int digits, int threads)
 		return NULL;
 	}
 	s->max_nd = s->want_thread && s->plain ? n0 / 2 : 0;	/* cells: a number per column */
+	/* forward passes run by the reader: with their outputs kept, batches stay of about BATCH_BYTES */
+	s->max_share = s->want_thread && 2 * s->cap * nl * sizeof(double) <= BATCH_BYTES ? 16 : 0;
 	s->pk = kernel_pack(m);
 	s->ws = work_new(m);
+	s->ws_r = s->max_share > 0 ? work_new(m) : NULL;
 	s->pipe = pipeline_new((void *const *)s->slot, work, s);
 	for (k = 0; k < nslots(s); k++)
 		if ((s->slot[k]->x = malloc(s->cap * n0 * sizeof(double))) == NULL ||
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
 		    (s->slot[k]->na = calloc(s->cap, 1)) == NULL ||
+		    (s->slot[k]->done = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->left = calloc(s->cap, 1)) == NULL ||
-		    (s->slot[k]->cell = calloc(1, s->cap * s->max_nd * CELL + NUMBER_PAD)) == NULL)
+		    (s->slot[k]->cell = calloc(1, s->cap * s->max_nd * CELL + NUMBER_PAD)) == NULL ||
+		    (s->max_share > 0 && ((s->slot[k]->y = malloc(s->cap * nl * sizeof(double))) == NULL ||
+		    (s->slot[k]->aL = malloc(s->cap * nl * sizeof(double))) == NULL)))
 			break;
-	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
+	if (s->pk == NULL || s->ws == NULL || (s->max_share > 0 && s->ws_r == NULL) || s->pipe == NULL ||
+	    k < nslots(s)) {
 		score_free(s);
 		return NULL;
 	}
@@ -811,6 +840,7 @@ score_start(struct score *s, FILE *out)
 	if (s->threads == 1) {	/* a batch of one row, every field parsed by the reader */
 		s->cap = 1;
 		s->max_nd = 0;
+		s->max_share = 0;
 	}
 }
 
@@ -957,12 +987,16 @@ score_free(struct score *s)
 	pipeline_free(s->pipe);	/* (stops the scorer if score_end was not called) */
 	packed_free(s->pk);
 	work_free(s->ws);
+	work_free(s->ws_r);
 	for (k = 0; k < PIPELINE_SLOTS; k++) {
 		free(s->slot[k]->x);
 		free(s->slot[k]->line);
 		free(s->slot[k]->cell);
 		free(s->slot[k]->t);
 		free(s->slot[k]->na);
+		free(s->slot[k]->done);
+		free(s->slot[k]->y);
+		free(s->slot[k]->aL);
 		free(s->slot[k]->left);
 		free(s->slot[k]->keep);
 		free(s->slot[k]->koff);
