@@ -152,19 +152,27 @@ load8(const char *p)
 }
 
 /*
- * How many of the first bytes of w, at most room, are digits '0' to '9'.
+ * How many of the first bytes of w are digits '0' to '9' (8 when all).
  * The high bit of each byte of nd is set for a byte that is not a digit:
  * below '0' (the subtraction wraps) or above '9' (the addition reaches
  * 0x80).  Carries and borrows only go up, to bytes after the first
  * non-digit, so the lowest bit set is exact.
  */
 static unsigned
-digits8(uint64_t w, size_t room)
+digits8(uint64_t w)
 {
 	uint64_t nd = ((w + BYTES(0x46)) | (w - BYTES(0x30))) & BYTES(0x80);
-	unsigned k = nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 8;
 
-	return k < room ? k : (unsigned)room;
+	return nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 8;
+}
+
+/* The first byte of w that is a point, 8 when none (exact: (x & 0x7f) + 0x7f never carries). */
+static unsigned
+point8(uint64_t w)
+{
+	uint64_t x = w ^ BYTES('.'), eq = ~(((x & BYTES(0x7f)) + BYTES(0x7f)) | x) & BYTES(0x80);
+
+	return eq != 0 ? (unsigned)__builtin_ctzll(eq) / 8 : 8;
 }
 
 /*
@@ -184,37 +192,49 @@ value8(uint64_t w, unsigned k)
 }
 
 /*
- * [+-]d{0,8}[.d{0,8}] with a digit at least, nothing else: *out set and 1
- * (Clinger's fast path again, the mantissa below 10^16 and at most 8
- * decimals); else 0.  Reads up to 8 bytes past the end.
+ * [+-]digits[.digits] (".5" and "5." too), at most 15 digits, nothing
+ * else: *out set and 1 (Clinger's fast path again: the mantissa is below
+ * 10^15, the decimals at most 15); else 0.  The field after the sign,
+ * n bytes, is read as two words; the point is taken out by shifting the
+ * bytes after it down by one, which leaves the digits in a row (the first
+ * 8 in lo, the others in hi).  Reads up to 16 bytes past the end.
  */
 static inline __attribute__((always_inline)) int
 swar_decimal(const char *s, size_t len, double *out)
 {
-	const char *p = s, *end = s + len;
-	unsigned ki, kf = 0;
-	uint64_t mant;
-	int neg;
+	size_t sign = *s == '-' || *s == '+', n = len - sign;	/* (s[0] is readable even when len is 0) */
+	uint64_t a, b, lo, hi, below, mant;
+	unsigned d, nd, kf;
 	double v;
 
-	neg = *p == '-';	/* (s[0] is readable even when len is 0) */
-	p += *p == '-' || *p == '+';
-	ki = digits8(load8(p), (size_t)(end - p));
-	mant = value8(load8(p), ki);
-	p += ki;
-	if (p != end) {
-		if (*p != '.')
-			return 0;
-		p++;
-		kf = digits8(load8(p), (size_t)(end - p));
-		if (p + kf != end)
-			return 0;
-		mant = mant * pow10_int[kf] + value8(load8(p), kf);
-	}
-	if (ki + kf == 0 || mant > MANT_MAX)
+	if (len == 0 || n > 16)
+		return 0;
+	a = load8(s + sign);
+	b = load8(s + sign + 8);
+	d = point8(a);
+	if (d < n && d < 8) {	/* a point, the d-th byte: the digits are n - 1 */
+		below = ((uint64_t)1 << (8 * d)) - 1;
+		lo = (a & below) | (((a >> 8) | (b << 56)) & ~below);
+		hi = b >> 8;
+		nd = (unsigned)n - 1;
+		kf = nd - d;
+	} else if (n <= 8) {	/* no point (and with 8 digits or more before one, number_parse) */
+		lo = a;
+		hi = b;
+		nd = (unsigned)n;
+		kf = 0;
+	} else
+		return 0;
+	if (nd == 0 || digits8(lo) < (nd < 8 ? nd : 8))
+		return 0;
+	if (nd <= 8)
+		mant = value8(lo, nd);
+	else if (digits8(hi) >= nd - 8)
+		mant = value8(lo, 8) * pow10_int[nd - 8] + value8(hi, nd - 8);
+	else
 		return 0;
 	v = (double)mant / pow10_exact[kf];	/* exact mant, exact power: one rounding */
-	*out = neg ? -v : v;
+	*out = *s == '-' ? -v : v;
 	return 1;
 }
 #endif
@@ -446,8 +466,15 @@ format_shortest_exact(char *buf, double x)
 		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
 		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL
 	};
-	uint64_t bits, m, pow5, D;
-	u128 N, div, q, rem, C, diff, half;
+	static const uint64_t pow5_tab[28] = {
+		1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL, 9765625ULL,
+		48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL, 152587890625ULL,
+		762939453125ULL, 3814697265625ULL, 19073486328125ULL, 95367431640625ULL, 476837158203125ULL,
+		2384185791015625ULL, 11920928955078125ULL, 59604644775390625ULL, 298023223876953125ULL,
+		1490116119384765625ULL, 7450580596923828125ULL
+	};
+	uint64_t bits, m, pow5 = 1, D;
+	u128 N = 0, div, q, rem, C, diff, half;
 	int neg, e2, qexp, s, h, P, X, i;
 
 	memcpy(&bits, &x, sizeof bits);
@@ -457,15 +484,19 @@ format_shortest_exact(char *buf, double x)
 		return -1;	/* zero, denormal, inf, nan */
 	m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52);
 	qexp = 1075 - e2;	/* |x| = m 2^-qexp */
-	s = 16 - (int)floor(log10(fabs(x)));
-	for (i = 0; i < 2; i++) {
+	/*
+	 * floor(log10 |x|) is floor((e2 - 1023) log10 2) or one more (78913 / 2^18
+	 * is log10 2 to the precision this needs for |e2 - 1023| < 1024); the
+	 * loop below moves s by one when it is off.
+	 */
+	s = 16 - ((int)((unsigned)((e2 - 1023) * 78913 + 400 * 262144) >> 18) - 400);	/* (floor, in unsigned) */
+	for (i = 0; i < 3; i++) {
 		if (s < 0 || s > 27)
 			return -1;
 		h = qexp - s;
 		if (h < 1 || h > 120)
 			return -1;
-		for (pow5 = 1, D = 0; D < (uint64_t)s; D++)
-			pow5 *= 5;
+		pow5 = pow5_tab[s];
 		N = (u128)m * pow5;
 		q = N >> h;
 		if (q < p10[16])
@@ -475,14 +506,14 @@ format_shortest_exact(char *buf, double x)
 		else
 			break;
 	}
-	if (i == 2)
+	if (i == 3)
 		return -1;
 	/* here 10^16 <= N / 2^h < 10^17: the first digit of |x| is at 10^(16 - s) */
 	half = (u128)pow5;	/* half an ulp, in units of 2^-(h+1) */
 	for (P = 15; P <= 17; P++) {
 		X = 16 - s;
 		div = (u128)p10[17 - P] << h;
-		q = N / div;
+		q = (uint64_t)(N >> h) / p10[17 - P];	/* N / div: N >> h < 10^17 fits 64 bits */
 		rem = N - q * div;
 		D = (uint64_t)q;
 		if (2 * rem > div || (2 * rem == div && (D & 1)))

@@ -26,12 +26,12 @@ enum num_error {
  */
 enum num_error number_parse(const char *s, size_t len, double *out);
 
-#define NUMBER_PAD 8	/* bytes number_parse_padded may read past a field's end */
+#define NUMBER_PAD 16	/* bytes number_parse_padded may read past a field's end */
 
 /*
  * number_parse, the same results bit for bit, faster on the usual field
- * (a sign, up to 8 digits, a point, up to 8 digits): s[len] to
- * s[len + NUMBER_PAD - 1] must be readable, whatever they hold.
+ * (a sign, up to 15 digits and a point): s[len] to s[len + NUMBER_PAD - 1]
+ * must be readable, whatever they hold.
  */
 enum num_error number_parse_padded(const char *s, size_t len, double *out);
 /*

@@ -127,8 +127,9 @@ parse_matches_strtod(void)
 
 /*
  * A decimal as data files hold them: a sign or not, 0 to 9 integer digits,
- * a point and 0 to 9 decimals or not (the fast path's limits of 8 and 8,
- * and one past), at least one digit.
+ * a point and 0 to 9 decimals or not, at least one digit (on both sides of
+ * the eight-byte path's limits: a point among the first 8 bytes, 15
+ * digits).
  */
 static void
 usual_decimal(struct rng *r, char *buf)
