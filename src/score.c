@@ -63,6 +63,7 @@
 #define BATCH_BYTES ((size_t)256 * 1024)	/* aim for batches of this size ... */
 #define BATCH_MAX_ROWS 4096		/* ... and at most this many rows */
 #define CELL 32				/* room for a field left to the scorer */
+#define OUTBUF ((size_t)64 * 1024)	/* the scorer's output, written this much at a time */
 
 /*
  * Rows of raw features.  The last nd fields of a row whose left[] is 1
@@ -100,6 +101,10 @@ struct score {
 	struct packed *pk;	/* m's weights laid out for scoring: the scorer's */
 	struct work *ws;	/* the scorer's */
 	FILE *out;		/* the scorer's */
+	const char *out_name;	/* out's name in messages, or NULL */
+	char *obuf;		/* (OUTBUF) the scorer's lines not yet written to out */
+	size_t olen;
+	int oerr;		/* errno of a failed write to out, or 0 */
 	int digits;		/* 0: shortest exact form */
 	int delim;		/* the field separator */
 	int header;		/* every file's first row: see csv_is_header */
@@ -328,6 +333,65 @@ check_outputs(const struct score *s, const struct batch *b, size_t r, const doub
 	return ST_DATA;
 }
 
+/*
+ * Writes p[0..n-1] to out, unless a write failed before; on failure keeps
+ * the error in s->oerr.  (A stream may take a part and fail with no errno,
+ * fmemopen's when full: the rest and a flush then give the error.)
+ */
+static void
+out_write(struct score *s, const char *p, size_t n)
+{
+	size_t k;
+
+	if (s->oerr != 0 || n == 0)
+		return;
+	errno = 0;
+	if ((k = fwrite(p, 1, n, s->out)) != n) {
+		if (errno == 0 && fwrite(p + k, 1, n - k, s->out) == n - k)
+			fflush(s->out);
+		s->oerr = errno != 0 ? errno : EIO;
+	}
+}
+
+/*
+ * Writes the scorer's lines so far to out.  They are written when half of
+ * OUTBUF is used at the end of a row (so on one thread and two alike, at
+ * the same bytes: writes fail at the same rows, and what is written ends a
+ * line unless a row alone is longer), and at the end.
+ */
+static void
+out_flush(struct score *s)
+{
+	out_write(s, s->obuf, s->olen);
+	s->olen = 0;
+}
+
+/* Appends p[0..n-1] to the scorer's lines. */
+static void
+out_put(struct score *s, const char *p, size_t n)
+{
+	if (s->olen + n > OUTBUF)
+		out_flush(s);
+	if (n > OUTBUF)
+		out_write(s, p, n);
+	else {
+		memcpy(s->obuf + s->olen, p, n);
+		s->olen += n;
+	}
+}
+
+static void
+out_char(struct score *s, char c)
+{
+	out_put(s, &c, 1);
+}
+
+static void
+out_str(struct score *s, const char *p)
+{
+	out_put(s, p, strlen(p));
+}
+
 /* Prints a row's outputs: NA for each, the labels, or the probabilities (normalised with --normalize). */
 static void
 print_outputs(struct score *s, const double *y, int na)
@@ -343,8 +407,8 @@ print_outputs(struct score *s, const double *y, int na)
 				best = i;
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				putc(s->delim, s->out);
-			fputs(na ? "NA" : s->label[best], s->out);
+				out_char(s, (char)s->delim);
+			out_str(s, na ? "NA" : s->label[best]);
 		}
 		return;
 	}
@@ -352,67 +416,82 @@ print_outputs(struct score *s, const double *y, int na)
 		sum += y[i];
 	for (i = 0; i < nl; i++) {
 		if (i > 0)
-			putc(s->delim, s->out);
+			out_char(s, (char)s->delim);
 		if (s->labels)
-			fputs(s->label[y[i] >= s->threshold], s->out);
-		else {
-			number_format(buf, s->normalize ? y[i] / sum : y[i], s->digits);
-			fputs(buf, s->out);
-		}
+			out_str(s, s->label[y[i] >= s->threshold]);
+		else
+			out_put(s, buf, (size_t)number_format(buf, s->normalize ? y[i] / sum : y[i], s->digits));
 	}
 }
 
 /*
- * Scores the rows of b: parses the fields left in cells, standardises the
- * features in place, prints one line per row (its kept fields, then its
- * probabilities or labels, or NA).  0, or a status with a message in err: a
- * bad field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
+ * Scores row r of b (its features at x): parses the fields left in cells,
+ * standardises them, runs the forward pass unless the reader did, adds the
+ * row's line (its kept fields, then its probabilities or labels, or NA) to
+ * the scorer's output.  0, or a status with a message in err: a bad field
+ * (ST_DATA), no memory for --eval (ST_NOMEM).
  */
+static int
+score_row(struct score *s, struct batch *b, size_t r, double *x, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t n0 = m->n[0], nl = m->n[m->L], i;
+	const double *y = NULL, *a = NULL;
+	int st, drop = 0;
+
+	for (i = n0 - b->nd; b->left[r] && i < n0 && !drop && !b->na[r]; i++)
+		if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
+			return st;
+	if (drop) {
+		s->dropped_w++;
+		return 0;
+	}
+	if (!b->na[r] && b->done[r]) {	/* the reader ran the forward pass */
+		y = b->y + r * nl;
+		a = b->aL + r * nl;
+	} else if (!b->na[r]) {
+		if (b->left[r])	/* the reader standardised the rest */
+			kernel_standardize(m, x, n0 - b->nd, n0);
+		y = kernel_forward_packed(m, s->pk, s->ws, x);
+		a = s->ws->a[m->L];
+	}
+	if (!b->na[r]) {
+		if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
+			return st;
+	} else if (b->left[r])
+		s->na_w++;	/* (the reader counts the rows it marked) */
+	if (b->koff != NULL)
+		out_put(s, b->keep + b->koff[r], b->koff[r + 1] - b->koff[r]);
+	print_outputs(s, y, b->na[r]);
+	if (s->eval && !b->na[r] && eval_add(s->ev, y, a, b->t + r * nl) != 0) {
+		snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
+		return ST_NOMEM;
+	}
+	out_char(s, '\n');
+	if (s->olen >= OUTBUF / 2)
+		out_flush(s);
+	return 0;
+}
+
+/* A write error's message, and ST_IO. */
+static int
+write_error(const struct score *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s%swrite error: %s", s->out_name != NULL ? s->out_name : "",
+	    s->out_name != NULL ? ": " : "", strerror(s->oerr));
+	return ST_IO;
+}
+
+/* Scores the rows of b, in order.  0, or the first failure: score_row's, or a write error (ST_IO). */
 static int
 score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 {
-	const struct model *m = s->m;
-	size_t n0 = m->n[0], nl = m->n[m->L], i, r;
-	const double *y = NULL, *a = NULL;
-	double *x = b->x;
-	int st, drop;
+	size_t r;
+	int st = 0;
 
-	for (r = 0; r < b->rows; r++, x += n0) {
-		drop = 0;
-		for (i = n0 - b->nd; b->left[r] && i < n0 && !drop && !b->na[r]; i++)
-			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
-				return st;
-		if (drop) {
-			s->dropped_w++;
-			continue;
-		}
-		if (!b->na[r] && b->done[r]) {	/* the reader ran the forward pass */
-			y = b->y + r * nl;
-			a = b->aL + r * nl;
-		} else if (!b->na[r]) {
-			if (b->left[r])	/* the reader standardised the rest */
-				model_standardize_part(m, x, n0 - b->nd, n0);
-			y = kernel_forward_packed(m, s->pk, s->ws, x);
-			a = s->ws->a[m->L];
-		}
-		if (!b->na[r]) {
-			if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
-				return st;
-		} else if (b->left[r])
-			s->na_w++;	/* (the reader counts the rows it marked) */
-		if (b->koff != NULL)
-			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
-		print_outputs(s, y, b->na[r]);
-		if (s->eval && !b->na[r] && eval_add(s->ev, y, a, b->t + r * nl) != 0) {
-			snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
-			return ST_NOMEM;
-		}
-		if (putc('\n', s->out) == EOF) {
-			snprintf(err, errlen, "write error: %s", strerror(errno));
-			return ST_IO;
-		}
-	}
-	return 0;
+	for (r = 0; r < b->rows && st == 0 && s->oerr == 0; r++)
+		st = score_row(s, b, r, b->x + r * s->m->n[0], err, errlen);
+	return st == 0 && s->oerr != 0 ? write_error(s, err, errlen) : st;
 }
 
 /* The pipeline's work: score_batch on a batch the reader handed over. */
@@ -667,7 +746,7 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	} else if ((st = encode_row(s, row, x, &missing, err, errlen)) != 0)
 		return st;
 	if (!missing)
-		model_standardize_part(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
+		kernel_standardize(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
 	if (!missing && s->eval && (st = read_targets(s, row, b->t + b->rows * nl, &missing, err, errlen)) != 0)
 		return st;
 	if (missing && s->missing == SCORE_MISSING_SKIP) {
@@ -812,6 +891,7 @@ score_new(const struct model *m, int digits, int threads)
 	s->max_share = s->want_thread && 2 * s->cap * nl * sizeof(double) <= BATCH_BYTES ? 16 : 0;
 	s->pk = kernel_pack(m);
 	s->ws = work_new(m);
+	s->obuf = malloc(OUTBUF);
 	s->ws_r = s->max_share > 0 ? work_new(m) : NULL;
 	s->pipe = pipeline_new((void *const *)s->slot, work, s);
 	for (k = 0; k < nslots(s); k++)
@@ -824,7 +904,7 @@ score_new(const struct model *m, int digits, int threads)
 		    (s->max_share > 0 && ((s->slot[k]->y = malloc(s->cap * nl * sizeof(double))) == NULL ||
 		    (s->slot[k]->aL = malloc(s->cap * nl * sizeof(double))) == NULL)))
 			break;
-	if (s->pk == NULL || s->ws == NULL || (s->max_share > 0 && s->ws_r == NULL) || s->pipe == NULL ||
+	if (s->pk == NULL || s->ws == NULL || s->obuf == NULL || (s->max_share > 0 && s->ws_r == NULL) || s->pipe == NULL ||
 	    k < nslots(s)) {
 		score_free(s);
 		return NULL;
@@ -833,9 +913,10 @@ score_new(const struct model *m, int digits, int threads)
 }
 
 void
-score_start(struct score *s, FILE *out)
+score_start(struct score *s, FILE *out, const char *out_name)
 {
 	s->out = out;
+	s->out_name = out_name;
 	s->threads = pipeline_start(s->pipe, s->want_thread ? 2 : 1);
 	if (s->threads == 1) {	/* a batch of one row, every field parsed by the reader */
 		s->cap = 1;
@@ -973,7 +1054,10 @@ score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err,
 		st = print_header(s, NULL, err, errlen);
 	partial = s->cur != NULL && s->cur->rows > 0;
 	s->cur = NULL;
-	return pipeline_end(s->pipe, st, partial, stop, err, errlen);
+	st = pipeline_end(s->pipe, st, partial, stop, err, errlen);
+	if (st < ST_INTERRUPTED)	/* the scorer is done: its last lines (those before a failure too) */
+		out_flush(s);
+	return st == 0 && s->oerr != 0 ? write_error(s, err, errlen) : st;
 }
 
 void
@@ -988,6 +1072,7 @@ score_free(struct score *s)
 	packed_free(s->pk);
 	work_free(s->ws);
 	work_free(s->ws_r);
+	free(s->obuf);
 	for (k = 0; k < PIPELINE_SLOTS; k++) {
 		free(s->slot[k]->x);
 		free(s->slot[k]->line);
