@@ -174,6 +174,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
 		const double *p4 = p3 + 4 * cols, *p5 = p4 + 4 * cols, *p6 = p5 + 4 * cols, *p7 = p6 + 4 * cols;
 		v4d s0, s1, s2, s3, s4, s5, s6, s7, w, zv;
+		double *o;
 
 		V4_LOAD(s0, p0);
 		V4_LOAD(s1, p1);
@@ -204,20 +205,22 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			V4_LOAD(w, p7 + 4 * j);
 			s7 += w * zv;
 		}
-		V4_STORE(out, s0);
-		V4_STORE(out + 4, s1);
-		V4_STORE(out + 8, s2);
-		V4_STORE(out + 12, s3);
-		V4_STORE(out + 16, s4);
-		V4_STORE(out + 20, s5);
-		V4_STORE(out + 24, s6);
-		V4_STORE(out + 28, s7);
-		for (u = 0; u < 32 && b * 4 + u < nout; u++)
+		o = b * 4 + 32 <= nout ? a + b * 4 : out;	/* the sums straight into a when they all fit */
+		V4_STORE(o, s0);
+		V4_STORE(o + 4, s1);
+		V4_STORE(o + 8, s2);
+		V4_STORE(o + 12, s3);
+		V4_STORE(o + 16, s4);
+		V4_STORE(o + 20, s5);
+		V4_STORE(o + 24, s6);
+		V4_STORE(o + 28, s7);
+		for (u = 0; o == out && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
 	for (; b + 4 <= nb; b += 4) {
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
 		v4d s0, s1, s2, s3, w0, w1, w2, w3, zv;
+		double *o;
 
 		V4_LOAD(s0, p0);
 		V4_LOAD(s1, p1);
@@ -236,11 +239,12 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			s2 += w2 * zv;
 			s3 += w3 * zv;
 		}
-		V4_STORE(out, s0);
-		V4_STORE(out + 4, s1);
-		V4_STORE(out + 8, s2);
-		V4_STORE(out + 12, s3);
-		for (u = 0; u < 16 && b * 4 + u < nout; u++)
+		o = b * 4 + 16 <= nout ? a + b * 4 : out;
+		V4_STORE(o, s0);
+		V4_STORE(o + 4, s1);
+		V4_STORE(o + 8, s2);
+		V4_STORE(o + 12, s3);
+		for (u = 0; o == out && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
 	for (; b < nb; b++) {
@@ -248,7 +252,21 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		v4d s0, w0, zv;
 
 		V4_LOAD(s0, p0);
-		for (j = 1; j <= nin; j++) {
+		for (j = 1; j + 3 <= nin; j += 4) {	/* (four steps a turn, in the same order) */
+			zv = (v4d){ zin[j - 1], zin[j - 1], zin[j - 1], zin[j - 1] };
+			V4_LOAD(w0, p0 + 4 * j);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j], zin[j], zin[j], zin[j] };
+			V4_LOAD(w0, p0 + 4 * j + 4);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j + 1], zin[j + 1], zin[j + 1], zin[j + 1] };
+			V4_LOAD(w0, p0 + 4 * j + 8);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j + 2], zin[j + 2], zin[j + 2], zin[j + 2] };
+			V4_LOAD(w0, p0 + 4 * j + 12);
+			s0 += w0 * zv;
+		}
+		for (; j <= nin; j++) {
 			double zj = zin[j - 1];
 
 			zv = (v4d){ zj, zj, zj, zj };
