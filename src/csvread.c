@@ -17,7 +17,7 @@
 #include "number.h"
 #include "status.h"
 
-#define BLOCK 65536		/* bytes read at a time, with CSV_PAD after them */
+#define BLOCK 65536		/* bytes read at a time, with SCAN_PAD after them */
 /*
  * libcsv grows its field buffer by a fixed step (128 bytes unless told):
  * a 1 MiB field then costs 8192 reallocations, each copying the field so
@@ -420,8 +420,8 @@ static const unsigned char slow_byte[256] = {
 };
 
 /*
- * The common line is split here rather than by libcsv, 16 bytes at a time
- * with SSE2 (every x86-64 has it): a mask has a bit for each byte of the 16
+ * The common line is split here rather than by libcsv, 64 bytes at a time
+ * with SSE2 (every x86-64 has it): a mask has a bit for each byte of the 64
  * that matches.  Every byte of slow_byte, and the line ends, are at most
  * 0x22: one mask finds them all, and the few other bytes it finds (other
  * controls, '!') are looked at one by one.  Elsewhere (or built with
@@ -429,8 +429,21 @@ static const unsigned char slow_byte[256] = {
  */
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(MLP_NO_SIMD)
 #include <emmintrin.h>
+#include <stdint.h>
 #define SSE2_SPLIT 1
+
+/* The separators among the 16 bytes at p, a bit each; in *low, the bytes at most 0x22. */
+static inline __attribute__((always_inline)) uint64_t
+scan16(const char *p, __m128i delims, uint64_t *low)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	*low = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x22)), _mm_setzero_si128()));
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delims));
+}
 #endif
+#define SCAN_PAD 64	/* bytes split_line may read past the data */
+typedef char scan_pad_is_enough[SCAN_PAD >= CSV_PAD ? 1 : -1];	/* (the fields' pad in the block) */
 
 /* A line being split: the fields so far, in the reader's arrays (copied here, out of reach of the byte stores). */
 struct split {
@@ -481,8 +494,8 @@ end_field(struct reader *r, struct split *sp, char *data, size_t i)
  * within data, not blank, no byte of slow_byte, no longer than
  * CSV_MAX_FIELD (so neither a field nor the field count can reach the
  * limits).  Each separator and the line end become the NULs ending the
- * fields, which point into data, so data[len..len+CSV_PAD-1] must be
- * readable (see CSV_PAD).  libcsv would hand over exactly the texts between
+ * fields, which point into data, so data[len..len+SCAN_PAD-1] must be
+ * readable (which covers CSV_PAD).  libcsv would hand over exactly the texts between
  * the separators, so the row is the same (a tab separator is taken before
  * slow_byte).  Returns the length of the line with its line end, *cr_end
  * set when it ends in a CR; or 0 to let libcsv parse the line, with data as
@@ -495,9 +508,9 @@ split_line(struct reader *r, char *data, size_t len, int *cr_end)
 	size_t i = 0, line, k;
 	unsigned char c;
 #ifdef SSE2_SPLIT
-	const __m128i delims = _mm_set1_epi8((char)r->delim), top = _mm_set1_epi8(0x22), zero = _mm_setzero_si128();
-	__m128i v;
-	unsigned seps, low, before, cut;
+	const __m128i delims = _mm_set1_epi8((char)r->delim);
+	uint64_t seps, low, before, below;
+	unsigned cut;
 #endif
 
 	sp.field = r->field;
@@ -508,21 +521,24 @@ split_line(struct reader *r, char *data, size_t len, int *cr_end)
 	for (;;) {
 		if (i >= len)
 			return unsplit(r, &sp);	/* no line end in data */
-		v = _mm_loadu_si128((const __m128i *)(const void *)(data + i));
-		seps = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delims));
-		low = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(v, top), zero)) & ~seps;
-		if (len - i < 16) {	/* bytes past len are not data */
-			seps &= (1u << (len - i)) - 1;
-			low &= (1u << (len - i)) - 1;
+		seps = scan16(data + i, delims, &low) | scan16(data + i + 16, delims, &below) << 16;
+		low |= below << 16;
+		seps |= scan16(data + i + 32, delims, &below) << 32;
+		low |= below << 32;
+		seps |= scan16(data + i + 48, delims, &below) << 48;
+		low = (low | below << 48) & ~seps;
+		if (len - i < 64) {	/* bytes past len are not data */
+			seps &= ((uint64_t)1 << (len - i)) - 1;
+			low &= ((uint64_t)1 << (len - i)) - 1;
 		}
 		for (;;) {
-			cut = low != 0 ? (unsigned)__builtin_ctz(low) : 16;
-			before = seps & ((1u << cut) - 1);
+			cut = low != 0 ? (unsigned)__builtin_ctzll(low) : 64;
+			before = cut < 64 ? seps & ((((uint64_t)1) << cut) - 1) : seps;
 			seps ^= before;
 			for (; before != 0; before &= before - 1)
-				if (end_field(r, &sp, data, i + (unsigned)__builtin_ctz(before)) != 0)
+				if (end_field(r, &sp, data, i + (unsigned)__builtin_ctzll(before)) != 0)
 					return unsplit(r, &sp);
-			if (cut == 16)
+			if (cut == 64)
 				break;
 			c = (unsigned char)data[i + cut];
 			if (c == '\n' || c == '\r' || slow_byte[c]) {
@@ -531,7 +547,7 @@ split_line(struct reader *r, char *data, size_t len, int *cr_end)
 			}
 			low &= low - 1;	/* a control character or '!': an ordinary byte */
 		}
-		i += 16;
+		i += 64;
 	}
 found:
 #else
@@ -554,7 +570,9 @@ found:
 	if (line > CSV_MAX_FIELD || end_field(r, &sp, data, i) != 0)
 		return unsplit(r, &sp);
 	*cr_end = c == '\r' && line == i + 1;
-	for (k = 0; k < sp.n; k++)
+	for (k = 0; k + 4 <= sp.n; k += 4)
+		r->fline[k] = r->fline[k + 1] = r->fline[k + 2] = r->fline[k + 3] = r->line;
+	for (; k < sp.n; k++)
 		r->fline[k] = r->line;
 	r->n = sp.n;
 	deliver(r);
@@ -588,7 +606,7 @@ first_line(struct reader *r, const char *data, size_t len, int *ended)
 /*
  * Hands data[0..len-1] to the callback one line at a time, counting lines:
  * the common line split here, any other parsed by libcsv.  data[len] on
- * must have CSV_PAD readable bytes.
+ * must have SCAN_PAD readable bytes.
  */
 static int
 feed(struct reader *r, struct csv_parser *p, char *data, size_t len)
@@ -709,7 +727,7 @@ csv_read(FILE *f, const char *name, int delim, csv_row_fn fn, void *ctx,
 	r.err = err;
 	r.errlen = errlen;
 	r.line = 1;
-	if ((block = calloc(1, BLOCK + CSV_PAD)) == NULL ||	/* (zeros: the pad is read, never used) */
+	if ((block = calloc(1, BLOCK + SCAN_PAD)) == NULL ||	/* (zeros: the pad is read, never used) */
 	    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		free(block);
 		snprintf(err, errlen, "%s: out of memory", name);
