@@ -510,29 +510,27 @@ train_net_body(struct model *m, struct work *ws, const double *t, double eta)
 
 /*
  * z_i = 1 / (1 + exp(-a_i)) for the n units of a layer, sigmoid() of each:
- * the exponentials one by one (libm's), then the additions and divisions
- * four at a time, the same operations on the same values.
+ * the exponentials one by one (libm's), the additions and divisions four
+ * at a time, the same operations on the same values.  (The four
+ * exponentials go into the vector as values, not through z: a vector load
+ * of four fresh scalar stores would wait for them.)
  */
 HOT_INLINE void
 logistic_body(double *restrict z, const double *restrict a, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		z[i] = exp(-a[i]);
-	i = 0;
 #ifdef HAVE_V4D
 	for (; i + 4 <= n; i += 4) {
 		const v4d one = { 1.0, 1.0, 1.0, 1.0 };
-		v4d e;
+		v4d e = { exp(-a[i]), exp(-a[i + 1]), exp(-a[i + 2]), exp(-a[i + 3]) };
 
-		V4_LOAD(e, z + i);
 		e = one / (one + e);
 		V4_STORE(z + i, e);
 	}
 #endif
 	for (; i < n; i++)
-		z[i] = 1.0 / (1.0 + z[i]);
+		z[i] = 1.0 / (1.0 + exp(-a[i]));
 }
 
 struct kernels {
