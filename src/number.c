@@ -166,15 +166,6 @@ digits8(uint64_t w)
 	return nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 8;
 }
 
-/* The first byte of w that is a point, 8 when none (exact: (x & 0x7f) + 0x7f never carries). */
-static unsigned
-point8(uint64_t w)
-{
-	uint64_t x = w ^ BYTES('.'), eq = ~(((x & BYTES(0x7f)) + BYTES(0x7f)) | x) & BYTES(0x80);
-
-	return eq != 0 ? (unsigned)__builtin_ctzll(eq) / 8 : 8;
-}
-
 /*
  * The value of the first k (0 to 8) bytes of w, all digits: shifted up so
  * that the bytes left below are leading zeros, then summed in pairs,
@@ -193,48 +184,59 @@ value8(uint64_t w, unsigned k)
 
 /*
  * [+-]digits[.digits] (".5" and "5." too), at most 15 digits, nothing
- * else: *out set and 1 (Clinger's fast path again: the mantissa is below
- * 10^15, the decimals at most 15); else 0.  The field after the sign,
+ * else: 1, with the digits as a signed integer in *mant (exact: below
+ * 10^15) and the decimals in *kf, so that the value is *mant / 10^*kf, one
+ * rounding (Clinger's fast path again); else 0.  The field after the sign,
  * n bytes, is read as two words; the point is taken out by shifting the
  * bytes after it down by one, which leaves the digits in a row (the first
  * 8 in lo, the others in hi).  Reads up to 16 bytes past the end.
  */
 static inline __attribute__((always_inline)) int
-swar_decimal(const char *s, size_t len, double *out)
+swar_decimal_parts(const char *s, size_t len, double *mant, unsigned *kf)
 {
 	size_t sign = *s == '-' || *s == '+', n = len - sign;	/* (s[0] is readable even when len is 0) */
-	uint64_t a, b, lo, hi, below, mant;
-	unsigned d, nd, kf;
-	double v;
+	uint64_t a, b, lo, hi, below, m;
+	unsigned d, nd;
 
 	if (len == 0 || n > 16)
 		return 0;
 	a = load8(s + sign);
 	b = load8(s + sign + 8);
-	d = point8(a);
-	if (d < n && d < 8) {	/* a point, the d-th byte: the digits are n - 1 */
+	d = digits8(a);	/* the first byte that is not a digit: the point, the end, or neither */
+	if (d < n && d < 8 && s[sign + d] == '.') {	/* a point, the d-th byte: the digits are n - 1 */
 		below = ((uint64_t)1 << (8 * d)) - 1;
 		lo = (a & below) | (((a >> 8) | (b << 56)) & ~below);
 		hi = b >> 8;
 		nd = (unsigned)n - 1;
-		kf = nd - d;
-	} else if (n <= 8) {	/* no point (and with 8 digits or more before one, number_parse) */
+		*kf = nd - d;
+	} else if (d >= n) {	/* digits alone, at most 8 (more, and a point after 8 digits: number_parse) */
 		lo = a;
 		hi = b;
 		nd = (unsigned)n;
-		kf = 0;
+		*kf = 0;
 	} else
 		return 0;
 	if (nd == 0 || digits8(lo) < (nd < 8 ? nd : 8))
-		return 0;
+		return 0;	/* (the digits before the point are known: this checks those after it) */
 	if (nd <= 8)
-		mant = value8(lo, nd);
+		m = value8(lo, nd);
 	else if (digits8(hi) >= nd - 8)
-		mant = value8(lo, 8) * pow10_int[nd - 8] + value8(hi, nd - 8);
+		m = value8(lo, 8) * pow10_int[nd - 8] + value8(hi, nd - 8);
 	else
 		return 0;
-	v = (double)mant / pow10_exact[kf];	/* exact mant, exact power: one rounding */
-	*out = *s == '-' ? -v : v;
+	*mant = *s == '-' ? -(double)m : (double)m;	/* exact: m < 10^15 */
+	return 1;
+}
+
+/* swar_decimal_parts, and the division: -(m / p) is (-m) / p, one rounding. */
+static inline __attribute__((always_inline)) int
+swar_decimal(const char *s, size_t len, double *out)
+{
+	unsigned kf;
+
+	if (!swar_decimal_parts(s, len, out, &kf))
+		return 0;
+	*out /= pow10_exact[kf];
 	return 1;
 }
 #endif
@@ -253,15 +255,18 @@ size_t
 number_parse_fields(char *const *field, const size_t *len, const size_t *col, size_t n, double *out,
     enum num_error *e)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 #ifdef SWAR_PATH
-		if (swar_decimal(field[col[i]], len[col[i]], &out[i]))
+		if (swar_decimal(field[col[i]], len[col[i]], &out[i])) {
+			i++;
 			continue;
+		}
 #endif
 		if ((*e = number_parse(field[col[i]], len[col[i]], &out[i])) != NUM_OK)
 			return i;
+		i++;
 	}
 	return n;
 }

@@ -217,6 +217,39 @@ padded_matches(void)
 	}
 	CHECK_MSG(bad == 0, "%zu fields read differently by number_parse_padded", bad);
 	CHECK_MSG(vs_strtod == 0, "%zu usual decimals read differently from strtod", vs_strtod);
+	/* rows of 1 to 9 fields, mostly usual, some not numbers: read in pairs, then one by one */
+	{
+		char row[9][96], *rf[9];
+		size_t rl[9], ident[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 }, nf, stop;
+		double got[9], want[9];
+
+		for (i = 0; i < 100000; i++) {
+			nf = 1 + (size_t)(rng_next(&r) % 9);
+			stop = nf;
+			for (k = 0; k < nf; k++) {
+				switch (rng_next(&r) % 16) {
+				case 0:
+					random_decimal(&r, row[k]);
+					break;
+				case 1:
+					snprintf(row[k], 96, "%s", odd[rng_next(&r) % (sizeof odd / sizeof odd[0])]);
+					break;
+				default:
+					usual_decimal(&r, row[k]);
+				}
+				rf[k] = row[k];
+				rl[k] = strlen(row[k]);
+				junk_after(&r, row[k] + rl[k]);
+				if (stop == nf && number_parse(rf[k], rl[k], &want[k]) != NUM_OK)
+					stop = k;
+			}
+			e1 = NUM_OK;
+			if (number_parse_fields(rf, rl, ident, nf, got, &e1) != stop ||
+			    (stop < nf && e1 != number_parse(rf[stop], rl[stop], &v1)) ||
+			    memcmp(got, want, stop * sizeof got[0]) != 0)
+				fields_bad++;
+		}
+	}
 	/* a row of four fields, the third one bad: three read, in col's order */
 	for (i = 0; i < 4; i++) {
 		field[i] = buf + 40 * i;
