@@ -707,9 +707,8 @@ kernel_forward_packed(const struct model *m, const struct packed *pk, struct wor
 	const struct kernels *k = kernels();
 	int l;
 
-	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
-		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], ws->z[l - 1], ws->a[l]);
+		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], l == 1 ? x : ws->z[l - 1], ws->a[l]);
 		k->logistic(ws->z[l], ws->a[l], m->n[l]);	/* sigmoid() of each */
 	}
 	return ws->z[m->L];

@@ -36,7 +36,11 @@ struct packed;
 struct packed *kernel_pack(const struct model *m);
 /* Frees pk; NULL is fine. */
 void packed_free(struct packed *pk);
-/* The forward pass from kernel_pack's layout: bit for bit model_forward's a, z and result. */
+/*
+ * The forward pass from kernel_pack's layout: bit for bit model_forward's
+ * a, z and result, for layers 1 to L (x is read where it is: z[0] is not
+ * written).
+ */
 const double *kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws,
     const double *x);
 /*

@@ -369,6 +369,7 @@ run_shape(const size_t *n, int L, uint64_t seed, size_t steps, struct mismatch *
 		if (k % 10 == 0) {
 			pk = kernel_pack(a);
 			model_forward(a, wa, x);
+			memcpy(wp->z[0], x, n[0] * sizeof *x);	/* (the packed pass does not write it) */
 			bad->packed += pk == NULL || kernel_forward_packed(a, pk, wp, x) != wp->z[L] ||
 			    !same_forward(a, wa, wp);
 			packed_free(pk);
