@@ -478,7 +478,7 @@ format_shortest_exact(char *buf, double x)
 		2384185791015625ULL, 11920928955078125ULL, 59604644775390625ULL, 298023223876953125ULL,
 		1490116119384765625ULL, 7450580596923828125ULL
 	};
-	uint64_t bits, m, pow5 = 1, D;
+	uint64_t bits, m, pow5 = 1, D, Q[3];
 	u128 N = 0, div, q, rem, C, diff, half;
 	int neg, e2, qexp, s, h, P, X, i;
 
@@ -515,10 +515,13 @@ format_shortest_exact(char *buf, double x)
 		return -1;
 	/* here 10^16 <= N / 2^h < 10^17: the first digit of |x| is at 10^(16 - s) */
 	half = (u128)pow5;	/* half an ulp, in units of 2^-(h+1) */
+	Q[2] = (uint64_t)(N >> h);	/* N / div for P = 17, 16, 15: N >> h < 10^17 fits 64 bits */
+	Q[1] = Q[2] / 10;
+	Q[0] = Q[2] / 100;
 	for (P = 15; P <= 17; P++) {
 		X = 16 - s;
 		div = (u128)p10[17 - P] << h;
-		q = (uint64_t)(N >> h) / p10[17 - P];	/* N / div: N >> h < 10^17 fits 64 bits */
+		q = Q[P - 15];
 		rem = N - q * div;
 		D = (uint64_t)q;
 		if (2 * rem > div || (2 * rem == div && (D & 1)))
