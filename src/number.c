@@ -229,7 +229,7 @@ swar_decimal_parts(const char *s, size_t len, double *mant, unsigned *kf)
 }
 
 /* swar_decimal_parts, and the division: -(m / p) is (-m) / p, one rounding. */
-static inline __attribute__((always_inline)) int
+static int
 swar_decimal(const char *s, size_t len, double *out)
 {
 	unsigned kf;
@@ -239,13 +239,47 @@ swar_decimal(const char *s, size_t len, double *out)
 	*out /= pow10_exact[kf];
 	return 1;
 }
+
+/*
+ * The most usual field, in few instructions, for the loop of
+ * number_parse_fields: swar_decimal's rule for at most 8 digits in the
+ * first word (a point among them or none); 0 for anything else.
+ */
+static inline __attribute__((always_inline)) int
+swar_short(const char *s, size_t len, double *out)
+{
+	size_t sign = *s == '-' || *s == '+', n = len - sign;
+	uint64_t a = load8(s + sign), lo, below, bad;
+	unsigned d, nd, kf;
+
+	bad = ((a + BYTES(0x46)) | (a - BYTES(0x30))) & BYTES(0x80);
+	d = bad != 0 ? (unsigned)__builtin_ctzll(bad) / 8 : 8;	/* the first byte that is not a digit */
+	if (d >= n) {	/* digits alone, 1 to 8 */
+		lo = a;
+		nd = (unsigned)n;
+		kf = 0;
+	} else if (n <= 9 && d < 8 && s[sign + d] == '.') {	/* the point; the byte 8 may be a digit after it */
+		below = ((uint64_t)1 << (8 * d)) - 1;
+		lo = (a & below) | (((a >> 8) | ((uint64_t)(unsigned char)s[sign + 8] << 56)) & ~below);
+		nd = (unsigned)n - 1;
+		kf = nd - d;
+		bad = ((lo + BYTES(0x46)) | (lo - BYTES(0x30))) & BYTES(0x80);
+		if (bad != 0 && (unsigned)__builtin_ctzll(bad) / 8 < nd)
+			return 0;	/* a byte after the point is not a digit */
+	} else
+		return 0;
+	if (nd == 0 || len == 0)
+		return 0;
+	*out = (*s == '-' ? -(double)value8(lo, nd) : (double)value8(lo, nd)) / pow10_exact[kf];
+	return 1;
+}
 #endif
 
 enum num_error
 number_parse_padded(const char *s, size_t len, double *out)
 {
 #ifdef SWAR_PATH
-	if (swar_decimal(s, len, out))
+	if (swar_short(s, len, out) || swar_decimal(s, len, out))
 		return NUM_OK;
 #endif
 	return number_parse(s, len, out);
@@ -257,16 +291,13 @@ number_parse_fields(char *const *field, const size_t *len, const size_t *col, si
 {
 	size_t i = 0;
 
-	while (i < n) {
+	for (i = 0; i < n; i++) {
 #ifdef SWAR_PATH
-		if (swar_decimal(field[col[i]], len[col[i]], &out[i])) {
-			i++;
+		if (swar_short(field[col[i]], len[col[i]], &out[i]))
 			continue;
-		}
 #endif
-		if ((*e = number_parse(field[col[i]], len[col[i]], &out[i])) != NUM_OK)
+		if ((*e = number_parse_padded(field[col[i]], len[col[i]], &out[i])) != NUM_OK)
 			return i;
-		i++;
 	}
 	return n;
 }
