@@ -533,11 +533,54 @@ logistic_body(double *restrict z, const double *restrict a, size_t n)
 		z[i] = 1.0 / (1.0 + exp(-a[i]));
 }
 
+/*
+ * z_j = (x_j - mean_j) / std_j for j = from .. to-1, in place, four at a
+ * time: model_standardize_part's arithmetic, and its formula by halves for
+ * the rare z that overflows (x_j - mean_j beyond the largest double), on
+ * the four values again from the start.  The x_j, which the parser has
+ * just stored one by one, are loaded one by one: a vector load of them
+ * would wait for the stores (no store forwarding across them).
+ */
+HOT_INLINE void
+standardize_body(double *restrict x, const double *restrict mean, const double *restrict sd, size_t from,
+    size_t to)
+{
+	size_t j = from, k;
+	double z;
+
+#ifdef HAVE_V4D
+	for (; j + 4 <= to; j += 4) {
+		const v4d inf = { HUGE_VAL, HUGE_VAL, HUGE_VAL, HUGE_VAL };
+		v4d xv = { x[j], x[j + 1], x[j + 2], x[j + 3] }, mv, sv, zv;
+		__typeof__(zv < zv) over;
+
+		V4_LOAD(mv, mean + j);
+		V4_LOAD(sv, sd + j);
+		zv = (xv - mv) / sv;
+		over = (zv == inf) | (zv == -inf);
+		if ((over[0] | over[1] | over[2] | over[3]) == 0) {
+			V4_STORE(x + j, zv);
+			continue;
+		}
+		for (k = j; k < j + 4; k++) {
+			z = (x[k] - mean[k]) / sd[k];
+			x[k] = isinf(z) ? (x[k] * 0.5 - mean[k] * 0.5) / (sd[k] * 0.5) : z;
+		}
+	}
+#endif
+	for (; j < to; j++) {
+		z = (x[j] - mean[j]) / sd[j];
+		x[j] = isinf(z) ? (x[j] * 0.5 - mean[j] * 0.5) / (sd[j] * 0.5) : z;
+	}
+	(void)k;
+}
+
 struct kernels {
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
 	void (*forward_net)(const struct model *, struct work *, const double *);
 	void (*train_net)(struct model *, struct work *, const double *, double);
 	void (*logistic)(double *, const double *, size_t);
+	void (*standardize)(double *, const double *, const double *, size_t, size_t);
 };
 
 static void
@@ -564,8 +607,14 @@ logistic_generic(double *z, const double *a, size_t n)
 	logistic_body(z, a, n);
 }
 
+static void
+standardize_generic(double *x, const double *mean, const double *sd, size_t from, size_t to)
+{
+	standardize_body(x, mean, sd, from, to);
+}
+
 static const struct kernels kernels_generic = {
-	forward_packed_generic, forward_net_generic, train_net_generic, logistic_generic
+	forward_packed_generic, forward_net_generic, train_net_generic, logistic_generic, standardize_generic
 };
 
 #ifdef MLP_X86_SIMD
@@ -593,8 +642,14 @@ logistic_avx2(double *z, const double *a, size_t n)
 	logistic_body(z, a, n);
 }
 
+__attribute__((target("avx2"))) static void
+standardize_avx2(double *x, const double *mean, const double *sd, size_t from, size_t to)
+{
+	standardize_body(x, mean, sd, from, to);
+}
+
 static const struct kernels kernels_avx2 = {
-	forward_packed_avx2, forward_net_avx2, train_net_avx2, logistic_avx2
+	forward_packed_avx2, forward_net_avx2, train_net_avx2, logistic_avx2, standardize_avx2
 };
 #endif
 
@@ -712,6 +767,13 @@ kernel_forward_packed(const struct model *m, const struct packed *pk, struct wor
 		k->logistic(ws->z[l], ws->a[l], m->n[l]);	/* sigmoid() of each */
 	}
 	return ws->z[m->L];
+}
+
+void
+kernel_standardize(const struct model *m, double *x, size_t from, size_t to)
+{
+	if (m->mean != NULL)
+		kernels()->standardize(x, m->mean, m->std, from, to);
 }
 
 /*

@@ -43,6 +43,8 @@ void packed_free(struct packed *pk);
  */
 const double *kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws,
     const double *x);
+/* model_standardize_part(m, x, from, to), bit for bit, with vectors. */
+void kernel_standardize(const struct model *m, double *x, size_t from, size_t to);
 /*
  * model_loss from the last forward pass's z[L] as well as a[L], with one
  * logarithm per output where model_loss takes an exp and a log1p:

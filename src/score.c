@@ -451,7 +451,7 @@ score_row(struct score *s, struct batch *b, size_t r, double *x, char *err, size
 		a = b->aL + r * nl;
 	} else if (!b->na[r]) {
 		if (b->left[r])	/* the reader standardised the rest */
-			model_standardize_part(m, x, n0 - b->nd, n0);
+			kernel_standardize(m, x, n0 - b->nd, n0);
 		y = kernel_forward_packed(m, s->pk, s->ws, x);
 		a = s->ws->a[m->L];
 	}
@@ -746,7 +746,7 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	} else if ((st = encode_row(s, row, x, &missing, err, errlen)) != 0)
 		return st;
 	if (!missing)
-		model_standardize_part(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
+		kernel_standardize(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
 	if (!missing && s->eval && (st = read_targets(s, row, b->t + b->rows * nl, &missing, err, errlen)) != 0)
 		return st;
 	if (missing && s->missing == SCORE_MISSING_SKIP) {
