@@ -438,13 +438,19 @@ __extension__ typedef unsigned __int128 u128;
 static int
 put_g(char *buf, int neg, uint64_t D, int P, int X)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	char dig[20];
 	int nd, i, o = 0, ax;
 
-	for (i = P - 1; i >= 0; i--) {
-		dig[i] = (char)('0' + (int)(D % 10));
-		D /= 10;
+	for (i = P - 1; i >= 1; i -= 2) {	/* two digits a division */
+		memcpy(dig + i - 1, pairs + 2 * (D % 100), 2);
+		D /= 100;
 	}
+	if (i == 0)
+		dig[0] = (char)('0' + (int)D);
 	for (nd = P; nd > 1 && dig[nd - 1] == '0'; nd--)
 		;
 	if (neg)
