@@ -46,6 +46,7 @@
 
 #if defined(__GNUC__) && !defined(MLP_NO_VECTORS)
 typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4mask __attribute__((vector_size(32)));	/* what comparing two v4d gives */
 #define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(v4d))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(v4d))
 #define HAVE_V4D 1
@@ -154,6 +155,18 @@ update_layer_body(double *restrict w, size_t nout, size_t nin, const double *res
 	}
 }
 
+#ifdef HAVE_V4D
+/* Four vectors to o[0..15]. */
+HOT_INLINE void
+store4(double *o, v4d s0, v4d s1, v4d s2, v4d s3)
+{
+	V4_STORE(o, s0);
+	V4_STORE(o + 4, s1);
+	V4_STORE(o + 8, s2);
+	V4_STORE(o + 12, s3);
+}
+#endif
+
 /*
  * Forward pass of one layer from packed weights: units in blocks of 4, each
  * block stored column by column (4 intercepts, then 4 weights of input 1,
@@ -205,17 +218,13 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			V4_LOAD(w, p7 + 4 * j);
 			s7 += w * zv;
 		}
-		o = b * 4 + 32 <= nout ? a + b * 4 : out;	/* the sums straight into a when they all fit */
-		V4_STORE(o, s0);
-		V4_STORE(o + 4, s1);
-		V4_STORE(o + 8, s2);
-		V4_STORE(o + 12, s3);
-		V4_STORE(o + 16, s4);
-		V4_STORE(o + 20, s5);
-		V4_STORE(o + 24, s6);
-		V4_STORE(o + 28, s7);
-		for (u = 0; o == out && b * 4 + u < nout; u++)
-			a[b * 4 + u] = out[u];
+		o = b * 4 + 32 <= nout ? a + b * 4 : NULL;	/* the sums straight into a when they all fit */
+		if (o == NULL)
+			o = out;
+		store4(o, s0, s1, s2, s3);
+		store4(o + 16, s4, s5, s6, s7);
+		if (o != a + b * 4)
+			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
 	}
 	for (; b + 4 <= nb; b += 4) {
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
@@ -239,13 +248,12 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			s2 += w2 * zv;
 			s3 += w3 * zv;
 		}
-		o = b * 4 + 16 <= nout ? a + b * 4 : out;
-		V4_STORE(o, s0);
-		V4_STORE(o + 4, s1);
-		V4_STORE(o + 8, s2);
-		V4_STORE(o + 12, s3);
-		for (u = 0; o == out && b * 4 + u < nout; u++)
-			a[b * 4 + u] = out[u];
+		o = b * 4 + 16 <= nout ? a + b * 4 : NULL;
+		if (o == NULL)
+			o = out;
+		store4(o, s0, s1, s2, s3);
+		if (o != a + b * 4)
+			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
 	}
 	for (; b < nb; b++) {
 		const double *p0 = pw + b * 4 * cols;
@@ -545,14 +553,15 @@ HOT_INLINE void
 standardize_body(double *restrict x, const double *restrict mean, const double *restrict sd, size_t from,
     size_t to)
 {
-	size_t j = from, k;
+	size_t j = from;
 	double z;
 
 #ifdef HAVE_V4D
 	for (; j + 4 <= to; j += 4) {
 		const v4d inf = { HUGE_VAL, HUGE_VAL, HUGE_VAL, HUGE_VAL };
 		v4d xv = { x[j], x[j + 1], x[j + 2], x[j + 3] }, mv, sv, zv;
-		__typeof__(zv < zv) over;
+		v4mask over;
+		size_t k;
 
 		V4_LOAD(mv, mean + j);
 		V4_LOAD(sv, sd + j);
@@ -572,7 +581,6 @@ standardize_body(double *restrict x, const double *restrict mean, const double *
 		z = (x[j] - mean[j]) / sd[j];
 		x[j] = isinf(z) ? (x[j] * 0.5 - mean[j] * 0.5) / (sd[j] * 0.5) : z;
 	}
-	(void)k;
 }
 
 struct kernels {
@@ -772,8 +780,10 @@ kernel_forward_packed(const struct model *m, const struct packed *pk, struct wor
 void
 kernel_standardize(const struct model *m, double *x, size_t from, size_t to)
 {
+	const struct kernels *k = kernels();
+
 	if (m->mean != NULL)
-		kernels()->standardize(x, m->mean, m->std, from, to);
+		k->standardize(x, m->mean, m->std, from, to);
 }
 
 /*
