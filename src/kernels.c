@@ -188,6 +188,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		const double *p4 = p3 + 4 * cols, *p5 = p4 + 4 * cols, *p6 = p5 + 4 * cols, *p7 = p6 + 4 * cols;
 		v4d s0, s1, s2, s3, s4, s5, s6, s7, w, zv;
 		double *o;
+		int fits;
 
 		V4_LOAD(s0, p0);
 		V4_LOAD(s1, p1);
@@ -218,18 +219,20 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			V4_LOAD(w, p7 + 4 * j);
 			s7 += w * zv;
 		}
-		o = b * 4 + 32 <= nout ? a + b * 4 : NULL;	/* the sums straight into a when they all fit */
-		if (o == NULL)
+		fits = b * 4 + 32 <= nout;	/* the sums straight into a when they all fit */
+		o = a + b * 4;
+		if (!fits)
 			o = out;
 		store4(o, s0, s1, s2, s3);
 		store4(o + 16, s4, s5, s6, s7);
-		if (o != a + b * 4)
+		if (!fits)
 			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
 	}
 	for (; b + 4 <= nb; b += 4) {
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
 		v4d s0, s1, s2, s3, w0, w1, w2, w3, zv;
 		double *o;
+		int fits;
 
 		V4_LOAD(s0, p0);
 		V4_LOAD(s1, p1);
@@ -248,11 +251,12 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			s2 += w2 * zv;
 			s3 += w3 * zv;
 		}
-		o = b * 4 + 16 <= nout ? a + b * 4 : NULL;
-		if (o == NULL)
+		fits = b * 4 + 16 <= nout;
+		o = a + b * 4;
+		if (!fits)
 			o = out;
 		store4(o, s0, s1, s2, s3);
-		if (o != a + b * 4)
+		if (!fits)
 			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
 	}
 	for (; b < nb; b++) {
