@@ -41,8 +41,6 @@ struct reader {
 	long quote_line;	/* where the quoted field still open at a line end began, or 0 */
 	size_t quote_col;
 	int cr_end;		/* the last bytes fed ended in a CR: a LF next is part of that line end */
-	const char *cr;		/* the next CR of the block being fed, or NULL, once cr_known (see first_line) */
-	int cr_known;
 
 	/* the row being assembled: texts packed in buf, offsets in off */
 	char *buf;
@@ -582,23 +580,19 @@ found:
 /*
  * The length of the first line of data[0..len-1], its line end included
  * (LF, CRLF, or a lone CR), or len when it has none; *ended says whether it
- * has one.  r->cr caches the next CR of the block, so that a block of lines
- * without any is searched for one only once.
+ * has one.  (A CR is looked for only before the first LF.)
  */
 static size_t
-first_line(struct reader *r, const char *data, size_t len, int *ended)
+first_line(const char *data, size_t len, int *ended)
 {
-	const char *nl = memchr(data, '\n', len), *end;
+	const char *nl = memchr(data, '\n', len);
+	const char *cr = memchr(data, '\r', nl != NULL ? (size_t)(nl - data) : len);
+	const char *end = cr != NULL ? cr : nl;
 
-	if (!r->cr_known || (r->cr != NULL && r->cr < data)) {
-		r->cr = memchr(data, '\r', len);
-		r->cr_known = 1;
-	}
-	end = r->cr != NULL && (nl == NULL || r->cr < nl) ? r->cr : nl;
 	*ended = end != NULL;
 	if (end == NULL)
 		return len;
-	if (end == r->cr && end + 1 < data + len && end[1] == '\n')
+	if (end == cr && end + 1 < data + len && end[1] == '\n')
 		end++;	/* CRLF: one line end */
 	return (size_t)(end - data) + 1;
 }
@@ -614,7 +608,6 @@ feed(struct reader *r, struct csv_parser *p, char *data, size_t len)
 	size_t chunk;
 	int ended, cr_end;
 
-	r->cr_known = 0;
 	if (len > 0 && r->cr_end && data[0] == '\n') {	/* the LF of a CRLF split between blocks */
 		if (csv_parse(p, data, 1, on_field, on_row, r) != 1 && r->status == 0)
 			nomem(r);
@@ -631,7 +624,7 @@ feed(struct reader *r, struct csv_parser *p, char *data, size_t len)
 			len -= chunk;
 			continue;
 		}
-		chunk = first_line(r, data, len, &ended);
+		chunk = first_line(data, len, &ended);
 		if (csv_parse(p, data, chunk, on_field, on_row, r) != chunk) {
 			if (r->status != 0)
 				break;
