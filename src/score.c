@@ -8,14 +8,18 @@
  *   csv_read -> parse_row, for each row:        score_batch, for each batch:
  *     header? width? the first n0 - nd            parse and standardise the
  *     numbers parsed and standardised into        last nd fields, forward
- *     the batch, the last nd fields copied        pass, print the rows to out
+ *     the batch, the last nd fields copied;       pass (unless the reader ran
+ *     or the forward pass, for some rows          it), print the rows to out
  *   batch full: pipeline_hand_over  ==> ring of batches ==>  slot given back
  *
- * - The parsing is shared so that neither side waits: the reader leaves the
- *   texts of the last nd fields of a row (short ones, of a row on one line)
- *   in the batch's cells for the scorer to parse.  nd moves by one at each
- *   batch (begin_batch): down when the reader had to wait for room, up when
- *   the scorer had to wait for a batch; it never changes what is printed.
+ * - The work is shared so that neither side waits, one step at each batch
+ *   (begin_batch): the reader leaves the texts of the last nd fields of a
+ *   row (short ones, of a row on one line) in the batch's cells for the
+ *   scorer to parse, or (when the scorer is the slower side, which exp and
+ *   printing make it for most models) runs the forward pass of some rows
+ *   itself and keeps their outputs in the batch.  The step goes towards the
+ *   reader when it had to wait for room, towards the scorer when the scorer
+ *   had to wait for a batch; it never changes what is printed.
  * - Errors come out in row order, as on one thread (pipeline.c).  A bad
  *   field left in a cell is reported by the scorer with the reader's own
  *   message, and the scorer's failures (a write error) are on earlier rows.
