@@ -268,8 +268,8 @@ swar_short(const char *s, size_t len, double *out)
 			return 0;	/* a byte after the point is not a digit */
 	} else
 		return 0;
-	if (nd == 0 || len == 0)
-		return 0;
+	if (nd == 0)
+		return 0;	/* (len 0 ends here too, or with n past 9 when a sign is read) */
 	*out = (*s == '-' ? -(double)value8(lo, nd) : (double)value8(lo, nd)) / pow10_exact[kf];
 	return 1;
 }
