@@ -18,13 +18,15 @@
 #include "number.h"
 #include "status.h"
 
-#define BLOCK 65536
+#define BLOCK 65536		/* bytes read at a time, with SCAN_PAD after them */
 /*
  * libcsv grows its field buffer by a fixed step (128 bytes unless told):
  * a 1 MiB field then costs 8192 reallocations, each copying the field so
  * far.  With this step it costs 16.
  */
 #define FIELD_STEP 65536
+/* Fields are read by number_parse_padded. */
+typedef char csv_pad_is_enough[CSV_PAD >= NUMBER_PAD ? 1 : -1];
 #define CSV_ROW_NOT_BEGUN 0	/* libcsv's pstate between rows (csv.h leaves these unnamed) */
 #define CSV_FIELD_BEGUN 2	/* libcsv's pstate inside a field */
 
@@ -40,8 +42,6 @@ struct reader {
 	long quote_line;	/* where the quoted field still open at a line end began, or 0 */
 	size_t quote_col;
 	int cr_end;		/* the last bytes fed ended in a CR: a LF next is part of that line end */
-	const char *cr;		/* the next CR of the block being fed, or NULL, once cr_known (see first_line) */
-	int cr_known;
 	const char *blk;	/* the block being fed, and the offset of its first byte in the input */
 	uint64_t base;
 	uint64_t end;		/* a record starting at or after this offset is not read */
@@ -162,7 +162,7 @@ csv_row_dup(const struct csv_row *row)
 	c->field = malloc((row->n ? row->n : 1) * sizeof *c->field);
 	c->len = malloc((row->n ? row->n : 1) * sizeof *c->len);
 	c->line = malloc((row->n ? row->n : 1) * sizeof *c->line);
-	p = malloc(bytes ? bytes : 1);
+	p = calloc(1, bytes + CSV_PAD);
 	if (c->field == NULL || c->len == NULL || c->line == NULL || p == NULL) {
 		free(p);
 		c->n = 0;	/* no texts to free */
@@ -276,13 +276,14 @@ csv_show(char *buf, size_t buflen, const char *s, size_t len)
 	return buf;
 }
 
-/* Makes room for `need` bytes in buf. */
+/* Makes room for `need` bytes in buf, and CSV_PAD more. */
 static int
 grow_buf(struct reader *r, size_t need)
 {
 	size_t c = r->bufcap ? r->bufcap : 256;
 	char *q;
 
+	need += CSV_PAD;
 	if (need <= r->bufcap)
 		return 0;
 	while (c < need)
@@ -381,18 +382,12 @@ on_field(void *s, size_t len, void *data)
 	r->n++;
 }
 
+/* Hands the row of r->n fields at r->field to the callback. */
 static void
-on_row(int c, void *data)
+deliver(struct reader *r)
 {
-	struct reader *r = data;
 	struct csv_row row;
-	size_t i;
 
-	(void)c;
-	if (r->status != 0 || r->n == 0)
-		return;
-	for (i = 0; i < r->n; i++)
-		r->field[i] = r->buf + r->off[i];
 	r->rows++;
 	row.n = r->n;
 	row.field = r->field;
@@ -402,6 +397,22 @@ on_row(int c, void *data)
 	r->status = r->fn(r->ctx, &row, r->err, r->errlen);
 	r->n = 0;
 	r->buflen = 0;
+}
+
+/* libcsv's end of a row: its fields are in buf (which has room for CSV_PAD more bytes, see grow_buf). */
+static void
+on_row(int c, void *data)
+{
+	struct reader *r = data;
+	size_t i;
+
+	(void)c;
+	if (r->status != 0 || r->n == 0)
+		return;
+	for (i = 0; i < r->n; i++)
+		r->field[i] = r->buf + r->off[i];
+	memset(r->buf + r->buflen, 0, CSV_PAD);
+	deliver(r);
 }
 
 /*
@@ -414,82 +425,196 @@ static const unsigned char slow_byte[256] = {
 };
 
 /*
- * The common line, split here rather than by libcsv: between rows, ending in
- * a line end (LF, CRLF or CR), not blank, no byte of slow_byte, no longer than CSV_MAX_FIELD
- * (so neither a field nor the field count can reach the limits).  libcsv
- * would hand over exactly the texts between the separators, so the row is
- * the same (a tab separator is checked before slow_byte).  Returns 1 when done (the row was handed to the callback), 0 to let
- * libcsv parse the line, with nothing changed.
+ * The common line is split here rather than by libcsv, 64 bytes at a time
+ * with SSE2 (every x86-64 has it): a mask has a bit for each byte of the 64
+ * that matches.  Every byte of slow_byte, and the line ends, are at most
+ * 0x22: one mask finds them all, and the few other bytes it finds (other
+ * controls, '!') are looked at one by one.  Elsewhere (or built with
+ * -DMLP_NO_SIMD), a byte at a time.
  */
-static int
-fast_line(struct reader *r, const char *data, size_t len)
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MLP_NO_SIMD)
+#include <emmintrin.h>
+#include <stdint.h>
+#define SSE2_SPLIT 1
+
+/* The separators among the 16 bytes at p, a bit each; in *low, the bytes at most 0x22. */
+static inline __attribute__((always_inline)) uint64_t
+scan16(const char *p, __m128i delims, uint64_t *low)
 {
-	size_t end = len - 1, i, start = 0;	/* data[end] is '\n' or '\r' */
-	char *b;
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 
-	if (data[end] == '\n' && end > 0 && data[end - 1] == '\r')
-		end--;
-	if (end == 0 || len > CSV_MAX_FIELD || grow_buf(r, end + 1) != 0 || r->buf == NULL)
-		return 0;
-	b = r->buf;
-	memcpy(b, data, end);
-	b[end] = '\0';
-	for (i = 0; i <= end; i++) {
-		unsigned char c = (unsigned char)b[i];
+	*low = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x22)), _mm_setzero_si128()));
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delims));
+}
+#endif
+#define SCAN_PAD 64	/* bytes split_line may read past the data */
+typedef char scan_pad_is_enough[SCAN_PAD >= CSV_PAD ? 1 : -1];	/* (the fields' pad in the block) */
 
-		if (c == r->delim || i == end) {
-			if (r->n >= r->cap && grow_fields(r) != 0) {
-				r->n = 0;
-				return 0;
-			}
-			b[i] = '\0';
-			r->off[r->n] = start;
-			r->len[r->n] = i - start;
-			r->fline[r->n] = r->line;
-			r->n++;
-			start = i + 1;
-		} else if (slow_byte[c]) {
-			r->n = 0;
-			return 0;
-		}
+/* A line being split: the fields so far, in the reader's arrays (copied here, out of reach of the byte stores). */
+struct split {
+	char **field;		/* r->field */
+	size_t *len;		/* r->len */
+	size_t n, cap;		/* fields so far, room in the arrays */
+	size_t start;		/* where the field being read starts */
+};
+
+/* Puts back the separators split_line replaced with NULs; returns 0. */
+static size_t
+unsplit(struct reader *r, const struct split *sp)
+{
+	size_t k;
+
+	for (k = 0; k < sp->n; k++)
+		sp->field[k][sp->len[k]] = (char)r->delim;
+	return 0;
+}
+
+/*
+ * Ends the field being read at data[i], which becomes its NUL.  0, or -1
+ * when out of memory.
+ */
+static inline int
+end_field(struct reader *r, struct split *sp, char *data, size_t i)
+{
+	if (sp->n == sp->cap) {
+		r->n = sp->n;
+		if (grow_fields(r) != 0)
+			return -1;
+		r->n = 0;
+		sp->field = r->field;
+		sp->len = r->len;
+		sp->cap = r->cap;
 	}
-	r->buflen = end + 1;
-	on_row(0, r);
-	return 1;
+	sp->field[sp->n] = data + sp->start;
+	sp->len[sp->n] = i - sp->start;
+	sp->n++;
+	sp->start = i + 1;
+	data[i] = '\0';
+	return 0;
+}
+
+/*
+ * Splits the common line at the start of data[0..len-1] in place and hands
+ * it to the callback: between rows, ending in a line end (LF, CRLF or CR)
+ * within data, not blank, no byte of slow_byte, no longer than
+ * CSV_MAX_FIELD (so neither a field nor the field count can reach the
+ * limits).  Each separator and the line end become the NULs ending the
+ * fields, which point into data, so data[len..len+SCAN_PAD-1] must be
+ * readable (which covers CSV_PAD).  libcsv would hand over exactly the texts between
+ * the separators, so the row is the same (a tab separator is taken before
+ * slow_byte).  Returns the length of the line with its line end, *cr_end
+ * set when it ends in a CR; or 0 to let libcsv parse the line, with data as
+ * it was.
+ */
+static size_t
+split_line(struct reader *r, char *data, size_t len, int *cr_end)
+{
+	struct split sp;
+	size_t i = 0, line, k;
+	unsigned char c;
+#ifdef SSE2_SPLIT
+	const __m128i delims = _mm_set1_epi8((char)r->delim);
+	uint64_t seps, low, before, below;
+	unsigned cut;
+#endif
+
+	sp.field = r->field;
+	sp.len = r->len;
+	sp.n = sp.start = 0;
+	sp.cap = r->cap;
+#ifdef SSE2_SPLIT
+	for (;;) {
+		if (i >= len)
+			return unsplit(r, &sp);	/* no line end in data */
+		seps = scan16(data + i, delims, &low) | scan16(data + i + 16, delims, &below) << 16;
+		low |= below << 16;
+		seps |= scan16(data + i + 32, delims, &below) << 32;
+		low |= below << 32;
+		seps |= scan16(data + i + 48, delims, &below) << 48;
+		low = (low | below << 48) & ~seps;
+		if (len - i < 64) {	/* bytes past len are not data */
+			seps &= ((uint64_t)1 << (len - i)) - 1;
+			low &= ((uint64_t)1 << (len - i)) - 1;
+		}
+		for (;;) {
+			cut = low != 0 ? (unsigned)__builtin_ctzll(low) : 64;
+			before = cut < 64 ? seps & ((((uint64_t)1) << cut) - 1) : seps;
+			seps ^= before;
+			for (; before != 0; before &= before - 1)
+				if (end_field(r, &sp, data, i + (unsigned)__builtin_ctzll(before)) != 0)
+					return unsplit(r, &sp);
+			if (cut == 64)
+				break;
+			c = (unsigned char)data[i + cut];
+			if (c == '\n' || c == '\r' || slow_byte[c]) {
+				i += cut;
+				goto found;
+			}
+			low &= low - 1;	/* a control character or '!': an ordinary byte */
+		}
+		i += 64;
+	}
+found:
+#else
+	for (; i < len; i++) {
+		c = (unsigned char)data[i];
+		if (c == r->delim) {
+			if (end_field(r, &sp, data, i) != 0)
+				return unsplit(r, &sp);
+		} else if (c == '\n' || c == '\r' || slow_byte[c])
+			break;
+	}
+	if (i == len)
+		return unsplit(r, &sp);
+#endif
+	/* data[i] is a line end, or a byte for libcsv */
+	c = (unsigned char)data[i];
+	if ((c != '\n' && c != '\r') || i == 0)
+		return unsplit(r, &sp);	/* a byte for libcsv, or a blank line */
+	line = i + 1 + (c == '\r' && i + 1 < len && data[i + 1] == '\n');
+	if (line > CSV_MAX_FIELD || end_field(r, &sp, data, i) != 0)
+		return unsplit(r, &sp);
+	*cr_end = c == '\r' && line == i + 1;
+	for (k = 0; k + 4 <= sp.n; k += 4)
+		r->fline[k] = r->fline[k + 1] = r->fline[k + 2] = r->fline[k + 3] = r->line;
+	for (; k < sp.n; k++)
+		r->fline[k] = r->line;
+	r->n = sp.n;
+	deliver(r);
+	return line;
 }
 
 /*
  * The length of the first line of data[0..len-1], its line end included
  * (LF, CRLF, or a lone CR), or len when it has none; *ended says whether it
- * has one.  r->cr caches the next CR of the block, so that a block of lines
- * without any is searched for one only once.
+ * has one.  (A CR is looked for only before the first LF.)
  */
 static size_t
-first_line(struct reader *r, const char *data, size_t len, int *ended)
+first_line(const char *data, size_t len, int *ended)
 {
-	const char *nl = memchr(data, '\n', len), *end;
+	const char *nl = memchr(data, '\n', len);
+	const char *cr = memchr(data, '\r', nl != NULL ? (size_t)(nl - data) : len);
+	const char *end = cr != NULL ? cr : nl;
 
-	if (!r->cr_known || (r->cr != NULL && r->cr < data)) {
-		r->cr = memchr(data, '\r', len);
-		r->cr_known = 1;
-	}
-	end = r->cr != NULL && (nl == NULL || r->cr < nl) ? r->cr : nl;
 	*ended = end != NULL;
 	if (end == NULL)
 		return len;
-	if (end == r->cr && end + 1 < data + len && end[1] == '\n')
+	if (end == cr && end + 1 < data + len && end[1] == '\n')
 		end++;	/* CRLF: one line end */
 	return (size_t)(end - data) + 1;
 }
 
-/* Hands data[0..len-1] to libcsv one line at a time, counting lines. */
+/*
+ * Hands data[0..len-1] to the callback one line at a time, counting lines:
+ * the common line split here, any other parsed by libcsv.  data[len] on
+ * must have SCAN_PAD readable bytes.
+ */
 static int
-feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
+feed(struct reader *r, struct csv_parser *p, char *data, size_t len)
 {
 	size_t chunk;
-	int ended;
+	int ended, cr_end;
 
-	r->cr_known = 0;
 	if (len > 0 && r->cr_end && data[0] == '\n') {	/* the LF of a CRLF split between blocks */
 		if (csv_parse(p, data, 1, on_field, on_row, r) != 1 && r->status == 0)
 			nomem(r);
@@ -503,16 +628,17 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 			r->stopped = r->base + (uint64_t)(data - r->blk);
 			break;
 		}
-		chunk = first_line(r, data, len, &ended);
-		r->at_line = ended;
-		if (ended && p->pstate == CSV_ROW_NOT_BEGUN && fast_line(r, data, chunk)) {
+		if (p->pstate == CSV_ROW_NOT_BEGUN && (chunk = split_line(r, data, len, &cr_end)) > 0) {
+			r->at_line = 1;
 			r->quote_line = 0;
 			r->line++;
-			r->cr_end = data[chunk - 1] == '\r';
+			r->cr_end = cr_end;
 			data += chunk;
 			len -= chunk;
 			continue;
 		}
+		chunk = first_line(data, len, &ended);
+		r->at_line = ended;
 		if (csv_parse(p, data, chunk, on_field, on_row, r) != chunk) {
 			if (r->status != 0)
 				break;
@@ -640,7 +766,7 @@ csv_read_src(const struct csv_src *src, const char *name, int delim, csv_row_fn 
 	r.base = src->f != NULL ? 0 : src->start;
 	r.end = src->f != NULL ? UINT64_MAX : src->end;
 	r.at_line = 1;
-	if ((block = malloc(BLOCK)) == NULL ||
+	if ((block = calloc(1, BLOCK + SCAN_PAD)) == NULL ||	/* (zeros: the pad is read, never used) */
 	    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		free(block);
 		snprintf(err, errlen, "%s: out of memory", name);

@@ -15,9 +15,16 @@
 #define CSV_MAX_FIELD (1 << 20)		/* longest field accepted, in bytes */
 #define CSV_MAX_FIELDS 2000000		/* most fields accepted in a row */
 
+/*
+ * Bytes that may be read from the end of each field of a row on: its NUL,
+ * then anything (for number_parse_padded, which reads NUMBER_PAD bytes
+ * past the end).
+ */
+#define CSV_PAD 16
+
 struct csv_row {
 	size_t n;		/* number of fields */
-	char **field;		/* (n) NUL-terminated texts, valid during the callback */
+	char **field;		/* (n) NUL-terminated texts, valid during the callback, CSV_PAD readable bytes from each end */
 	size_t *len;		/* (n) lengths */
 	long *line;		/* (n) line on which each field starts, from 1 */
 	long number;		/* rows seen so far in this file, this one included */
@@ -117,7 +124,11 @@ int csv_is_missing(const char *s, size_t len);
  */
 const char *csv_one_column_hint(const struct csv_row *row, int delim);
 
-/* A copy of row that outlives the callback (for a header decided on the next row); NULL when out of memory. */
+/*
+ * A copy of row that outlives the callback (for a header decided on the
+ * next row), with CSV_PAD bytes after each field as well; NULL when out of
+ * memory.
+ */
 struct csv_row *csv_row_dup(const struct csv_row *row);
 /* Frees a copy; NULL is fine. */
 void csv_row_free(struct csv_row *row);

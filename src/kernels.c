@@ -46,6 +46,7 @@
 
 #if defined(__GNUC__) && !defined(MLP_NO_VECTORS)
 typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4mask __attribute__((vector_size(32)));	/* what comparing two v4d gives */
 #define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(v4d))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(v4d))
 #define HAVE_V4D 1
@@ -154,23 +155,84 @@ update_layer_body(double *restrict w, size_t nout, size_t nin, const double *res
 	}
 }
 
+#ifdef HAVE_V4D
+/* Four vectors to o[0..15]. */
+HOT_INLINE void
+store4(double *o, v4d s0, v4d s1, v4d s2, v4d s3)
+{
+	V4_STORE(o, s0);
+	V4_STORE(o + 4, s1);
+	V4_STORE(o + 8, s2);
+	V4_STORE(o + 12, s3);
+}
+#endif
+
 /*
  * Forward pass of one layer from packed weights: units in blocks of 4, each
  * block stored column by column (4 intercepts, then 4 weights of input 1,
  * ...), so that one vector holds 4 units' sums, each summed in increasing j
- * exactly as forward_layer_body sums it.  Four blocks at a time.
+ * exactly as forward_layer_body sums it.  Eight blocks at a time (eight
+ * independent sums in flight hide the latency of an addition), then four,
+ * then one.
  */
 HOT_INLINE void
 forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const double *restrict zin,
     double *restrict a)
 {
 	size_t nb = (nout + 3) / 4, b = 0, j, u, cols = nin + 1;
-	double out[16];
+	double out[32];
 
 #ifdef HAVE_V4D
+	for (; b + 8 <= nb; b += 8) {
+		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
+		const double *p4 = p3 + 4 * cols, *p5 = p4 + 4 * cols, *p6 = p5 + 4 * cols, *p7 = p6 + 4 * cols;
+		v4d s0, s1, s2, s3, s4, s5, s6, s7, w, zv;
+		double *o;
+		int fits;
+
+		V4_LOAD(s0, p0);
+		V4_LOAD(s1, p1);
+		V4_LOAD(s2, p2);
+		V4_LOAD(s3, p3);
+		V4_LOAD(s4, p4);
+		V4_LOAD(s5, p5);
+		V4_LOAD(s6, p6);
+		V4_LOAD(s7, p7);
+		for (j = 1; j <= nin; j++) {
+			double zj = zin[j - 1];
+
+			zv = (v4d){ zj, zj, zj, zj };
+			V4_LOAD(w, p0 + 4 * j);
+			s0 += w * zv;
+			V4_LOAD(w, p1 + 4 * j);
+			s1 += w * zv;
+			V4_LOAD(w, p2 + 4 * j);
+			s2 += w * zv;
+			V4_LOAD(w, p3 + 4 * j);
+			s3 += w * zv;
+			V4_LOAD(w, p4 + 4 * j);
+			s4 += w * zv;
+			V4_LOAD(w, p5 + 4 * j);
+			s5 += w * zv;
+			V4_LOAD(w, p6 + 4 * j);
+			s6 += w * zv;
+			V4_LOAD(w, p7 + 4 * j);
+			s7 += w * zv;
+		}
+		fits = b * 4 + 32 <= nout;	/* the sums straight into a when they all fit */
+		o = a + b * 4;
+		if (!fits)
+			o = out;
+		store4(o, s0, s1, s2, s3);
+		store4(o + 16, s4, s5, s6, s7);
+		if (!fits)
+			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
+	}
 	for (; b + 4 <= nb; b += 4) {
 		const double *p0 = pw + b * 4 * cols, *p1 = p0 + 4 * cols, *p2 = p1 + 4 * cols, *p3 = p2 + 4 * cols;
 		v4d s0, s1, s2, s3, w0, w1, w2, w3, zv;
+		double *o;
+		int fits;
 
 		V4_LOAD(s0, p0);
 		V4_LOAD(s1, p1);
@@ -189,14 +251,45 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 			s2 += w2 * zv;
 			s3 += w3 * zv;
 		}
+		fits = b * 4 + 16 <= nout;
+		o = a + b * 4;
+		if (!fits)
+			o = out;
+		store4(o, s0, s1, s2, s3);
+		if (!fits)
+			memcpy(a + b * 4, o, (nout - b * 4) * sizeof *a);
+	}
+	for (; b < nb; b++) {
+		const double *p0 = pw + b * 4 * cols;
+		v4d s0, w0, zv;
+
+		V4_LOAD(s0, p0);
+		for (j = 1; j + 3 <= nin; j += 4) {	/* (four steps a turn, in the same order) */
+			zv = (v4d){ zin[j - 1], zin[j - 1], zin[j - 1], zin[j - 1] };
+			V4_LOAD(w0, p0 + 4 * j);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j], zin[j], zin[j], zin[j] };
+			V4_LOAD(w0, p0 + 4 * j + 4);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j + 1], zin[j + 1], zin[j + 1], zin[j + 1] };
+			V4_LOAD(w0, p0 + 4 * j + 8);
+			s0 += w0 * zv;
+			zv = (v4d){ zin[j + 2], zin[j + 2], zin[j + 2], zin[j + 2] };
+			V4_LOAD(w0, p0 + 4 * j + 12);
+			s0 += w0 * zv;
+		}
+		for (; j <= nin; j++) {
+			double zj = zin[j - 1];
+
+			zv = (v4d){ zj, zj, zj, zj };
+			V4_LOAD(w0, p0 + 4 * j);
+			s0 += w0 * zv;
+		}
 		V4_STORE(out, s0);
-		V4_STORE(out + 4, s1);
-		V4_STORE(out + 8, s2);
-		V4_STORE(out + 12, s3);
-		for (u = 0; u < 16 && b * 4 + u < nout; u++)
+		for (u = 0; u < 4 && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
-#endif
+#else
 	for (; b < nb; b++) {
 		const double *p0 = pw + b * 4 * cols;
 
@@ -208,6 +301,7 @@ forward_packed_body(const double *restrict pw, size_t nout, size_t nin, const do
 		for (u = 0; u < 4 && b * 4 + u < nout; u++)
 			a[b * 4 + u] = out[u];
 	}
+#endif
 }
 
 /*
@@ -426,10 +520,79 @@ train_net_body(struct model *m, struct work *ws, const double *t, double eta)
 	}
 }
 
+/*
+ * z_i = 1 / (1 + exp(-a_i)) for the n units of a layer, sigmoid() of each:
+ * the exponentials one by one (libm's), the additions and divisions four
+ * at a time, the same operations on the same values.  (The four
+ * exponentials go into the vector as values, not through z: a vector load
+ * of four fresh scalar stores would wait for them.)
+ */
+HOT_INLINE void
+logistic_body(double *restrict z, const double *restrict a, size_t n)
+{
+	size_t i = 0;
+
+#ifdef HAVE_V4D
+	for (; i + 4 <= n; i += 4) {
+		const v4d one = { 1.0, 1.0, 1.0, 1.0 };
+		v4d e = { exp(-a[i]), exp(-a[i + 1]), exp(-a[i + 2]), exp(-a[i + 3]) };
+
+		e = one / (one + e);
+		V4_STORE(z + i, e);
+	}
+#endif
+	for (; i < n; i++)
+		z[i] = 1.0 / (1.0 + exp(-a[i]));
+}
+
+/*
+ * z_j = (x_j - mean_j) / std_j for j = from .. to-1, in place, four at a
+ * time: model_standardize_part's arithmetic, and its formula by halves for
+ * the rare z that overflows (x_j - mean_j beyond the largest double), on
+ * the four values again from the start.  The x_j, which the parser has
+ * just stored one by one, are loaded one by one: a vector load of them
+ * would wait for the stores (no store forwarding across them).
+ */
+HOT_INLINE void
+standardize_body(double *restrict x, const double *restrict mean, const double *restrict sd, size_t from,
+    size_t to)
+{
+	size_t j = from;
+	double z;
+
+#ifdef HAVE_V4D
+	for (; j + 4 <= to; j += 4) {
+		const v4d inf = { HUGE_VAL, HUGE_VAL, HUGE_VAL, HUGE_VAL };
+		v4d xv = { x[j], x[j + 1], x[j + 2], x[j + 3] }, mv, sv, zv;
+		v4mask over;
+		size_t k;
+
+		V4_LOAD(mv, mean + j);
+		V4_LOAD(sv, sd + j);
+		zv = (xv - mv) / sv;
+		over = (zv == inf) | (zv == -inf);
+		if ((over[0] | over[1] | over[2] | over[3]) == 0) {
+			V4_STORE(x + j, zv);
+			continue;
+		}
+		for (k = j; k < j + 4; k++) {
+			z = (x[k] - mean[k]) / sd[k];
+			x[k] = isinf(z) ? (x[k] * 0.5 - mean[k] * 0.5) / (sd[k] * 0.5) : z;
+		}
+	}
+#endif
+	for (; j < to; j++) {
+		z = (x[j] - mean[j]) / sd[j];
+		x[j] = isinf(z) ? (x[j] * 0.5 - mean[j] * 0.5) / (sd[j] * 0.5) : z;
+	}
+}
+
 struct kernels {
 	void (*forward_packed)(const double *, size_t, size_t, const double *, double *);
 	void (*forward_net)(const struct model *, struct work *, const double *);
 	void (*train_net)(struct model *, struct work *, const double *, double);
+	void (*logistic)(double *, const double *, size_t);
+	void (*standardize)(double *, const double *, const double *, size_t, size_t);
 };
 
 static void
@@ -450,8 +613,20 @@ train_net_generic(struct model *m, struct work *ws, const double *t, double eta)
 	train_net_body(m, ws, t, eta);
 }
 
+static void
+logistic_generic(double *z, const double *a, size_t n)
+{
+	logistic_body(z, a, n);
+}
+
+static void
+standardize_generic(double *x, const double *mean, const double *sd, size_t from, size_t to)
+{
+	standardize_body(x, mean, sd, from, to);
+}
+
 static const struct kernels kernels_generic = {
-	forward_packed_generic, forward_net_generic, train_net_generic
+	forward_packed_generic, forward_net_generic, train_net_generic, logistic_generic, standardize_generic
 };
 
 #ifdef MLP_X86_SIMD
@@ -473,8 +648,20 @@ train_net_avx2(struct model *m, struct work *ws, const double *t, double eta)
 	train_net_body(m, ws, t, eta);
 }
 
+__attribute__((target("avx2"))) static void
+logistic_avx2(double *z, const double *a, size_t n)
+{
+	logistic_body(z, a, n);
+}
+
+__attribute__((target("avx2"))) static void
+standardize_avx2(double *x, const double *mean, const double *sd, size_t from, size_t to)
+{
+	standardize_body(x, mean, sd, from, to);
+}
+
 static const struct kernels kernels_avx2 = {
-	forward_packed_avx2, forward_net_avx2, train_net_avx2
+	forward_packed_avx2, forward_net_avx2, train_net_avx2, logistic_avx2, standardize_avx2
 };
 #endif
 
@@ -584,21 +771,23 @@ packed_free(struct packed *pk)
 const double *
 kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws, const double *x)
 {
-	void (*layer)(const double *, size_t, size_t, const double *, double *) = kernels()->forward_packed;
-	double *al, *zl;
-	size_t i, nout;
+	const struct kernels *k = kernels();
 	int l;
 
-	memcpy(ws->z[0], x, m->n[0] * sizeof *x);
 	for (l = 1; l <= m->L; l++) {
-		nout = m->n[l];
-		al = ws->a[l];
-		zl = ws->z[l];
-		layer(pk->w[l], nout, m->n[l - 1], ws->z[l - 1], al);
-		for (i = 0; i < nout; i++)
-			zl[i] = 1.0 / (1.0 + exp(-al[i]));	/* sigmoid() */
+		k->forward_packed(pk->w[l], m->n[l], m->n[l - 1], l == 1 ? x : ws->z[l - 1], ws->a[l]);
+		k->logistic(ws->z[l], ws->a[l], m->n[l]);	/* sigmoid() of each */
 	}
 	return ws->z[m->L];
+}
+
+void
+kernel_standardize(const struct model *m, double *x, size_t from, size_t to)
+{
+	const struct kernels *k = kernels();
+
+	if (m->mean != NULL)
+		k->standardize(x, m->mean, m->std, from, to);
 }
 
 /*

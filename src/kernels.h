@@ -36,9 +36,15 @@ struct packed;
 struct packed *kernel_pack(const struct model *m);
 /* Frees pk; NULL is fine. */
 void packed_free(struct packed *pk);
-/* The forward pass from kernel_pack's layout: bit for bit model_forward's a, z and result. */
+/*
+ * The forward pass from kernel_pack's layout: bit for bit model_forward's
+ * a, z and result, for layers 1 to L (x is read where it is: z[0] is not
+ * written).
+ */
 const double *kernel_forward_packed(const struct model *m, const struct packed *pk, struct work *ws,
     const double *x);
+/* model_standardize_part(m, x, from, to), bit for bit, with vectors. */
+void kernel_standardize(const struct model *m, double *x, size_t from, size_t to);
 /*
  * model_loss from the last forward pass's z[L] as well as a[L], with one
  * logarithm per output where model_loss takes an exp and a log1p:

@@ -356,7 +356,7 @@ start_scoring(struct job *j)
 	if ((st = outfile_stream(&j->out, &cli_stop, j->err, sizeof j->err)) != 0)
 		return st;
 	setvbuf(j->out.fp, outbuf, _IOFBF, sizeof outbuf);
-	score_start(j->s, j->out.fp);
+	score_start(j->s, j->out.fp, j->out.name);
 	return 0;
 }
 

@@ -207,19 +207,23 @@ sigmoid(double a)
 void
 model_standardize(const struct model *m, double *out, const double *x)
 {
+	if (out != x)
+		memmove(out, x, m->n[0] * sizeof *x);
+	model_standardize_part(m, out, 0, m->n[0]);
+}
+
+void
+model_standardize_part(const struct model *m, double *x, size_t from, size_t to)
+{
 	size_t j;
 
-	if (m->mean == NULL) {
-		memmove(out, x, m->n[0] * sizeof *x);
-		return;
-	}
-	for (j = 0; j < m->n[0]; j++) {
+	for (j = from; m->mean != NULL && j < to; j++) {
 		double z = (x[j] - m->mean[j]) / m->std[j];
 
 		/* x - mean can overflow where z would not (x near the largest double, the mean of the other sign) */
 		if (isinf(z))
 			z = (x[j] * 0.5 - m->mean[j] * 0.5) / (m->std[j] * 0.5);
-		out[j] = z;
+		x[j] = z;
 	}
 }
 

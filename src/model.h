@@ -132,6 +132,8 @@ double sigmoid(double a);
  * copy; computed by halves when x_j - mean_j alone would overflow.
  */
 void model_standardize(const struct model *m, double *out, const double *x);
+/* model_standardize of x[from..to-1] alone, in place (for a row read in two parts); the rest of x is left as it is. */
+void model_standardize_part(const struct model *m, double *x, size_t from, size_t to);
 /*
  * Step 1, the forward pass from an (already standardised) input x (N_0):
  * fills ws->a and ws->z (z[0] = x); returns z[L] (N_L) inside ws.

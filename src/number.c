@@ -128,6 +128,180 @@ fast_decimal(const char *s, size_t len, double *out)
 }
 #endif
 
+/*
+ * Eight bytes at a time (SWAR), for number_parse_padded: a word holds 8
+ * bytes of the text, the first in its lowest byte (so little-endian only).
+ */
+#if defined(FAST_PATH) && defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_PATH 1
+#define BYTES(b) ((uint64_t)(b) * 0x0101010101010101ULL)	/* b in every byte */
+
+static const uint64_t pow10_int[9] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
+};
+
+/* The 8 bytes at p, the first in the lowest byte. */
+static uint64_t
+load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/*
+ * How many of the first bytes of w are digits '0' to '9' (8 when all).
+ * The high bit of each byte of nd is set for a byte that is not a digit:
+ * below '0' (the subtraction wraps) or above '9' (the addition reaches
+ * 0x80).  Carries and borrows only go up, to bytes after the first
+ * non-digit, so the lowest bit set is exact.
+ */
+static unsigned
+digits8(uint64_t w)
+{
+	uint64_t nd = ((w + BYTES(0x46)) | (w - BYTES(0x30))) & BYTES(0x80);
+
+	return nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 8;
+}
+
+/*
+ * The value of the first k (0 to 8) bytes of w, all digits: shifted up so
+ * that the bytes left below are leading zeros, then summed in pairs,
+ * fours and eights with three multiplications.
+ */
+static uint64_t
+value8(uint64_t w, unsigned k)
+{
+	uint64_t v = w - BYTES(0x30);
+
+	v = (v << (32 - 4 * k)) << (32 - 4 * k);	/* (two shifts: k = 0 shifts by 64) */
+	v = v * 10 + (v >> 8);
+	return (((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+	    (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+}
+
+/*
+ * [+-]digits[.digits] (".5" and "5." too), at most 15 digits, nothing
+ * else: 1, with the digits as a signed integer in *mant (exact: below
+ * 10^15) and the decimals in *kf, so that the value is *mant / 10^*kf, one
+ * rounding (Clinger's fast path again); else 0.  The field after the sign,
+ * n bytes, is read as two words; the point is taken out by shifting the
+ * bytes after it down by one, which leaves the digits in a row (the first
+ * 8 in lo, the others in hi).  Reads up to 16 bytes past the end.
+ */
+static inline __attribute__((always_inline)) int
+swar_decimal_parts(const char *s, size_t len, double *mant, unsigned *kf)
+{
+	size_t sign = *s == '-' || *s == '+', n = len - sign;	/* (s[0] is readable even when len is 0) */
+	uint64_t a, b, lo, hi, below, m;
+	unsigned d, nd;
+
+	if (len == 0 || n > 16)
+		return 0;
+	a = load8(s + sign);
+	b = load8(s + sign + 8);
+	d = digits8(a);	/* the first byte that is not a digit: the point, the end, or neither */
+	if (d < n && d < 8 && s[sign + d] == '.') {	/* a point, the d-th byte: the digits are n - 1 */
+		below = ((uint64_t)1 << (8 * d)) - 1;
+		lo = (a & below) | (((a >> 8) | (b << 56)) & ~below);
+		hi = b >> 8;
+		nd = (unsigned)n - 1;
+		*kf = nd - d;
+	} else if (d >= n) {	/* digits alone, at most 8 (more, and a point after 8 digits: number_parse) */
+		lo = a;
+		hi = b;
+		nd = (unsigned)n;
+		*kf = 0;
+	} else
+		return 0;
+	if (nd == 0 || digits8(lo) < (nd < 8 ? nd : 8))
+		return 0;	/* (the digits before the point are known: this checks those after it) */
+	if (nd <= 8)
+		m = value8(lo, nd);
+	else if (digits8(hi) >= nd - 8)
+		m = value8(lo, 8) * pow10_int[nd - 8] + value8(hi, nd - 8);
+	else
+		return 0;
+	*mant = *s == '-' ? -(double)m : (double)m;	/* exact: m < 10^15 */
+	return 1;
+}
+
+/* swar_decimal_parts, and the division: -(m / p) is (-m) / p, one rounding. */
+static int
+swar_decimal(const char *s, size_t len, double *out)
+{
+	unsigned kf;
+
+	if (!swar_decimal_parts(s, len, out, &kf))
+		return 0;
+	*out /= pow10_exact[kf];
+	return 1;
+}
+
+/*
+ * The most usual field, in few instructions, for the loop of
+ * number_parse_fields: swar_decimal's rule for at most 8 digits in the
+ * first word (a point among them or none); 0 for anything else.
+ */
+static inline __attribute__((always_inline)) int
+swar_short(const char *s, size_t len, double *out)
+{
+	size_t sign = *s == '-' || *s == '+', n = len - sign;
+	uint64_t a = load8(s + sign), lo, below, bad;
+	unsigned d, nd, kf;
+
+	bad = ((a + BYTES(0x46)) | (a - BYTES(0x30))) & BYTES(0x80);
+	d = bad != 0 ? (unsigned)__builtin_ctzll(bad) / 8 : 8;	/* the first byte that is not a digit */
+	if (d >= n) {	/* digits alone, 1 to 8 */
+		lo = a;
+		nd = (unsigned)n;
+		kf = 0;
+	} else if (n <= 9 && d < 8 && s[sign + d] == '.') {	/* the point; the byte 8 may be a digit after it */
+		below = ((uint64_t)1 << (8 * d)) - 1;
+		lo = (a & below) | (((a >> 8) | ((uint64_t)(unsigned char)s[sign + 8] << 56)) & ~below);
+		nd = (unsigned)n - 1;
+		kf = nd - d;
+		bad = ((lo + BYTES(0x46)) | (lo - BYTES(0x30))) & BYTES(0x80);
+		if (bad != 0 && (unsigned)__builtin_ctzll(bad) / 8 < nd)
+			return 0;	/* a byte after the point is not a digit */
+	} else
+		return 0;
+	if (nd == 0)
+		return 0;	/* (len 0 ends here too, or with n past 9 when a sign is read) */
+	*out = (*s == '-' ? -(double)value8(lo, nd) : (double)value8(lo, nd)) / pow10_exact[kf];
+	return 1;
+}
+#endif
+
+enum num_error
+number_parse_padded(const char *s, size_t len, double *out)
+{
+#ifdef SWAR_PATH
+	if (swar_short(s, len, out) || swar_decimal(s, len, out))
+		return NUM_OK;
+#endif
+	return number_parse(s, len, out);
+}
+
+size_t
+number_parse_fields(char *const *field, const size_t *len, const size_t *col, size_t n, double *out,
+    enum num_error *e)
+{
+	size_t i = 0;
+
+	for (i = 0; i < n; i++) {
+#ifdef SWAR_PATH
+		if (swar_short(field[col[i]], len[col[i]], &out[i]))
+			continue;
+#endif
+		if ((*e = number_parse_padded(field[col[i]], len[col[i]], &out[i])) != NUM_OK)
+			return i;
+	}
+	return n;
+}
+
 enum num_error
 number_parse(const char *s, size_t len, double *out)
 {
@@ -264,13 +438,19 @@ __extension__ typedef unsigned __int128 u128;
 static int
 put_g(char *buf, int neg, uint64_t D, int P, int X)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	char dig[20];
 	int nd, i, o = 0, ax;
 
-	for (i = P - 1; i >= 0; i--) {
-		dig[i] = (char)('0' + (int)(D % 10));
-		D /= 10;
+	for (i = P - 1; i >= 1; i -= 2) {	/* two digits a division */
+		memcpy(dig + i - 1, pairs + 2 * (D % 100), 2);
+		D /= 100;
 	}
+	if (i == 0)
+		dig[0] = (char)('0' + (int)D);
 	for (nd = P; nd > 1 && dig[nd - 1] == '0'; nd--)
 		;
 	if (neg)
@@ -328,8 +508,15 @@ format_shortest_exact(char *buf, double x)
 		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
 		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL
 	};
-	uint64_t bits, m, pow5, D;
-	u128 N, div, q, rem, C, diff, half;
+	static const uint64_t pow5_tab[28] = {
+		1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL, 9765625ULL,
+		48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL, 152587890625ULL,
+		762939453125ULL, 3814697265625ULL, 19073486328125ULL, 95367431640625ULL, 476837158203125ULL,
+		2384185791015625ULL, 11920928955078125ULL, 59604644775390625ULL, 298023223876953125ULL,
+		1490116119384765625ULL, 7450580596923828125ULL
+	};
+	uint64_t bits, m, pow5 = 1, D, Q[3];
+	u128 N = 0, div, q, rem, C, diff, half;
 	int neg, e2, qexp, s, h, P, X, i;
 
 	memcpy(&bits, &x, sizeof bits);
@@ -339,15 +526,19 @@ format_shortest_exact(char *buf, double x)
 		return -1;	/* zero, denormal, inf, nan */
 	m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52);
 	qexp = 1075 - e2;	/* |x| = m 2^-qexp */
-	s = 16 - (int)floor(log10(fabs(x)));
-	for (i = 0; i < 2; i++) {
+	/*
+	 * floor(log10 |x|) is floor((e2 - 1023) log10 2) or one more (78913 / 2^18
+	 * is log10 2 to the precision this needs for |e2 - 1023| < 1024); the
+	 * loop below moves s by one when it is off.
+	 */
+	s = 16 - ((int)((unsigned)((e2 - 1023) * 78913 + 400 * 262144) >> 18) - 400);	/* (floor, in unsigned) */
+	for (i = 0; i < 3; i++) {
 		if (s < 0 || s > 27)
 			return -1;
 		h = qexp - s;
 		if (h < 1 || h > 120)
 			return -1;
-		for (pow5 = 1, D = 0; D < (uint64_t)s; D++)
-			pow5 *= 5;
+		pow5 = pow5_tab[s];
 		N = (u128)m * pow5;
 		q = N >> h;
 		if (q < p10[16])
@@ -357,14 +548,17 @@ format_shortest_exact(char *buf, double x)
 		else
 			break;
 	}
-	if (i == 2)
+	if (i == 3)
 		return -1;
 	/* here 10^16 <= N / 2^h < 10^17: the first digit of |x| is at 10^(16 - s) */
 	half = (u128)pow5;	/* half an ulp, in units of 2^-(h+1) */
+	Q[2] = (uint64_t)(N >> h);	/* N / div for P = 17, 16, 15: N >> h < 10^17 fits 64 bits */
+	Q[1] = Q[2] / 10;
+	Q[0] = Q[2] / 100;
 	for (P = 15; P <= 17; P++) {
 		X = 16 - s;
 		div = (u128)p10[17 - P] << h;
-		q = N / div;
+		q = Q[P - 15];
 		rem = N - q * div;
 		D = (uint64_t)q;
 		if (2 * rem > div || (2 * rem == div && (D & 1)))

@@ -6,16 +6,20 @@
  *   caller's thread: the READER                 worker thread: the SCORER
  *   ---------------------------                 --------------------------
  *   csv_read -> parse_row, for each row:        score_batch, for each batch:
- *     header? width? the first n0 - nd            parse the last nd fields,
- *     numbers parsed into the batch being         standardise, forward pass,
- *     filled, the last nd fields copied           print the rows to out
+ *     header? width? the first n0 - nd            parse and standardise the
+ *     numbers parsed and standardised into        last nd fields, forward
+ *     the batch, the last nd fields copied;       pass (unless the reader ran
+ *     or the forward pass, for some rows          it), print the rows to out
  *   batch full: pipeline_hand_over  ==> ring of batches ==>  slot given back
  *
- * - The parsing is shared so that neither side waits: the reader leaves the
- *   texts of the last nd fields of a row (short ones, of a row on one line)
- *   in the batch's cells for the scorer to parse.  nd moves by one at each
- *   batch (begin_batch): down when the reader had to wait for room, up when
- *   the scorer had to wait for a batch; it never changes what is printed.
+ * - The work is shared so that neither side waits, one step at each batch
+ *   (begin_batch): the reader leaves the texts of the last nd fields of a
+ *   row (short ones, of a row on one line) in the batch's cells for the
+ *   scorer to parse, or (when the scorer is the slower side, which exp and
+ *   printing make it for most models) runs the forward pass of some rows
+ *   itself and keeps their outputs in the batch.  The step goes towards the
+ *   reader when it had to wait for room, towards the scorer when the scorer
+ *   had to wait for a batch; it never changes what is printed.
  * - Errors come out in row order, as on one thread (pipeline.c).  A bad
  *   field left in a cell is reported by the scorer with the reader's own
  *   message, and the scorer's failures (a write error) are on earlier rows.
@@ -63,6 +67,7 @@
 #define BATCH_BYTES ((size_t)256 * 1024)	/* aim for batches of this size ... */
 #define BATCH_MAX_ROWS 4096		/* ... and at most this many rows */
 #define CELL 32				/* room for a field left to the scorer */
+#define OUTBUF ((size_t)64 * 1024)	/* the scorer's output, written this much at a time */
 
 /*
  * Rows of raw features.  The last nd fields of a row whose left[] is 1
@@ -85,9 +90,11 @@ struct batch {
 	double *x;		/* (cap, n0) features, row after row */
 	long *line;		/* (cap) the line of each row (its first field's) */
 	unsigned char *left;	/* (cap) 1 for a row with fields in cell */
-	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text */
+	char *cell;		/* (cap, max_nd, CELL) a length byte, then the text; NUMBER_PAD bytes after them all */
 	double *t;		/* (cap, nL) targets, with --eval; else NULL */
 	unsigned char *na;	/* (cap) 1 for a row printed as NA (--missing na) */
+	unsigned char *done;	/* (cap) 1 for a row the reader ran the forward pass of */
+	double *y, *aL;		/* (cap, nL) that row's z[L] and a[L]; NULL when the reader runs none */
 	char *keep;		/* kept fields of the rows, formatted (-k) */
 	size_t *koff;		/* (cap + 1) where the kept text of each row starts; NULL without -k */
 	size_t keepcap;		/* bytes allocated at keep */
@@ -98,11 +105,16 @@ struct score {
 	struct packed *pk;	/* m's weights laid out for scoring: the scorer's */
 	struct work *ws;	/* the scorer's */
 	FILE *out;		/* the scorer's */
+	const char *out_name;	/* out's name in messages, or NULL */
+	char *obuf;		/* (OUTBUF) the scorer's lines not yet written to out */
+	size_t olen;
+	int oerr;		/* errno of a failed write to out, or 0 */
 	int digits;		/* 0: shortest exact form */
 	int delim;		/* the field separator */
 	int header;		/* every file's first row: see csv_is_header */
 	size_t cap;		/* rows per batch */
 	size_t max_nd;		/* most fields of a row left to the scorer */
+	int max_share;		/* most sixteenths of the rows the reader runs the forward pass of */
 	struct batch *slot[PIPELINE_SLOTS];	/* on cache lines of their own: the reader
 				   counts rows in one while the scorer reads another */
 	void *slot_mem;
@@ -133,6 +145,8 @@ struct score {
 	size_t dropped_r;	/* rows dropped by the reader */
 	size_t na_r;		/* rows the reader marked NA */
 	size_t *unseen;		/* (enc->ncols) values of each column training never saw */
+	struct work *ws_r;	/* for the forward passes the reader runs */
+	int owed;		/* sixteenths of a row the reader owes the scorer: see data_row */
 	const volatile sig_atomic_t *stop;
 
 	/* the scorer's alone */
@@ -143,7 +157,7 @@ struct score {
 	/* fixed once started */
 	int want_thread;	/* score_new was asked for two threads */
 	int threads;		/* the threads score_start got: 2, or 1 */
-	size_t nd;		/* fields of a row the reader leaves to the scorer */
+	int share;		/* the work balance: see begin_batch */
 };
 
 /* ---- formatting ---- */
@@ -275,7 +289,7 @@ parse_cell(struct score *s, struct batch *b, size_t r, size_t i, double *x, int 
 	char show[CSV_SHOW_LEN], col[CSV_SHOW_LEN + 16];
 	enum num_error e;
 
-	if ((e = number_parse(t + 1, len, &x[i])) == NUM_OK)
+	if ((e = number_parse_padded(t + 1, len, &x[i])) == NUM_OK)
 		return 0;
 	if (e != NUM_NOMEM && csv_is_missing(t + 1, len)) {
 		if (s->missing == SCORE_MISSING_SKIP)
@@ -323,6 +337,65 @@ check_outputs(const struct score *s, const struct batch *b, size_t r, const doub
 	return ST_DATA;
 }
 
+/*
+ * Writes p[0..n-1] to out, unless a write failed before; on failure keeps
+ * the error in s->oerr.  (A stream may take a part and fail with no errno,
+ * fmemopen's when full: the rest and a flush then give the error.)
+ */
+static void
+out_write(struct score *s, const char *p, size_t n)
+{
+	size_t k;
+
+	if (s->oerr != 0 || n == 0)
+		return;
+	errno = 0;
+	if ((k = fwrite(p, 1, n, s->out)) != n) {
+		if (errno == 0 && fwrite(p + k, 1, n - k, s->out) == n - k)
+			fflush(s->out);
+		s->oerr = errno != 0 ? errno : EIO;
+	}
+}
+
+/*
+ * Writes the scorer's lines so far to out.  They are written when half of
+ * OUTBUF is used at the end of a row (so on one thread and two alike, at
+ * the same bytes: writes fail at the same rows, and what is written ends a
+ * line unless a row alone is longer), and at the end.
+ */
+static void
+out_flush(struct score *s)
+{
+	out_write(s, s->obuf, s->olen);
+	s->olen = 0;
+}
+
+/* Appends p[0..n-1] to the scorer's lines. */
+static void
+out_put(struct score *s, const char *p, size_t n)
+{
+	if (s->olen + n > OUTBUF)
+		out_flush(s);
+	if (n > OUTBUF)
+		out_write(s, p, n);
+	else {
+		memcpy(s->obuf + s->olen, p, n);
+		s->olen += n;
+	}
+}
+
+static void
+out_char(struct score *s, char c)
+{
+	out_put(s, &c, 1);
+}
+
+static void
+out_str(struct score *s, const char *p)
+{
+	out_put(s, p, strlen(p));
+}
+
 /* Prints a row's outputs: NA for each, the labels, or the probabilities (normalised with --normalize). */
 static void
 print_outputs(struct score *s, const double *y, int na)
@@ -338,8 +411,8 @@ print_outputs(struct score *s, const double *y, int na)
 				best = i;
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				putc(s->delim, s->out);
-			fputs(na ? "NA" : s->label[best], s->out);
+				out_char(s, (char)s->delim);
+			out_str(s, na ? "NA" : s->label[best]);
 		}
 		return;
 	}
@@ -347,60 +420,82 @@ print_outputs(struct score *s, const double *y, int na)
 		sum += y[i];
 	for (i = 0; i < nl; i++) {
 		if (i > 0)
-			putc(s->delim, s->out);
+			out_char(s, (char)s->delim);
 		if (s->labels)
-			fputs(s->label[y[i] >= s->threshold], s->out);
-		else {
-			number_format(buf, s->normalize ? y[i] / sum : y[i], s->digits);
-			fputs(buf, s->out);
-		}
+			out_str(s, s->label[y[i] >= s->threshold]);
+		else
+			out_put(s, buf, (size_t)number_format(buf, s->normalize ? y[i] / sum : y[i], s->digits));
 	}
 }
 
 /*
- * Scores the rows of b: parses the fields left in cells, standardises the
- * features in place, prints one line per row (its kept fields, then its
- * probabilities or labels, or NA).  0, or a status with a message in err: a
- * bad field (ST_DATA), a write error (ST_IO), no memory for --eval (ST_NOMEM).
+ * Scores row r of b (its features at x): parses the fields left in cells,
+ * standardises them, runs the forward pass unless the reader did, adds the
+ * row's line (its kept fields, then its probabilities or labels, or NA) to
+ * the scorer's output.  0, or a status with a message in err: a bad field
+ * (ST_DATA), no memory for --eval (ST_NOMEM).
  */
+static int
+score_row(struct score *s, struct batch *b, size_t r, double *x, char *err, size_t errlen)
+{
+	const struct model *m = s->m;
+	size_t n0 = m->n[0], nl = m->n[m->L], i;
+	const double *y = NULL, *a = NULL;
+	int st, drop = 0;
+
+	for (i = n0 - b->nd; b->left[r] && i < n0 && !drop && !b->na[r]; i++)
+		if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
+			return st;
+	if (drop) {
+		s->dropped_w++;
+		return 0;
+	}
+	if (!b->na[r] && b->done[r]) {	/* the reader ran the forward pass */
+		y = b->y + r * nl;
+		a = b->aL + r * nl;
+	} else if (!b->na[r]) {
+		if (b->left[r])	/* the reader standardised the rest */
+			kernel_standardize(m, x, n0 - b->nd, n0);
+		y = kernel_forward_packed(m, s->pk, s->ws, x);
+		a = s->ws->a[m->L];
+	}
+	if (!b->na[r]) {
+		if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
+			return st;
+	} else if (b->left[r])
+		s->na_w++;	/* (the reader counts the rows it marked) */
+	if (b->koff != NULL)
+		out_put(s, b->keep + b->koff[r], b->koff[r + 1] - b->koff[r]);
+	print_outputs(s, y, b->na[r]);
+	if (s->eval && !b->na[r] && eval_add(s->ev, y, a, b->t + r * nl) != 0) {
+		snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
+		return ST_NOMEM;
+	}
+	out_char(s, '\n');
+	if (s->olen >= OUTBUF / 2)
+		out_flush(s);
+	return 0;
+}
+
+/* A write error's message, and ST_IO. */
+static int
+write_error(const struct score *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s%swrite error: %s", s->out_name != NULL ? s->out_name : "",
+	    s->out_name != NULL ? ": " : "", strerror(s->oerr));
+	return ST_IO;
+}
+
+/* Scores the rows of b, in order.  0, or the first failure: score_row's, or a write error (ST_IO). */
 static int
 score_batch(struct score *s, struct batch *b, char *err, size_t errlen)
 {
-	const struct model *m = s->m;
-	size_t n0 = m->n[0], nl = m->n[m->L], i, r;
-	const double *y = NULL;
-	double *x = b->x;
-	int st, drop;
+	size_t r;
+	int st = 0;
 
-	for (r = 0; r < b->rows; r++, x += n0) {
-		drop = 0;
-		for (i = n0 - b->nd; b->left[r] && i < n0 && !drop && !b->na[r]; i++)
-			if ((st = parse_cell(s, b, r, i, x, &drop, err, errlen)) != 0)
-				return st;
-		if (drop) {
-			s->dropped_w++;
-			continue;
-		}
-		if (!b->na[r]) {
-			model_standardize(m, x, x);
-			y = kernel_forward_packed(m, s->pk, s->ws, x);
-			if ((st = check_outputs(s, b, r, y, err, errlen)) != 0)
-				return st;
-		} else if (b->left[r])
-			s->na_w++;	/* (the reader counts the rows it marked) */
-		if (b->koff != NULL)
-			fwrite(b->keep + b->koff[r], 1, b->koff[r + 1] - b->koff[r], s->out);
-		print_outputs(s, y, b->na[r]);
-		if (s->eval && !b->na[r] && eval_add(s->ev, y, s->ws->a[m->L], b->t + r * nl) != 0) {
-			snprintf(err, errlen, "--eval: out of memory after %zu rows", eval_rows(s->ev));
-			return ST_NOMEM;
-		}
-		if (putc('\n', s->out) == EOF) {
-			snprintf(err, errlen, "write error: %s", strerror(errno));
-			return ST_IO;
-		}
-	}
-	return 0;
+	for (r = 0; r < b->rows && st == 0 && s->oerr == 0; r++)
+		st = score_row(s, b, r, b->x + r * s->m->n[0], err, errlen);
+	return st == 0 && s->oerr != 0 ? write_error(s, err, errlen) : st;
 }
 
 /* The pipeline's work: score_batch on a batch the reader handed over. */
@@ -414,9 +509,11 @@ work(void *ctx, void *batch, char *err, size_t errlen)
 
 /*
  * Starts the batch to fill, once the pipeline has room; 0, or a non-zero
- * status to stop reading.  Balances the work: when the reader had to wait,
- * the scorer gets one field of each row less to parse; when the scorer had
- * to, one more.
+ * status to stop reading.  Balances the work by one step each batch: when
+ * the reader had to wait, it takes more work, when the scorer had to, less.
+ * The steps: s->share > 0 leaves the scorer the last `share` fields of each
+ * row to parse (at most max_nd); s->share < 0 has the reader run the
+ * forward pass of -share sixteenths of the rows (at most max_share).
  */
 static int
 begin_batch(struct score *s, char *err, size_t errlen)
@@ -426,13 +523,13 @@ begin_batch(struct score *s, char *err, size_t errlen)
 
 	if ((b = pipeline_next(s->pipe, s->stop, &seen, &st, err, errlen)) == NULL)
 		return st != 0 ? st : ST_IO;	/* (no batch comes with a status) */
-	if ((seen & PIPELINE_FULL) && s->nd > 0)
-		s->nd--;
-	else if ((seen & PIPELINE_STARVED) && s->nd < s->max_nd)
-		s->nd++;
+	if ((seen & PIPELINE_FULL) && s->share > -s->max_share)
+		s->share--;
+	else if ((seen & PIPELINE_STARVED) && s->share < (int)s->max_nd)
+		s->share++;
 	s->cur = b;
 	b->rows = 0;
-	b->nd = s->nd;
+	b->nd = s->share > 0 ? (size_t)s->share : 0;
 	b->map = s->map;
 	if (b->koff != NULL)
 		b->koff[0] = 0;
@@ -623,6 +720,7 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	char *cell;
 	struct batch *b;
 	enum num_error e;
+	const double *y;
 	double *x;
 	int st, missing = 0;
 
@@ -641,10 +739,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 		for (i = n0 - nd; i < n0; i++)
 			if (row->len[fm->cm.feature[i]] >= CELL || row->line[fm->cm.feature[i]] != row->line[0])
 				nd = 0;
-		for (i = 0; i < n0 - nd && !missing; i++) {
-			c = fm->cm.feature[i];
-			if ((e = number_parse(row->field[c], row->len[c], &x[i])) == NUM_OK)
-				continue;
+		if ((i = number_parse_fields(row->field, row->len, fm->cm.feature, n0 - nd, x, &e)) < n0 - nd) {
+			c = fm->cm.feature[i];	/* the first that is not a number: the rest wait */
 			if (e == NUM_NOMEM || !csv_is_missing(row->field[c], row->len[c]))
 				return not_a_number(fm, row, c, e, err, errlen);
 			if (s->missing == SCORE_MISSING_ERROR)
@@ -653,6 +749,8 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 		}
 	} else if ((st = encode_row(s, row, x, &missing, err, errlen)) != 0)
 		return st;
+	if (!missing)
+		kernel_standardize(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */
 	if (!missing && s->eval && (st = read_targets(s, row, b->t + b->rows * nl, &missing, err, errlen)) != 0)
 		return st;
 	if (missing && s->missing == SCORE_MISSING_SKIP) {
@@ -661,6 +759,14 @@ data_row(struct score *s, const struct csv_row *row, char *err, size_t errlen)
 	}
 	b->na[b->rows] = (unsigned char)missing;
 	s->na_r += (size_t)missing;
+	b->done[b->rows] = 0;
+	if (!missing && nd == 0 && s->share < 0 && (s->owed -= s->share) >= 16) {
+		s->owed -= 16;	/* -share rows in 16, spread out */
+		y = kernel_forward_packed(m, s->pk, s->ws_r, x);
+		memcpy(b->y + b->rows * nl, y, nl * sizeof *y);
+		memcpy(b->aL + b->rows * nl, s->ws_r->a[m->L], nl * sizeof *y);
+		b->done[b->rows] = 1;
+	}
 	b->line[b->rows] = row->line[0];
 	b->left[b->rows] = nd > 0 && !missing;
 	for (i = n0 - nd, cell = b->cell + b->rows * s->max_nd * CELL; nd > 0 && !missing && i < n0; i++, cell += CELL) {
@@ -756,7 +862,7 @@ struct score *
 score_new(const struct model *m, int digits, int threads)
 {
 	struct score *s = calloc(1, sizeof *s);
-	size_t n0 = m->n[0], k, stride = (sizeof(struct batch) + 63) / 64 * 64;
+	size_t n0 = m->n[0], nl = m->n[m->L], k, stride = (sizeof(struct batch) + 63) / 64 * 64;
 	void *p;
 
 	if (s == NULL)
@@ -785,17 +891,25 @@ score_new(const struct model *m, int digits, int threads)
 		return NULL;
 	}
 	s->max_nd = s->want_thread && s->plain ? n0 / 2 : 0;	/* cells: a number per column */
+	/* forward passes run by the reader: with their outputs kept, batches stay of about BATCH_BYTES */
+	s->max_share = s->want_thread && 2 * s->cap * nl * sizeof(double) <= BATCH_BYTES ? 16 : 0;
 	s->pk = kernel_pack(m);
 	s->ws = work_new(m);
+	s->obuf = malloc(OUTBUF);
+	s->ws_r = s->max_share > 0 ? work_new(m) : NULL;
 	s->pipe = pipeline_new((void *const *)s->slot, work, s);
 	for (k = 0; k < nslots(s); k++)
 		if ((s->slot[k]->x = malloc(s->cap * n0 * sizeof(double))) == NULL ||
 		    (s->slot[k]->line = calloc(s->cap, sizeof(long))) == NULL ||
 		    (s->slot[k]->na = calloc(s->cap, 1)) == NULL ||
+		    (s->slot[k]->done = calloc(s->cap, 1)) == NULL ||
 		    (s->slot[k]->left = calloc(s->cap, 1)) == NULL ||
-		    (s->slot[k]->cell = malloc(s->cap * s->max_nd * CELL + 1)) == NULL)
+		    (s->slot[k]->cell = calloc(1, s->cap * s->max_nd * CELL + NUMBER_PAD)) == NULL ||
+		    (s->max_share > 0 && ((s->slot[k]->y = malloc(s->cap * nl * sizeof(double))) == NULL ||
+		    (s->slot[k]->aL = malloc(s->cap * nl * sizeof(double))) == NULL)))
 			break;
-	if (s->pk == NULL || s->ws == NULL || s->pipe == NULL || k < nslots(s)) {
+	if (s->pk == NULL || s->ws == NULL || s->obuf == NULL || (s->max_share > 0 && s->ws_r == NULL) || s->pipe == NULL ||
+	    k < nslots(s)) {
 		score_free(s);
 		return NULL;
 	}
@@ -803,13 +917,15 @@ score_new(const struct model *m, int digits, int threads)
 }
 
 void
-score_start(struct score *s, FILE *out)
+score_start(struct score *s, FILE *out, const char *out_name)
 {
 	s->out = out;
+	s->out_name = out_name;
 	s->threads = pipeline_start(s->pipe, s->want_thread ? 2 : 1);
 	if (s->threads == 1) {	/* a batch of one row, every field parsed by the reader */
 		s->cap = 1;
 		s->max_nd = 0;
+		s->max_share = 0;
 	}
 }
 
@@ -942,7 +1058,10 @@ score_end(struct score *s, int st, const volatile sig_atomic_t *stop, char *err,
 		st = print_header(s, NULL, err, errlen);
 	partial = s->cur != NULL && s->cur->rows > 0;
 	s->cur = NULL;
-	return pipeline_end(s->pipe, st, partial, stop, err, errlen);
+	st = pipeline_end(s->pipe, st, partial, stop, err, errlen);
+	if (st < ST_INTERRUPTED)	/* the scorer is done: its last lines (those before a failure too) */
+		out_flush(s);
+	return st == 0 && s->oerr != 0 ? write_error(s, err, errlen) : st;
 }
 
 void
@@ -956,12 +1075,17 @@ score_free(struct score *s)
 	pipeline_free(s->pipe);	/* (stops the scorer if score_end was not called) */
 	packed_free(s->pk);
 	work_free(s->ws);
+	work_free(s->ws_r);
+	free(s->obuf);
 	for (k = 0; k < PIPELINE_SLOTS; k++) {
 		free(s->slot[k]->x);
 		free(s->slot[k]->line);
 		free(s->slot[k]->cell);
 		free(s->slot[k]->t);
 		free(s->slot[k]->na);
+		free(s->slot[k]->done);
+		free(s->slot[k]->y);
+		free(s->slot[k]->aL);
 		free(s->slot[k]->left);
 		free(s->slot[k]->keep);
 		free(s->slot[k]->koff);

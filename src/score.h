@@ -67,8 +67,12 @@ enum {
  * ST_NOMEM with a message.
  */
 int score_options(struct score *s, const struct score_opts *o, char *err, size_t errlen);
-/* Starts scoring into out (the worker thread, when there is one). */
-void score_start(struct score *s, FILE *out);
+/*
+ * Starts scoring into out (the worker thread, when there is one), named
+ * out_name in a write error's message (NULL: no name; the string must last
+ * until score_end).
+ */
+void score_start(struct score *s, FILE *out, const char *out_name);
 /* Threads in use: 2, or 1 (forced, or the worker could not be created). */
 int score_threads(const struct score *s);
 /*

@@ -121,12 +121,17 @@ for s in $shapes; do
 	for r in $(seq 1 "$runs"); do
 		say "bench: $layers, $rows rows: round $r/$runs"
 		baseline
-		measure "mlptrain.$tag" /dev/null ./mlptrain -S -Z -e "$epochs" -l "$layers" "$file" -o /dev/null
-		measure "mlptrain0.$tag" /dev/null ./mlptrain -q -S -Z -e 0 -l "$layers" "$file" -o /dev/null
-		measure "fann.$tag" /dev/null "$B/fann_peer" "$layers" "$file" "$epochs"
-		measure "ceiling.$tag" /dev/null "$B/ceiling" "$layers" "$file" "$epochs"
+		# mlptrain's default settings (a fresh order every epoch, standardised), the peers doing the same
+		measure "mlptrain.$tag" /dev/null ./mlptrain -e "$epochs" -l "$layers" "$file" -o /dev/null
+		measure "mlptrain0.$tag" /dev/null ./mlptrain -q -e 0 -l "$layers" "$file" -o /dev/null
+		measure "fann.$tag" /dev/null "$B/fann_peer" -s -z "$layers" "$file" "$epochs"
+		measure "ceiling.$tag" /dev/null "$B/ceiling" -s -z "$layers" "$file" "$epochs"
+		# file order, raw inputs
+		measure "mlptrainS.$tag" /dev/null ./mlptrain -S -Z -e "$epochs" -l "$layers" "$file" -o /dev/null
+		measure "fannS.$tag" /dev/null "$B/fann_peer" "$layers" "$file" "$epochs"
+		measure "ceilingS.$tag" /dev/null "$B/ceiling" "$layers" "$file" "$epochs"
 	done
-	for t in fann ceiling; do
+	for t in fann ceiling fannS ceilingS; do
 		got=$(sed -n 's/.* rows=\([0-9]*\) .*/\1/p' "$res/$t.$tag.1.err")
 		if [ "$got" != "$rows" ]; then
 			say "bench: $t read $got rows of $file, expected $rows"
@@ -166,6 +171,37 @@ fi
 
 # ---- the table --------------------------------------------------------------
 
+# train_table SUFFIX: the training table of the runs tagged TOOL$SUFFIX.SHAPE,
+# "" for the default settings (with the -e 0 row), S for file order.
+train_table() {
+	local sfx=$1 s layers rows cols tag t name sps ratio rate rss data mw w
+	echo "| shape | rows | tool | wall s, median (min–max) | rows/s, whole process | samples/s, training loop only | mlptrain time ÷ tool time | peak RSS MiB | RSS ÷ data as doubles |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+	for s in $train_rows; do
+		IFS=: read -r layers rows cols tag <<-END
+		$s
+		END
+		data=$((rows * cols * 8))
+		mw=$(med "$res/mlptrain$sfx.$tag.wall")
+		for t in "mlptrain$sfx" mlptrain0 "fann$sfx" "ceiling$sfx"; do
+			if [ "$t" = mlptrain0 ] && [ -n "$sfx" ]; then
+				continue
+			fi
+			w=$(med "$res/$t.$tag.wall")
+			rss=$(med "$res/$t.$tag.rss")
+			ratio=$(div "$mw" "$w")
+			rate=$(fmt_rate "$(div $((rows * epochs)) "$w" %.17g)")
+			case $t in
+			mlptrain0) name="mlptrain -q -e 0 (load, evaluate, write: no training)" sps="-" ratio="-" rate="-" ;;
+			mlptrain*) name="mlptrain" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
+			fann*) name="FANN peer (float32, MSE)" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
+			ceiling*) name="plain-C ceiling" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
+			esac
+			echo "| $layers | $rows | $name | $(fmt_wall "$res/$t.$tag.wall") | $rate | $sps | $ratio | $(fmt_mib "$rss") | $(div $((rss * 1024)) "$data") |"
+		done
+	done
+}
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain -- src Makefile 2>/dev/null)" ]; then
@@ -183,39 +219,17 @@ elapsed=$((SECONDS - start))
 	echo "- mode: $([ -n "$quick" ] && echo "quick (a tenth of the rows)" || echo full), $runs runs per tool, round robin; epochs $epochs; medians of wall time, (min–max) across runs; $elapsed s in all"
 	echo "- process start-up as measured (\`/bin/true\` the same way): $(fmt_wall "$res/true.wall") s"
 	echo
-	echo "### Training: per-sample SGD, one pass, file order (\`mlptrain -S -Z -e $epochs -l SHAPE FILE -o /dev/null\`)"
+	echo "### Training with mlptrain's default settings: per-sample SGD, one pass, the rows in a fresh random order, inputs standardised (\`mlptrain -e $epochs -l SHAPE FILE -o /dev/null\`; \`fann_peer -s -z\`, \`ceiling -s -z\`)"
 	echo
-	echo "| shape | rows | tool | wall s, median (min–max) | rows/s, whole process | samples/s, training loop only | mlptrain time ÷ tool time | peak RSS MiB | RSS ÷ data as doubles |"
-	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
-	for s in $train_rows; do
-		IFS=: read -r layers rows cols tag <<EOF
-$s
-EOF
-		data=$((rows * cols * 8))
-		mw=$(med "$res/mlptrain.$tag.wall")
-		m0=$(med "$res/mlptrain0.$tag.wall")
-		for t in mlptrain mlptrain0 fann ceiling; do
-			w=$(med "$res/$t.$tag.wall")
-			rss=$(med "$res/$t.$tag.rss")
-			ratio=$(div "$mw" "$w")
-			case $t in
-			mlptrain)
-				name="mlptrain"
-				sps=$(fmt_rate "$(med "$res/$t.$tag.sps")")
-				;;
-			mlptrain0) name="mlptrain -e 0 (load, evaluate, write: no training)" sps="-" ratio="-" ;;
-			fann) name="FANN peer (float32, MSE)" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
-			ceiling) name="plain-C ceiling" sps=$(fmt_rate "$(med "$res/$t.$tag.sps")") ;;
-			esac
-			rate=$(fmt_rate "$(div $((rows * epochs)) "$w" %.17g)")
-			if [ "$t" = mlptrain0 ]; then
-				rate=-
-			fi
-			echo "| $layers | $rows | $name | $(fmt_wall "$res/$t.$tag.wall") | $rate | $sps | $ratio | $(fmt_mib "$rss") | $(div $((rss * 1024)) "$data") |"
-		done
-	done
+	train_table ""
+	echo
+	echo "### Training in file order, raw inputs (\`mlptrain -S -Z -e $epochs -l SHAPE FILE -o /dev/null\`; \`fann_peer\`, \`ceiling\`)"
+	echo
+	train_table S
 	echo
 	echo "### Scoring: \`mlppredict -o FILE MODEL SCORE.csv\`, 30-64-1 model, $score_rows rows × $((sf + 1)) columns, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB"
+	echo
+	echo "mlppredict: $(div "$bytes" "$(awk -v w="$(med "$res/mlppredict.wall")" 'BEGIN { print w * 1e6 }')" %.1f) MB/s, $(div "$(med "$res/csvcount.wall")" "$(med "$res/mlppredict.wall")") × the speed of libcsv tokenising alone (csvcount), in the same run."
 	echo
 	echo "| tool | wall s, median (min–max) | MB/s (10^6 bytes) | mlppredict time ÷ tool time | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
@@ -238,6 +252,9 @@ EOF
 	echo "  loading, the evaluation pass and writing cost without training."
 	echo "- The FANN peer is a speed peer, not an accuracy peer: single precision, squared error."
 	echo "- The ceiling is the lecture's arithmetic alone, double precision, -O3 -march=native;"
-	echo "  it ends on exactly the weights of mlptrain -S -Z."
+	echo "  in file order it ends on exactly the weights of mlptrain -S -Z (with -s, its own order)."
+	echo "- Default settings: mlptrain visits the rows in a fresh random order every epoch and"
+	echo "  standardises the inputs; the FANN peer shuffles its train data every epoch"
+	echo "  (fann_shuffle_train_data) and the ceiling an index, both on standardised inputs."
 	echo "- Raw runs: $res/; see tests/bench/README."
 } | tee "$res/table.md"

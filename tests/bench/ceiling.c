@@ -1,7 +1,7 @@
 /*
  * ceiling - the "plain-C ceiling" of the benchmark (tests/bench/README).
  *
- *     ceiling [-w WEIGHTS] LAYERS FILE EPOCHS [RATE [SEED]]
+ *     ceiling [-sz] [-w WEIGHTS] LAYERS FILE EPOCHS [RATE [SEED]]
  *
  * Per-sample SGD on the log loss for a sigmoid MLP, in double precision,
  * doing the lecture's arithmetic and nothing else: forward pass, delta_out
@@ -11,6 +11,14 @@
  * The initial weights are drawn as mlptrain draws them (Glorot-uniform from
  * splitmix64 seeded with SEED, default 1, layer after layer, row-major,
  * intercept first), so the final weights agree with mlptrain's model.
+ * What mlptrain does by default takes two flags (the weights then differ
+ * from mlptrain's: its own random order is not this one):
+ *
+ *   -s  every epoch in a fresh random order of the rows (Fisher-Yates over
+ *       an index array from splitmix64, inside the timed loop), read where
+ *       they are, as mlptrain reads its shuffled rows
+ *   -z  features standardised as mlptrain does before the clock starts
+ *       (loadcsv_standardize)
  *
  * It is meant to be fast: one weight block per layer, no gradient buffer
  * (each layer's back-propagated sum reads a weight just before the update
@@ -75,7 +83,7 @@ update(double *restrict wrow, const double *restrict zin, size_t nin, double d, 
 static void
 usage(void)
 {
-	fputs("usage: ceiling [-w weights-out] n0,n1,...,nL file.csv epochs [rate [seed]]\n", stderr);
+	fputs("usage: ceiling [-sz] [-w weights-out] n0,n1,...,nL file.csv epochs [rate [seed]]\n", stderr);
 	exit(2);
 }
 
@@ -86,10 +94,10 @@ main(int argc, char **argv)
 	double *w[MAX_LAYERS + 1], *z[MAX_LAYERS + 1], *delta[MAX_LAYERS + 1];
 	double *acc, *wm, eta = 0.1, b, a, sum, s;
 	const double *x, *wi, *zin;
-	int nomem = 0;
-	uint64_t state = 1;
+	int nomem = 0, shuffle = 0, standardize = 0;
+	uint64_t state = 1, order = 42;
 	unsigned long epochs, e;
-	size_t r, i, j, nin, total = 0, maxn = 0;
+	size_t r, i, j, nin, total = 0, maxn = 0, *idx = NULL;
 	const char *wout = NULL;
 	struct table t;
 	struct timespec t0;
@@ -97,10 +105,15 @@ main(int argc, char **argv)
 	int L, l, c;
 	FILE *f;
 
-	while ((c = getopt(argc, argv, "w:")) != -1) {
-		if (c != 'w')
+	while ((c = getopt(argc, argv, "sw:z")) != -1) {
+		if (c == 's')
+			shuffle = 1;
+		else if (c == 'w')
+			wout = optarg;
+		else if (c == 'z')
+			standardize = 1;
+		else
 			usage();
-		wout = optarg;
 	}
 	argc -= optind;
 	argv += optind;
@@ -125,6 +138,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	if (standardize)
+		loadcsv_standardize(&t, n[0]);
+	if (shuffle && (idx = malloc(t.rows * sizeof *idx)) == NULL) {
+		fputs("ceiling: out of memory\n", stderr);
+		return 1;
+	}
 	for (l = 1; l <= L; l++) {
 		total += (size_t)n[l] * (n[l - 1] + 1);
 		if (n[l - 1] > maxn)
@@ -154,8 +173,10 @@ main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (e = 0; e < epochs; e++) {
+		if (shuffle)
+			loadcsv_shuffle(idx, t.rows, &order);
 		for (r = 0; r < t.rows; r++) {
-			x = t.v + r * t.cols;
+			x = t.v + (shuffle ? idx[r] : r) * t.cols;
 			/* Forward: a_i = w_i0 + sum_j w_ij z_j, z_i = sigma(a_i). */
 			memcpy(z[0], x, n[0] * sizeof *x);
 			for (l = 1; l <= L; l++) {

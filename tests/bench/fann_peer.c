@@ -1,12 +1,20 @@
 /*
  * fann_peer - the FANN contender of the benchmark (tests/bench/README).
  *
- *     fann_peer LAYERS FILE EPOCHS [RATE [SEED]]
+ *     fann_peer [-sz] LAYERS FILE EPOCHS [RATE [SEED]]
  *
  * Trains a FANN network (libfann, single precision: floatfann) of the same
  * shape as mlptrain on the same CSV, by per-sample SGD: fann_train() on each
- * row in file order (FANN_TRAIN_INCREMENTAL, the algorithm fann_train always
- * uses), learning rate RATE (default 0.1), no momentum, EPOCHS passes.
+ * row (FANN_TRAIN_INCREMENTAL, the algorithm fann_train always uses),
+ * learning rate RATE (default 0.1), no momentum, EPOCHS passes.  Rows in
+ * file order and raw inputs, as `mlptrain -S -Z`; what mlptrain does by
+ * default takes two flags:
+ *
+ *   -s  shuffle before every epoch with fann_shuffle_train_data (FANN's own:
+ *       it swaps whole rows of its train data with rand(), seeded with SEED;
+ *       the epoch then reads them in memory order), inside the timed loop
+ *   -z  standardise every feature as mlptrain does (population std, a std
+ *       of 0 counting as 1; loadcsv_standardize) before the clock starts
  *
  * Units: FANN_SIGMOID in the hidden and the output layers.  FANN computes
  * FANN_SIGMOID as 1 / (1 + exp(-2 s a)) for steepness s, so the logistic
@@ -22,7 +30,7 @@
  * for every connection, quadratic, about 2 s for the 100-256-128-1 net.
  *
  * The CSV is parsed with strtod (loadcsv.h) into memory and converted to
- * float rows before the clock starts; stderr gets one line
+ * float rows (FANN's train data) before the clock starts; stderr gets one line
  * "fann_peer: rows=R epochs=E seconds=S samples_per_s=X mse=M", S being the
  * training loop alone (clock_gettime, CLOCK_MONOTONIC).
  */
@@ -31,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <floatfann.h>
 
@@ -67,7 +76,7 @@ check_logistic(void)
 static void
 usage(void)
 {
-	fputs("usage: fann_peer n0,n1,...,nL file.csv epochs [rate [seed]]\n", stderr);
+	fputs("usage: fann_peer [-sz] n0,n1,...,nL file.csv epochs [rate [seed]]\n", stderr);
 	exit(2);
 }
 
@@ -77,16 +86,26 @@ main(int argc, char **argv)
 	unsigned n[MAX_LAYERS + 1], k, nconn, *first;
 	struct fann_connection *conn;
 	struct fann *ann;
+	struct fann_train_data *data;
 	struct timespec t0, t1;
 	struct table t;
 	unsigned long epochs, e;
 	uint64_t state = 1;
-	fann_type *rows;
 	double eta = 0.1, s;
 	size_t r, j;
 	char err[512];
-	int L, l;
+	int L, l, c, shuffle = 0, standardize = 0;
 
+	while ((c = getopt(argc, argv, "sz")) != -1) {
+		if (c == 's')
+			shuffle = 1;
+		else if (c == 'z')
+			standardize = 1;
+		else
+			usage();
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 4 || argc > 6)
 		usage();
 	if ((L = loadcsv_layers(argv[1], n, MAX_LAYERS + 1)) < 0)
@@ -97,6 +116,7 @@ main(int argc, char **argv)
 		eta = strtod(argv[4], NULL);
 	if (argc > 5)
 		state = strtoull(argv[5], NULL, 10);
+	srand((unsigned)state);	/* fann_shuffle_train_data draws with rand() */
 
 	if (!check_logistic()) {
 		fputs("fann_peer: FANN_SIGMOID at steepness 0.5 is not 1/(1+exp(-a)) in this libfann\n", stderr);
@@ -111,13 +131,20 @@ main(int argc, char **argv)
 		    argv[2], t.cols, n[0], n[L]);
 		return 1;
 	}
-	/* Single precision rows, features then targets, as fann_train takes them. */
-	if ((rows = malloc(t.rows * t.cols * sizeof *rows)) == NULL) {
+	if (standardize)
+		loadcsv_standardize(&t, n[0]);
+	/* Single precision rows, features and targets, in FANN's train data (what it shuffles). */
+	if ((data = fann_create_train((unsigned)t.rows, n[0], n[L])) == NULL) {
 		fputs("fann_peer: out of memory\n", stderr);
 		return 1;
 	}
-	for (j = 0; j < t.rows * t.cols; j++)
-		rows[j] = (fann_type)t.v[j];
+	for (r = 0; r < t.rows; r++)
+		for (j = 0; j < t.cols; j++) {
+			if (j < n[0])
+				data->input[r][j] = (fann_type)t.v[r * t.cols + j];
+			else
+				data->output[r][j - n[0]] = (fann_type)t.v[r * t.cols + j];
+		}
 	free(t.v);
 
 	if ((ann = fann_create_standard_array((unsigned)L + 1, n)) == NULL) {
@@ -165,15 +192,18 @@ main(int argc, char **argv)
 	fann_reset_MSE(ann);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (e = 0; e < epochs; e++)
+	for (e = 0; e < epochs; e++) {
+		if (shuffle)
+			fann_shuffle_train_data(data);
 		for (r = 0; r < t.rows; r++)
-			fann_train(ann, rows + r * t.cols, rows + r * t.cols + n[0]);
+			fann_train(ann, data->input[r], data->output[r]);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
 
 	fprintf(stderr, "fann_peer: rows=%zu epochs=%lu seconds=%.6f samples_per_s=%.1f mse=%.6f\n",
 	    t.rows, epochs, s, s > 0 ? (double)t.rows * (double)epochs / s : 0.0, fann_get_MSE(ann));
 	fann_destroy(ann);
-	free(rows);
+	fann_destroy_train(data);
 	return 0;
 }

@@ -2,13 +2,16 @@
  * loadcsv.h - the small CSV reader shared by the benchmark peers
  * (fann_peer.c, ceiling.c): plain comma-separated numbers, one row a line,
  * an optional header line (a first line whose first field is not a number),
- * read with getline and strtod into one (rows, cols) block of doubles.
- * No quoting: gendata never writes any.  Not part of mlptrain.
+ * read with getline and strtod into one (rows, cols) block of doubles;
+ * and what the peers do for mlptrain's default settings: standardised
+ * features, a fresh order every epoch.  No quoting: gendata never writes
+ * any.  Not part of mlptrain.
  */
 #ifndef BENCH_LOADCSV_H
 #define BENCH_LOADCSV_H
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +156,51 @@ splitmix64(uint64_t *state)
 	x ^= x >> 27;
 	x *= UINT64_C(0x94d049bb133111eb);
 	return x ^ (x >> 31);
+}
+
+/*
+ * Standardises the first nfeat columns of t as mlptrain does by default:
+ * z = (x - mean) / std with the population std, a std of 0 (or below the
+ * smallest normal double) counting as 1.  The peers do it before their
+ * clock starts, as mlptrain does it while loading.
+ */
+static inline void
+loadcsv_standardize(struct table *t, size_t nfeat)
+{
+	size_t r, j;
+	double mean, var, d;
+
+	for (j = 0; j < nfeat && j < t->cols; j++) {
+		mean = var = 0;
+		for (r = 0; r < t->rows; r++)
+			mean += t->v[r * t->cols + j];
+		mean /= (double)t->rows;
+		for (r = 0; r < t->rows; r++) {
+			d = t->v[r * t->cols + j] - mean;
+			var += d * d;
+		}
+		d = sqrt(var / (double)t->rows);
+		if (!(d >= 0x1.0p-1022))
+			d = 1;
+		for (r = 0; r < t->rows; r++)
+			t->v[r * t->cols + j] = (t->v[r * t->cols + j] - mean) / d;
+	}
+}
+
+/* A fresh random order of 0..n-1 in idx (Fisher-Yates from file order, splitmix64), as mlptrain's epochs take. */
+static inline void
+loadcsv_shuffle(size_t *idx, size_t n, uint64_t *state)
+{
+	size_t i, k, tmp;
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	for (i = n; i > 1; i--) {
+		k = (size_t)(splitmix64(state) % i);
+		tmp = idx[i - 1];
+		idx[i - 1] = idx[k];
+		idx[k] = tmp;
+	}
 }
 
 #endif

@@ -1,4 +1,5 @@
 /* CSV reading: fields, quoting, line numbers, line ends, errors. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -67,6 +68,200 @@ static int
 read_str(const char *s, struct log *lg, char *err, size_t errlen)
 {
 	return read_mem(s, strlen(s), lg, err, errlen);
+}
+
+/* A growing text. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+put(struct text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		t->cap = 2 * (t->len + n + 1);
+		t->s = realloc(t->s, t->cap);
+	}
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+static void
+putc_t(struct text *t, char c)
+{
+	put(t, &c, 1);
+}
+
+/* The rows as "line:length:text" for each field, ';' after each row. */
+static int
+log_rows(void *ctx, const struct csv_row *row, char *err, size_t errlen)
+{
+	struct text *t = ctx;
+	char head[64];
+	size_t i;
+
+	(void)err;
+	(void)errlen;
+	for (i = 0; i < row->n; i++) {
+		snprintf(head, sizeof head, "%ld:%zu:", row->line[i], row->len[i]);
+		put(t, head, strlen(head));
+		put(t, row->field[i], row->len[i]);
+		if (row->field[i][row->len[i]] != '\0')
+			put(t, "<no NUL>", 8);
+	}
+	putc_t(t, ';');
+	return 0;
+}
+
+static uint64_t
+next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Appends line end e to csv (and to val, when not NULL), never as the LF
+ * of a CRLF: after a CR, "\n" becomes "\r\n", so that each line end
+ * written is one.
+ */
+static void
+put_end(struct text *csv, struct text *val, const char *e)
+{
+	if (e[0] == '\n' && csv->len > 0 && csv->s[csv->len - 1] == '\r')
+		e = "\r\n";
+	put(csv, e, strlen(e));
+	if (val != NULL)
+		put(val, e, strlen(e));
+}
+
+/*
+ * A random CSV file of about `bytes` bytes separated by d into csv, and
+ * into want the rows csv_read must give, as log_rows writes them: plain
+ * fields (numbers, text, control characters, blanks inside, blanks around
+ * that libcsv trims), quoted ones (separators, quotes, line ends inside,
+ * blanks around), empty ones; lines ending in LF, CRLF or CR, blank lines
+ * between rows; mostly plain rows (split without libcsv), some longer than
+ * a read block.
+ */
+static void
+random_csv(uint64_t *st, char d, size_t bytes, struct text *csv, struct text *want)
+{
+	static const char plain[] = "abc0123456789.-+e!\x01\x1f";
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	const char *blank = d == '\t' ? " " : " \t";
+	struct text val = { NULL, 0, 0 };
+	long line = 1, first;
+	char head[64], c;
+	size_t nf, k, n, j;
+	uint64_t u;
+
+	while (csv->len < bytes) {
+		u = next(st);
+		nf = u % 8 == 0 ? 1 : 1 + (u >> 8) % 40;
+		if (u % 97 == 0)
+			nf = 20000;	/* a row longer than a block */
+		for (k = 0; k < nf; k++) {
+			if (k > 0)
+				putc_t(csv, d);
+			u = next(st);
+			n = (u >> 8) % 12;
+			val.len = 0;
+			put(&val, "", 0);
+			first = line;
+			if (u % 16 == 0) {	/* quoted, blanks around */
+				if (u & 0x10000)
+					putc_t(csv, blank[(u >> 17) % strlen(blank)]);
+				putc_t(csv, '"');
+				for (j = 0; j < n; j++) {
+					u = next(st);
+					c = plain[(u >> 8) % (sizeof plain - 1)];
+					if (u % 8 == 0) {
+						put(csv, "\"\"", 2);
+						putc_t(&val, '"');
+					} else if (u % 8 == 1) {
+						put_end(csv, &val, ends[(u >> 8) % 3]);
+						line++;
+					} else {
+						putc_t(csv, u % 8 == 2 ? d : c);
+						putc_t(&val, u % 8 == 2 ? d : c);
+					}
+				}
+				putc_t(csv, '"');
+				if (u & 0x20000)
+					putc_t(csv, ' ');
+			} else {
+				if (n == 0 && nf == 1)
+					n = 1;	/* (a line of one empty field is a blank line) */
+				if (u % 16 == 1 && n > 0)	/* blanks libcsv trims */
+					putc_t(csv, blank[(u >> 20) % strlen(blank)]);
+				for (j = 0; j < n; j++) {
+					u = next(st);
+					c = plain[(u >> 8) % (sizeof plain - 1)];
+					if (u % 23 == 0 && j > 0 && j + 1 < n)
+						c = ' ';	/* kept, inside */
+					putc_t(csv, c);
+					putc_t(&val, c);
+				}
+				if (u % 16 == 2 && n > 0)
+					putc_t(csv, ' ');
+			}
+			snprintf(head, sizeof head, "%ld:%zu:", first, val.len);
+			put(want, head, strlen(head));
+			put(want, val.s, val.len);
+		}
+		putc_t(want, ';');
+		u = next(st);
+		put_end(csv, NULL, ends[u % 3]);
+		line++;
+		if (u % 11 == 0) {
+			put_end(csv, NULL, ends[(u >> 8) % 3]);	/* a blank line */
+			line++;
+		}
+	}
+	free(val.s);
+}
+
+/*
+ * csv_read against the rows the file was made of, on random files read by
+ * both paths (lines split here, lines libcsv parses) and across read
+ * blocks, with four separators, half of them without a line end at the
+ * end.
+ */
+static void
+random_files_read_right(void)
+{
+	static const char seps[] = { ',', ';', '\t', '|' };
+	struct text csv = { NULL, 0, 0 }, want = { NULL, 0, 0 }, got = { NULL, 0, 0 };
+	uint64_t st = 20261130;
+	size_t i, bad = 0;
+	char err[256];
+	FILE *f;
+
+	for (i = 0; i < 24; i++) {
+		csv.len = want.len = got.len = 0;
+		put(&got, "", 0);
+		random_csv(&st, seps[i % 4], i < 20 ? 20000 : 300000, &csv, &want);
+		while (i % 2 == 1 && (csv.s[csv.len - 1] == '\n' || csv.s[csv.len - 1] == '\r'))
+			csv.len--;	/* no line end at the end, after a block's worth of other bytes */
+		f = fmemopen(csv.s, csv.len, "r");
+		if (f == NULL || csv_read(f, "r.csv", seps[i % 4], log_rows, &got, NULL, err, sizeof err) != 0 ||
+		    strcmp(got.s, want.s) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "random file %zu read wrong (%s)\n", i, f == NULL ? "fmemopen" : err);
+		}
+		if (f != NULL)
+			fclose(f);
+	}
+	CHECK_MSG(bad == 0, "%zu of 24 random files read wrong", bad);
+	free(csv.s);
+	free(want.s);
+	free(got.s);
 }
 
 int
@@ -230,6 +425,32 @@ main(void)
 		CHECK(csv_is_header(&r1, c, CSV_HEADER_GUESS) == 1);
 		csv_row_free(c);
 		csv_row_free(NULL);
+	}
+	random_files_read_right();
+	/*
+	 * A last line without its line end, in a short read after a full
+	 * block of lines that libcsv parsed (so their line ends are still in
+	 * the block, past the last line).
+	 */
+	{
+		size_t n = 65536 + 3, i;
+		char *two = malloc(n);
+		FILE *f;
+
+		for (i = 0; i + 4 <= 65536; i += 4)
+			memcpy(two + i, "1 2\n", 4);
+		memcpy(two + 65536, "3,4", 3);
+		f = fmemopen(two, n, "r");
+		counted.rows = 0;
+		CHECK(csv_read(f, "two.csv", ',', count_fields, &counted, NULL, err, sizeof err) == 0);
+		fclose(f);
+		CHECK_MSG(counted.rows == 16385, "%zu rows", counted.rows);
+		lg.text[0] = '\0';
+		f = fmemopen(two + 65536 - 8, 11, "r");
+		CHECK(csv_read(f, "two.csv", ',', record, &lg, NULL, err, sizeof err) == 0);
+		fclose(f);
+		CHECK_STR(lg.text, "1:1 2;2:1 2;3:3|3:4;");
+		free(two);
 	}
 	return check_summary("test_csv");
 }

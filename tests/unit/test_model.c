@@ -414,6 +414,7 @@ run_shape(const size_t *n, int L, uint64_t seed, size_t steps, struct mismatch *
 		if (k % 10 == 0) {
 			pk = kernel_pack(a);
 			model_forward(a, wa, x);
+			memcpy(wp->z[0], x, n[0] * sizeof *x);	/* (the packed pass does not write it) */
 			bad->packed += pk == NULL || kernel_forward_packed(a, pk, wp, x) != wp->z[L] ||
 			    !same_forward(a, wa, wp);
 			packed_free(pk);
@@ -485,6 +486,46 @@ kernels_match_reference(void)
 }
 
 /*
+ * kernel_standardize against model_standardize_part, bit for bit, on the
+ * generic and AVX2 loops: ranges of every start and length, values that
+ * overflow by x - mean here and there (standardised by halves), the rest
+ * of the row left alone.
+ */
+static void
+standardize_matches(void)
+{
+	enum { N = 23 };
+	size_t sizes[] = { N, 1 }, from, to, j, bad = 0, rounds = 0;
+	struct model *m = model_new(sizes, 1);
+	double mean[N], std[N], x[N], a[N], b[N];
+	struct rng r;
+	int simd, have = kernel_simd(-1);
+
+	rng_seed(&r, 77);
+	for (j = 0; j < N; j++) {
+		mean[j] = j % 7 == 3 ? -1e308 : 10 * rng_uniform(&r) - 5;
+		std[j] = j % 7 == 3 ? 1e308 : 0.1 + 3 * rng_uniform(&r);
+	}
+	CHECK(m != NULL && model_set_standardize(m, mean, std) == 0);
+	for (simd = 0; simd <= have; simd++) {
+		kernel_simd(simd);
+		for (from = 0; from <= N; from++)
+			for (to = from; to <= N; to++, rounds++) {
+				for (j = 0; j < N; j++)
+					x[j] = j % 7 == 3 && rng_next(&r) % 2 ? 1.5e308 : 20 * rng_uniform(&r) - 10;
+				memcpy(a, x, sizeof x);
+				memcpy(b, x, sizeof x);
+				model_standardize_part(m, a, from, to);
+				kernel_standardize(m, b, from, to);
+				bad += memcmp(a, b, sizeof a) != 0;
+			}
+	}
+	kernel_simd(-1);
+	CHECK_MSG(bad == 0, "%zu of %zu ranges standardised differently", bad, rounds);
+	model_free(m);
+}
+
+/*
  * Overflow: x - mean beyond the largest double still standardises (by
  * halves); a unit whose weights add up past it is found, the first in
  * layer order, and makes the model not finite.
@@ -515,6 +556,7 @@ int
 main(void)
 {
 	overflow();
+	standardize_matches();
 	gradient_check();
 	one_sgd_step();
 	hits_at_half();

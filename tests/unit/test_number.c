@@ -125,6 +125,147 @@ parse_matches_strtod(void)
 	}
 }
 
+/*
+ * A decimal as data files hold them: a sign or not, 0 to 9 integer digits,
+ * a point and 0 to 9 decimals or not, at least one digit (on both sides of
+ * the eight-byte path's limits: a point among the first 8 bytes, 15
+ * digits).
+ */
+static void
+usual_decimal(struct rng *r, char *buf)
+{
+	size_t o = 0, ni = (size_t)(rng_next(r) % 10), nf = (size_t)(rng_next(r) % 10), k;
+	uint64_t u = rng_next(r);
+
+	if (u & 1)
+		buf[o++] = (u & 2) ? '-' : '+';
+	if (ni == 0 && nf == 0)
+		ni = 1;
+	for (k = 0; k < ni; k++)
+		buf[o++] = (char)('0' + (int)(rng_next(r) % 10));
+	if (nf > 0 || (u & 4)) {
+		buf[o++] = '.';
+		for (k = 0; k < nf; k++)
+			buf[o++] = (char)('0' + (int)(rng_next(r) % 10));
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * The bytes after a field in a row: its NUL or a separator, then anything,
+ * digits and points most of all (number_parse_padded reads them and must
+ * not take them in).
+ */
+static void
+junk_after(struct rng *r, char *p)
+{
+	static const char bytes[] = "0123456789.e-+, \0\n";
+	size_t k;
+
+	for (k = 0; k < NUMBER_PAD + 8; k++)
+		p[k] = bytes[rng_next(r) % (sizeof bytes - 1)];
+}
+
+/* Bit for bit, or both refused with the same error. */
+static int
+same_reading(enum num_error e1, double v1, enum num_error e2, double v2)
+{
+	return e1 == e2 && (e1 != NUM_OK || memcmp(&v1, &v2, sizeof v1) == 0);
+}
+
+/*
+ * number_parse_padded and number_parse_fields against number_parse (itself
+ * checked against strtod above), with junk after every field: a million
+ * usual decimals, which the eight-byte path reads, checked against strtod
+ * as well; the random shapes of random_decimal and bad fields, which go
+ * the general way.
+ */
+static void
+padded_matches(void)
+{
+	static const char *const odd[] = {
+		"", "-", "+", ".", "-.", "+.5", "5.", "-0", "-0.0", "00000000.00000000", "99999999.99999999",
+		"9007199254740993", "90071992.54740993", "1.2.3", "1e5", "1.5e-3", "--1", "1-", " 1", "1 ", "0x10",
+		"123456789", "1.123456789", "12345678.12345678", "nan", "-inf", "1,5",
+	};
+	char buf[160], *field[4];
+	size_t len[4], col[4] = { 2, 0, 3, 1 }, i, k, bad = 0, fields_bad = 0, vs_strtod = 0;
+	enum num_error e1, e2;
+	double v1, v2, out[4];
+	struct rng r;
+
+	memset(buf, 0, sizeof buf);
+	rng_seed(&r, 20261130);
+	for (i = 0; i < 1000000 + 200000 + sizeof odd / sizeof odd[0]; i++) {
+		if (i < 1000000)
+			usual_decimal(&r, buf);
+		else if (i < 1200000)
+			random_decimal(&r, buf);
+		else
+			snprintf(buf, 64, "%s", odd[i - 1200000]);
+		k = strlen(buf);
+		junk_after(&r, buf + k);
+		e1 = number_parse(buf, k, &v1);
+		e2 = number_parse_padded(buf, k, &v2);
+		if (!same_reading(e1, v1, e2, v2) && bad++ < 5)
+			fprintf(stderr, "'%.*s': padded %d %a, number_parse %d %a\n", (int)k, buf, e2, v2, e1, v1);
+		if (i < 1000000) {
+			buf[k] = '\0';
+			v1 = strtod(buf, NULL);
+			vs_strtod += e2 != NUM_OK || memcmp(&v1, &v2, sizeof v1) != 0;
+		}
+	}
+	CHECK_MSG(bad == 0, "%zu fields read differently by number_parse_padded", bad);
+	CHECK_MSG(vs_strtod == 0, "%zu usual decimals read differently from strtod", vs_strtod);
+	/* rows of 1 to 9 fields, mostly usual, some not numbers: read in pairs, then one by one */
+	{
+		char row[9][96], *rf[9];
+		size_t rl[9], ident[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 }, nf, stop;
+		double got[9], want[9];
+
+		for (i = 0; i < 100000; i++) {
+			nf = 1 + (size_t)(rng_next(&r) % 9);
+			stop = nf;
+			for (k = 0; k < nf; k++) {
+				switch (rng_next(&r) % 16) {
+				case 0:
+					random_decimal(&r, row[k]);
+					break;
+				case 1:
+					snprintf(row[k], 96, "%s", odd[rng_next(&r) % (sizeof odd / sizeof odd[0])]);
+					break;
+				default:
+					usual_decimal(&r, row[k]);
+				}
+				rf[k] = row[k];
+				rl[k] = strlen(row[k]);
+				junk_after(&r, row[k] + rl[k]);
+				if (stop == nf && number_parse(rf[k], rl[k], &want[k]) != NUM_OK)
+					stop = k;
+			}
+			e1 = NUM_OK;
+			if (number_parse_fields(rf, rl, ident, nf, got, &e1) != stop ||
+			    (stop < nf && e1 != number_parse(rf[stop], rl[stop], &v1)) ||
+			    memcmp(got, want, stop * sizeof got[0]) != 0)
+				fields_bad++;
+		}
+	}
+	/* a row of four fields, the third one bad: three read, in col's order */
+	for (i = 0; i < 4; i++) {
+		field[i] = buf + 40 * i;
+		snprintf(field[i], 40, "%s", i == 3 ? "x" : i == 0 ? "-1.25" : i == 1 ? "7" : "0.5e1");
+		len[i] = strlen(field[i]);
+	}
+	out[0] = out[1] = out[2] = out[3] = -1;
+	e1 = NUM_OK;
+	k = number_parse_fields(field, len, col, 4, out, &e1);
+	fields_bad += k != 2 || e1 != NUM_SYNTAX || out[0] != 5 || out[1] != -1.25 || out[2] != -1;
+	col[2] = 1;
+	k = number_parse_fields(field, len, col, 4, out, &e1);
+	fields_bad += k != 4 || out[0] != 5 || out[1] != -1.25 || out[2] != 7 || out[3] != 7;
+	CHECK_MSG(fields_bad == 0, "number_parse_fields: wrong values or stop");
+}
+
 /* number_format's shortest form as it was first written: printf and strtod. */
 static int
 format_reference(char *buf, double x)
@@ -286,6 +427,7 @@ main(void)
 	}
 	CHECK_MSG(bad == 0, "%zu probabilities did not read back exactly", bad);
 	parse_matches_strtod();
+	padded_matches();
 	format_matches_printf();
 	return check_summary("test_number");
 }

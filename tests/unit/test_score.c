@@ -123,7 +123,7 @@ run(struct run *res, const struct model *m, int digits, int threads, char *const
 	score_format(s, ',', run_header);
 	if (run_opts != NULL && score_options(s, run_opts, res->err, sizeof res->err) != 0)
 		abort();
-	score_start(s, out);
+	score_start(s, out, NULL);
 	res->threads = score_threads(s);
 	for (k = 0; res->st == 0 && k < nin; k++) {
 		if ((f = fmemopen(in[k], strlen(in[k]), "r")) == NULL)
