@@ -350,10 +350,71 @@ progress_calls(void)
 	free(d.x_mem);
 }
 
+/*
+ * Shuffled epochs of more rows than the gathered block holds (the rows are
+ * copied in the epoch's order, 256 KiB at a time): the weights of the
+ * lecture's steps taken by hand in the stream's order, bit for bit, with
+ * and without row weights.
+ */
+static void
+shuffled_by_hand(void)
+{
+	struct dataset d = { .rows = 30000, .cols = 3, .ntargets = 1 };
+	struct train_opts o;
+	struct train_state st, hand;
+	struct train_result res;
+	struct model *m, *ref;
+	struct work *ws;
+	double *w = malloc(d.rows * sizeof *w);
+	uint32_t *idx = malloc(d.rows * sizeof *idx);
+	char err[256];
+	size_t k, weighted;
+	uint64_t e;
+	const double *x;
+
+	REQUIRE(w != NULL && idx != NULL);
+	d.x_mem = noisy_rows(d.rows, 5);
+	for (k = 0; k < d.rows; k++)
+		w[k] = (double)(k % 4) / 2;	/* 0, 0.5, 1, 1.5, ... */
+	for (weighted = 0; weighted < 2; weighted++) {
+		d.weight = weighted ? w : NULL;
+		m = fresh_model(&st);
+		ref = fresh_model(&hand);
+		ws = work_new(ref);
+		memset(&o, 0, sizeof o);
+		o.sched = (struct schedule){ DECAY_NONE, 0.2, 0, 1, 1 };
+		o.shuffle = 1;
+		o.epochs = 2;
+		CHECK(train(m, &d, &o, &st, &res, err, sizeof err) == 0);
+		for (e = 1; e <= 2; e++) {
+			for (k = 0; k < d.rows; k++)
+				idx[k] = (uint32_t)k;
+			rng_shuffle32(&hand.rng, idx, d.rows);
+			for (k = 0; k < d.rows; k++) {
+				if (weighted && w[idx[k]] == 0)
+					continue;
+				x = d.x_mem + (size_t)idx[k] * d.cols;
+				kernel_forward(ref, ws, x);
+				kernel_train_step(ref, ws, x + 2, 0.2 * (weighted ? w[idx[k]] : 1));
+			}
+		}
+		CHECK_MSG(memcmp(m->w_mem, ref->w_mem, m->nweights * sizeof *m->w_mem) == 0,
+		    "%s: train() and the steps by hand end on different weights", weighted ? "weighted" : "plain");
+		CHECK(st.rng.state == hand.rng.state);
+		work_free(ws);
+		model_free(m);
+		model_free(ref);
+	}
+	free(d.x_mem);
+	free(w);
+	free(idx);
+}
+
 int
 main(void)
 {
 	schedules();
+	shuffled_by_hand();
 	resume_in_halves();
 	rate_per_update();
 	epoch_figures();
