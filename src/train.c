@@ -97,7 +97,7 @@ struct pass {
 	size_t block;
 };
 
-#define GATHER_BYTES (256 * 1024)	/* a shuffled epoch's rows are copied in its order, this much at a time */
+#define GATHER_BYTES ((size_t)256 * 1024)	/* a shuffled epoch's rows are copied in its order, this much at a time */
 
 /*
  * The next rows of a shuffled epoch, idx[k..k+n), copied in their order
