@@ -14,7 +14,9 @@
 #   memory     each rank's peak RSS under mpirun -np 2 against its share of
 #              the data as doubles (the goal: at most 1.15 x it + 16 MB);
 #   averaging  the cost of one average of the weights, threads and ranks,
-#              for the README's cost model.
+#              for the README's cost model;
+#   cluster    that cost model's predicted efficiency for P = 8, 64, 256
+#              ranks on 10 and 100 Gb/s networks, from the rows/s above.
 # Environment: BENCH_QUICK=1 (a tenth of the rows, 3 runs), BENCH_RUNS=N.
 # Nothing is asserted: it fails only when a program fails.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -236,5 +238,38 @@ EOF
 		tj=$(cost j)
 		tn=$(cost np)
 		echo "| $s | $nw | $((nw * 8)) | $tj | $tn |"
+	done
+	echo
+	echo "### Predicted on a cluster: one rank a machine, the default --sync-every 256"
+	echo
+	echo "A rank's compute between two averages: 256 rows at one thread's training rows/s above.  One"
+	echo "average: MPI_Allgather of 48 bytes a rank (recursive doubling, log2 P steps), then"
+	echo "MPI_Alltoallv and MPI_Allgatherv of the weights (Open MPI 4.1: pairwise and ring, P - 1"
+	echo "steps each), so T = a (log2 P + 2 (P - 1)) + B / b, with B = 2 (P - 1) / P × 8W + 48 (P - 1)"
+	echo "bytes received by each rank; 10 Gb/s Ethernet over TCP: a = 25 µs, b = 1.25 GB/s;"
+	echo "100 Gb/s InfiniBand: a = 2 µs, b = 12.5 GB/s.  Every step is counted in sequence, none"
+	echo "overlapped with training: an upper bound on T.  Efficiency = compute / (compute + T)."
+	echo
+	echo "| shape | P | bytes a rank receives an average | 10 Gb/s: T µs | efficiency | --sync-every for 90% | 100 Gb/s: T µs | efficiency | --sync-every for 90% |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for s in $shapes; do
+		layers=${s%%:*}
+		tag=$(printf '%s' "$layers" | tr , -)
+		for P in 8 64 256; do
+			awk -F, -v P="$P" -v rps="$(med "$W/j1.$tag.sps")" -v layers="$layers" 'BEGIN {
+				n = split(layers, l, ",")
+				for (i = 2; i <= n; i++) w += l[i] * (l[i - 1] + 1)
+				B = 2 * (P - 1) / P * 8 * w + 48 * (P - 1)
+				steps = log(P) / log(2) + 2 * (P - 1)
+				c = 256 / rps
+				printf "| %s | %d | %.0f |", layers, P, B
+				split("25e-6 2e-6", a, " "); split("1.25e9 12.5e9", b, " ")
+				for (k = 1; k <= 2; k++) {
+					T = a[k] * steps + B / b[k]
+					printf " %.0f | %.0f%% | %d |", T * 1e6, 100 * c / (c + T), int(9 * T * rps) + 1
+				}
+				printf "\n"
+			}'
+		done
 	done
 } | tee "$W/report.md"
