@@ -17,7 +17,7 @@
 #
 # MUTANTS_TIMEOUT (seconds, default 300) bounds each test: a mutant that
 # hangs one is killed by it.  Not part of make test: `make mutants` runs it,
-# about nine minutes on two cores.  A line per mutant, then
+# about six minutes on two cores.  A line per mutant, then
 # "mutants: K killed, S survived, B broken" (broken: the text is not found
 # once, or the mutant does not build; the list needs mending); exit status 1
 # unless every mutant is killed.
@@ -422,7 +422,8 @@ m src/train.c '*p->updates + (uint64_t)p->workers * p->made);' '*p->updates + p-
 	"--decay inverse with workers: a worker's updates in a round counted once, not once for every worker"
 m src/train.c '		*p->updates += every[q].updates;' '		*p->updates += every[q].updates * (q == c->rank);' \
 	"the update count: each worker's own updates only, not every worker's"
-m src/train.c '*rounds = ((uint64_t)most + o->sync_every - 1) / o->sync_every;' '*rounds = (uint64_t)most / o->sync_every;' \
+m src/train.c '*rounds = ((uint64_t)most + o->sync_every - 1) / o->sync_every;' \
+	'*rounds = (uint64_t)most / o->sync_every;' \
 	'--sync-every: the rounds of an epoch rounded down (the last round longer than asked)'
 m src/train.c '		all->loss += every[q].t.loss;' '		all->loss = every[q].t.loss;' \
 	"with workers, an epoch's loss from the last worker's rows alone"
