@@ -17,7 +17,7 @@
 #
 # MUTANTS_TIMEOUT (seconds, default 300) bounds each test: a mutant that
 # hangs one is killed by it.  Not part of make test: `make mutants` runs it,
-# about nine minutes on two cores.  A line per mutant, then
+# about six minutes on two cores.  A line per mutant, then
 # "mutants: K killed, S survived, B broken" (broken: the text is not found
 # once, or the mutant does not build; the list needs mending); exit status 1
 # unless every mutant is killed.
@@ -44,10 +44,19 @@ trap 'exit 143' TERM
 
 cp -R "$ROOT/Makefile" "$ROOT/README.md" "$ROOT/src" "$ROOT/tests" "$ROOT/data" "$ROOT/man" "$scratch/" || exit 3
 cd "$scratch" || exit 3
+# tests/e2e_parallel.sh runs ./mlptrain-mpi under mpirun when Open MPI is here;
+# without it, E2E_MPI=0 leaves those cases out.
+mpi=
+if command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then
+	mpi=mlptrain-mpi
+else
+	E2E_MPI=0
+	export E2E_MPI
+fi
 units=$(for f in tests/unit/test_*.c; do t=${f#tests/unit/}; echo "build/${t%.c}"; done)
 
 build() {
-	make -j2 all build/gen build/ref_lecture $units >build.log 2>&1
+	make -j2 all build/gen build/ref_lecture $units $mpi >build.log 2>&1
 }
 
 # run_test TEST: runs one unit test (build/test_*) or end-to-end suite
@@ -137,11 +146,17 @@ m() {
 # The gaps of the first round of injected bugs (these survived it).
 m src/model.c 'hits += (y[i] >= 0.5)' 'hits += (y[i] > 0.5)' \
 	'model_hits: an output of exactly 0.5 counts as class 0, against mlppredict -l and --eval'
-m src/rng.c 'j = (size_t)rng_below(r, i);' 'j = (size_t)rng_below(r, i - 1);' \
-	"rng_shuffle: Sattolo's variant, never a row left in place"
-m src/mlptrain.c '(st = read_validation(j)) != 0 ||
-	    (st = build(j)) != 0 ||' '(st = build(j)) != 0 ||
-	    (st = read_validation(j)) != 0 ||' \
+m src/rng.c '	uint32_t tmp;
+
+	for (i = n; i > 1; i--) {
+		j = (size_t)rng_below(r, i);' '	uint32_t tmp;
+
+	for (i = n; i > 1; i--) {
+		j = (size_t)rng_below(r, i - 1);' \
+	"rng_shuffle32 (an epoch's order): Sattolo's variant, never a row left in place"
+m src/mlptrain.c '(st = agreed(j, read_validation(j))) != 0 ||
+	    (st = agreed(j, build(j))) != 0 ||' '(st = agreed(j, build(j))) != 0 ||
+	    (st = agreed(j, read_validation(j))) != 0 ||' \
 	'mlptrain: standardisation and class weights from all rows, --holdout rows too'
 m src/eval.c 'put_metric(f, "precision", metrics_precision(&c), digits);
 		put_metric(f, "recall", metrics_recall(&c), digits);' \
@@ -191,23 +206,23 @@ m src/dataset.c 'take[s] = (size_t)floor(frac * (double)n[s] + 0.5);' 'take[s] =
 	'--holdout: each class gives floor(frac n_c) rows, not round(frac n_c)'
 m src/dataset.c 'd->weight[k] *= cw[data_class(d, k)];' 'd->weight[k] = cw[data_class(d, k)];' \
 	"--class-weight balanced: a row's -w weight dropped, not multiplied"
-m src/dataset.c 'std[j] = sqrt(std[j] / (double)d->rows);' 'std[j] = sqrt(std[j] / (double)(d->rows - 1));' \
+m src/dataset.c 'std[j] = sqrt(std[j] / n);' 'std[j] = sqrt(std[j] / (n - 1));' \
 	'standardisation: the sample standard deviation instead of the population one'
 
 # Training.
-m src/train.c 'if (o->patience > 0 && since_best >= o->patience) {' \
-	'if (o->patience > 0 && since_best > o->patience) {' \
+m src/train.c 'return o->patience > 0 && *since_best >= o->patience;' \
+	'return o->patience > 0 && *since_best > o->patience;' \
 	'early stopping: one epoch more than --patience'
-m src/train.c 'es.best = monitor < res->best_loss - o->tol;' 'es.best = monitor < res->best_loss + o->tol;' \
+m src/train.c 'es->best = monitor < res->best_loss - o->tol;' 'es->best = monitor < res->best_loss + o->tol;' \
 	'early stopping: --tol added, not subtracted: a slightly worse epoch is a best one'
 m src/train.c '		if (inverse)
-			rate = schedule_rate(&o->sched, e, *updates);' '' \
+			rate = schedule_rate(&o->sched, p->e, *p->updates + (uint64_t)p->workers * p->made);' '' \
 	'--decay inverse: the rate changes once an epoch, not after every update'
 m src/train.c 'kernel_train_step(m, ws, x + f, rate * s);' 'kernel_train_step(m, ws, x + f, rate);' \
 	'-w: the row weight left out of the step'
 m src/train.c '			for (k = 0; k < d->rows; k++)
-				idx[k] = k;
-			rng_shuffle' '			rng_shuffle' \
+				idx[k] = (uint32_t)k;
+			rng_shuffle32' '			rng_shuffle32' \
 	"shuffling: each epoch's order drawn from the last one's, not from file order (resuming differs)"
 m src/schedule.c 'steps = (e - 1) / s->every;' 'steps = e / s->every;' \
 	'--decay step: the first drop one epoch early'
@@ -247,11 +262,10 @@ m src/modelio.c '!(open ? v->valuedouble > lo : v->valuedouble >= lo)' '!(v->val
 	'model reader: training.rate 0 (or a decay_factor of 0) accepted'
 
 # Scoring.
-m src/score.c '			model_standardize(m, x, x);
-			y = kernel_forward_packed(m, s->pk, s->ws, x);' '			y = kernel_forward_packed(m, s->pk, s->ws, x);
-			model_standardize(m, x, x);' \
-	'mlppredict: rows scored before they are standardised'
-m src/score.c 'fputs(s->label[y[i] >= s->threshold], s->out);' 'fputs(s->label[y[i] > s->threshold], s->out);' \
+m src/score.c '	if (!missing)
+		kernel_standardize(m, x, 0, n0 - nd);	/* the scorer standardises the fields it parses */' '' \
+	'mlppredict: rows scored unstandardised (the fields parsed as a row is read never standardised)'
+m src/score.c 'out_str(s, s->label[y[i] >= s->threshold]);' 'out_str(s, s->label[y[i] > s->threshold]);' \
 	'--labels: p equal to the threshold is class 0'
 m src/pipeline.c '	else if (partial)
 		p->filled++;' '' \
@@ -267,7 +281,7 @@ m src/csvread.c '		if (ended) {
 			r->line++;' '		{
 			r->line++;' \
 	'csvread: a line cut by the end of a 64 KiB block counted twice (later line numbers off by one)'
-m src/data.c '		return x->num ? -1 : 1;' '		return x->num ? 1 : -1;' \
+m src/dict.c '		return x->num ? -1 : 1;' '		return x->num ? 1 : -1;' \
 	'class labels: texts sorted before numbers (which label is 1 changes)'
 m src/data.c 'if (sum > 0 && isfinite(sum))' 'if (sum > 0)' \
 	'-w: weights adding up to infinity accepted'
@@ -327,17 +341,17 @@ m src/cli.c '(closed ? !(v >= 0 && v <= 1) : !(v > 0 && v < 1))' '(closed ? !(v 
 	'--holdout 0 and --decay-factor 0 accepted'
 m src/cli.c '!(v > 0)) {' '!(v >= 0)) {' \
 	'-r 0 accepted'
-m src/dataset.c 'if (nv == 0 || nv >= d->rows) {' 'if (nv == 0 || nv > d->rows) {' \
+m src/dataset.c 'if (nv == 0 || nv >= rows) {' 'if (nv == 0 || nv > rows) {' \
 	'--holdout holding out every row accepted'
 m src/model.c 'if (total > MODEL_MAX_WEIGHTS) {' 'if (total >= MODEL_MAX_WEIGHTS) {' \
 	'-l: a network of exactly 2^31 weights refused'
-m src/train.c 'sum += s * model_loss(m, ws, x + f);' 'sum += model_loss(m, ws, x + f);' \
-	"-w: the model's loss not weighted by the rows' weights"
+m src/train.c 'v[0] += s * model_loss(m, ws, x + f);' 'v[0] += model_loss(m, ws, x + f);' \
+	"-w: the model's loss (train_evaluate: validation, --eval of a model) not weighted by the rows' weights"
 
 # A fifth round: the loader, the encoding, the column rule, the K-class
 # report, the outputs' checks, CR line ends.
-m src/data.c 'c = ld->tmode == T_LABELS ? cls[(size_t)tmp[ld->nf]] : (size_t)tmp[ld->nf];' \
-	'c = (size_t)tmp[ld->nf];' \
+m src/data.c 'c = ld->tmode == T_LABELS ? cls[j] : (size_t)tmp[ld->nf];' \
+	'c = ld->tmode == T_LABELS ? j : (size_t)tmp[ld->nf];' \
 	'class labels: the targets (one-hot for K) by the order labels are first seen, not their sorted order'
 m src/target.c '	for (k = 0; num && k < r->nclasses; k++)
 		if (number_parse(r->classes[k], strlen(r->classes[k]), &y) == NUM_OK && x == y)
@@ -347,9 +361,16 @@ m src/target.c '	for (k = 0; num && k < r->nclasses; k++)
 m src/encode.c 'return c != 0 ? c : (len > tl) - (len < tl);' 'return c;' \
 	"categories: a prefix of one ('re') found as it ('red')"
 m src/encode.c '	for (i = 0; i < c->ncat; i++)
-		in[i] = 0;
+		in[i] = 0;	/* (a missing category too: under --impute it sets none) */
+	if (csv_is_missing(s, len))
+		return ENC_MISSING;
 	if ((k = encoding_find(c, s, len)) < 0)
-		return ENC_UNSEEN;' '	if ((k = encoding_find(c, s, len)) < 0)
+		return ENC_UNSEEN;' '	if (csv_is_missing(s, len)) {
+		for (i = 0; i < c->ncat; i++)
+			in[i] = 0;
+		return ENC_MISSING;
+	}
+	if ((k = encoding_find(c, s, len)) < 0)
 		return ENC_UNSEEN;
 	for (i = 0; i < c->ncat; i++)
 		in[i] = 0;' \
@@ -360,7 +381,7 @@ m src/dataset.c '		if (categorical_input(d, j)) {
 		}
 ' '' \
 	"standardisation: a category's 0/1 inputs standardised too"
-m src/dataset.c '*out = *n % 2 ? v[*n / 2] : v[*n / 2 - 1] / 2 + v[*n / 2] / 2;' '*out = v[*n / 2];' \
+m src/dataset.c 'return n % 2 ? v[n / 2] : v[n / 2 - 1] / 2 + v[n / 2] / 2;' 'return v[n / 2];' \
 	'--impute median: of an even count, the upper middle value, not the mean of the two'
 m src/dataset.c '				if (d->weight != NULL)
 					d->weight[kept] = d->weight[k];
@@ -382,10 +403,49 @@ m src/outputs.c 'if (s->file[k] != may && file_id_same(&in, &s->file[k]->id)) {'
 m src/outfile.c 'return !a->chr && !b->chr && a->dev == b->dev && a->ino == b->ino;' \
 	'return a->dev == b->dev && a->ino == b->ino;' \
 	'outputs: /dev/null named for two outputs (or an output and an input) refused as one file'
-m src/csvread.c 'end = r->cr != NULL && (nl == NULL || r->cr < nl) ? r->cr : nl;' 'end = nl;' \
+m src/csvread.c 'const char *end = cr != NULL ? cr : nl;' 'const char *end = nl;' \
 	'csvread: lone CR line ends (old Mac files) not counted: a whole file on line 1'
 m src/csvread.c "n += s[k] == '\\n' || (s[k] == '\\r' && (k + 1 == len || s[k + 1] != '\\n'));" "n += s[k] == '\\n';" \
 	'csvread: a quoted field spanning lone-CR line ends placed on its last line, not its first'
+
+# A sixth round: the workers (comm.c's collectives and team of threads,
+# shard.c's parts, dict.c's merge, train.c's rounds and averages).
+m src/comm.c '		if (counts[q] > 0)
+			acc += counts[q] * w[q][i];
+	return acc / total;' '		if (counts[q] > 0)
+			acc += w[q][i];
+	return acc / (many + 1);' \
+	'the average of the workers that moved, not weighted by the updates each made'
+m src/train.c 'p->counts[q] = (double)every[q].updates;' 'p->counts[q] = every[q].updates > 0;' \
+	"the rounds' average: each worker that moved counted once, not by its updates"
+m src/train.c '*p->updates + (uint64_t)p->workers * p->made);' '*p->updates + p->made);' \
+	"--decay inverse with workers: a worker's updates in a round counted once, not once for every worker"
+m src/train.c '		*p->updates += every[q].updates;' '		*p->updates += every[q].updates * (q == c->rank);' \
+	"the update count: each worker's own updates only, not every worker's"
+m src/train.c '*rounds = ((uint64_t)most + o->sync_every - 1) / o->sync_every;' \
+	'*rounds = (uint64_t)most / o->sync_every;' \
+	'--sync-every: the rounds of an epoch rounded down (the last round longer than asked)'
+m src/train.c '		all->loss += every[q].t.loss;' '		all->loss = every[q].t.loss;' \
+	"with workers, an epoch's loss from the last worker's rows alone"
+m src/comm.c 'if (x[(size_t)q * n + i] > v[i])' 'if (x[(size_t)q * n + i] < v[i])' \
+	'comm_max: the least of the values, not the greatest'
+m src/comm.c '	for (q = 0; q < c->size; q++) {
+		if (q == c->rank)
+			add(ctx, v);' '	for (q = c->size - 1; q >= 0; q--) {
+		if (q == c->rank)
+			add(ctx, v);' \
+	'comm_chain: the workers add in reverse order (statistics not those of one worker, to the bit)'
+m src/comm.c 'hi = n * (size_t)(c->rank + 1) / (size_t)t->n, i;' 'hi = lo + n / (size_t)t->n, i;' \
+	"threads' average: each share n / workers long, rounded down (the last weights never averaged)"
+m src/shard.c '		else if (r == 0 || (state[r - 1] == GOOD && all[r - 1].stop == all[r].start))' \
+	'		else if (r == 0 || state[r - 1] == GOOD)' \
+	'parts: one begun inside a quoted field (where the part before ended elsewhere) read from there'
+m src/shard.c '		for (r = 0; r < me; r++)
+			out->line += (long)all[r].lines;' '		for (r = 0; r + 1 < me; r++)
+			out->line += (long)all[r].lines;' \
+	"parts: a part's line numbers leave out the lines of the part just before it"
+m src/dict.c '			m[k] = s->id;' '			m[k] = (size_t)k;' \
+	"merged texts: a worker's categories and labels keep its own numbers, not the merged dictionary's"
 
 # Considered and left out, as no test can tell them from the code (the
 # programs' output is the same): outfile_commit without fsync (only a power
@@ -394,7 +454,10 @@ m src/csvread.c "n += s[k] == '\\n' || (s[k] == '\\r' && (k + 1 == len || s[k + 
 # x >= limit (a chance of 2^-64 a draw); MLPPREDICT_THREADS=1 ignored (one
 # thread and two print the same bytes by design); forward_layer_body taking
 # blocks of 4 units only while i + 4 < nout (the last 4 go one at a time,
-# the same sums).
+# the same sums); shard_plan starting a part at its cut, not moved to the
+# start of the next line (settle sees the part does not start where the
+# one before ended, and scans it again from there: the same rows, a scan
+# more); shard_cut as floor(size / p) k (other cuts, the same rows).
 
 echo "mutants: $killed killed, $survived survived, $broken broken ($(( ($(now_ms) - start) / 1000 )) s)"
 [ "$survived" -eq 0 ] && [ "$broken" -eq 0 ]

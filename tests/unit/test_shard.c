@@ -25,12 +25,19 @@
 
 struct collective {
 	struct comm c;
-	double w[10], sum[3], max[2];
+	double w[10], sum[3], max[2], chain;
 	uint64_t u[2];
 	char *all;
 	size_t lens[MAXW];
 	int agreed, who, bc;
 };
+
+/* comm_chain's add: the worker's number as the next digit, so the order shows. */
+static void
+add_digit(void *ctx, double *v)
+{
+	v[0] = v[0] * 10 + ((const struct comm *)ctx)->rank + 1;
+}
 
 static void *
 collectives(void *arg)
@@ -54,6 +61,8 @@ collectives(void *arg)
 	x->max[0] = -(double)x->c.rank;
 	x->max[1] = (double)x->c.rank;
 	comm_max(&x->c, x->max, 2);
+	x->chain = 0;
+	comm_chain(&x->c, &x->chain, 1, add_digit, &x->c);
 	memset(mine, 'a' + x->c.rank, sizeof mine);
 	x->c.ops->allgatherv(&x->c, mine, len, &x->all, x->lens);
 	x->agreed = comm_agree(&x->c, x->c.rank >= 2 ? 10 + x->c.rank : 0, &x->who);
@@ -92,6 +101,7 @@ team(void)
 		CHECK(x[r].sum[2] == ((1 + -1e16) + -1e16) + -1e16);	/* the order shows in the bits */
 		CHECK(x[r].u[0] == 6 && x[r].u[1] == 4);
 		CHECK(x[r].max[0] == 0 && x[r].max[1] == 3);
+		CHECK_MSG(x[r].chain == 1234, "worker %d: the chain gives %g, want 1234", r, x[r].chain);
 		CHECK(x[r].lens[0] == 1 && x[r].lens[3] == 4 && x[r].all != NULL &&
 		    memcmp(x[r].all, "abbcccdddd", 10) == 0);
 		CHECK(x[r].agreed == 12 && x[r].who == 2);

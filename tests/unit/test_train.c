@@ -2,13 +2,15 @@
  * The training loop around the lecture's steps: the learning-rate schedules'
  * formulas and the rate of every update, resuming from a saved state bit
  * for bit, early stopping keeping exactly the best epoch's weights,
- * zero-weight rows making no update, and the progress calls within an
- * epoch.
+ * zero-weight rows making no update, the progress calls within an epoch,
+ * and two workers' rounds and weighted averages.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "comm.h"
 #include "kernels.h"
 #include "status.h"
 #include "train.h"
@@ -410,6 +412,122 @@ shuffled_by_hand(void)
 	free(idx);
 }
 
+/* One worker of two_workers: its rows, model, options and outcome. */
+struct worker {
+	struct dataset d;
+	struct comm c;
+	struct model *m;
+	struct train_opts o;
+	struct train_state st;
+	struct train_result res;
+	int rc;
+	char err[256];
+};
+
+static void *
+run_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = train(w->m, &w->d, &w->o, &w->st, &w->res, w->err, sizeof w->err);
+	return NULL;
+}
+
+/*
+ * Two workers (threads), 21 rows and 19, --sync-every 5, --decay inverse,
+ * row weights with a round in which worker 1 makes no update: the
+ * lecture's steps by hand, round by round (5 of them: ceil(21 / 5)), each
+ * worker's rows spread evenly over the rounds, every update's rate from
+ * the updates of both workers before the round plus twice this worker's
+ * in it, then the weights averaged weighted by the updates each made (the
+ * one that moved alone when the other did not); the epoch's loss is both
+ * workers' weighted losses over both workers' weights.  Bit for bit.
+ */
+static void
+two_workers(void)
+{
+	static const size_t rows[2] = { 21, 19 };
+	struct worker w[2];
+	struct team *t = comm_threads_new(2);
+	struct model *ref[2];
+	struct work *ws = NULL;
+	struct train_state hand;
+	struct epoch_stats es;
+	double *x = noisy_rows(40, 12), wt[40], loss[2], weight[2], *a, *b;
+	uint64_t e, j, u = 0, made[2];
+	size_t q, k, i, lo, hi;
+	pthread_t th;
+	const double *r;
+
+	REQUIRE(t != NULL && x != NULL);
+	for (k = 0; k < 40; k++)
+		wt[k] = k >= 24 && k < 28 ? 0 : (double)(k % 3) / 2 + 0.5;	/* worker 1's rows 3-6 (round 2): 0 */
+	memset(w, 0, sizeof w);
+	memset(&es, 0, sizeof es);
+	for (q = 0; q < 2; q++) {
+		w[q].d = (struct dataset){ .rows = rows[q], .cols = 3, .ntargets = 1, .rows_all = 40 };
+		w[q].d.x_mem = x + (q ? rows[0] * 3 : 0);
+		w[q].d.weight = wt + (q ? rows[0] : 0);
+		w[q].d.comm = &w[q].c;
+		comm_threads_join(t, (int)q, &w[q].c);
+		w[q].m = fresh_model(&w[q].st);
+		ref[q] = fresh_model(&hand);
+		w[q].o.sched = (struct schedule){ DECAY_INVERSE, 0.5, 0.05, 1, 0.5 };
+		w[q].o.epochs = 2;
+		w[q].o.sync_every = 5;
+	}
+	w[0].o.on_epoch = last_epoch;
+	w[0].o.ctx = &es;
+	ws = work_new(ref[0]);
+	REQUIRE(ws != NULL);
+	pthread_create(&th, NULL, run_worker, &w[1]);
+	run_worker(&w[0]);
+	pthread_join(th, NULL);
+	for (e = 1; e <= 2; e++) {
+		memset(loss, 0, sizeof loss);
+		memset(weight, 0, sizeof weight);
+		for (j = 0; j < 5; j++) {
+			for (q = 0; q < 2; q++) {
+				lo = (size_t)(j * rows[q] / 5);
+				hi = (size_t)((j + 1) * rows[q] / 5);
+				for (made[q] = 0, k = lo; k < hi; k++) {
+					i = (q ? rows[0] : 0) + k;
+					if (wt[i] == 0)
+						continue;
+					r = x + i * 3;
+					kernel_forward(ref[q], ws, r);
+					loss[q] += wt[i] * kernel_loss(ref[q], ws, r + 2);
+					weight[q] += wt[i];
+					kernel_train_step(ref[q], ws, r + 2, schedule_rate(&w[0].o.sched, e, u + 2 * made[q]) *
+					    wt[i]);
+					made[q]++;
+				}
+			}
+			u += made[0] + made[1];
+			a = ref[0]->w_mem;
+			b = ref[1]->w_mem;
+			for (k = 0; k < ref[0]->nweights; k++)
+				a[k] = b[k] = made[0] == 0 ? b[k] : made[1] == 0 ? a[k] :
+				    ((double)made[0] * a[k] + (double)made[1] * b[k]) / (double)(made[0] + made[1]);
+		}
+	}
+	CHECK(w[0].rc == 0 && w[1].rc == 0);
+	CHECK(w[0].st.updates == u && w[1].st.updates == u);
+	for (q = 0; q < 2; q++)
+		CHECK_MSG(memcmp(w[q].m->w_mem, ref[0]->w_mem, ref[0]->nweights * sizeof *ref[0]->w_mem) == 0,
+		    "worker %zu: train() and the rounds by hand end on different weights", q);
+	CHECK_MSG(es.epoch == 2 && es.loss == (loss[0] + loss[1]) / (weight[0] + weight[1]),
+	    "epoch %llu's loss %.17g, by hand %.17g", (unsigned long long)es.epoch, es.loss,
+	    (loss[0] + loss[1]) / (weight[0] + weight[1]));
+	work_free(ws);
+	for (q = 0; q < 2; q++) {
+		model_free(w[q].m);
+		model_free(ref[q]);
+	}
+	comm_threads_free(t);
+	free(x);
+}
+
 int
 main(void)
 {
@@ -422,5 +540,6 @@ main(void)
 	early_stopping();
 	zero_weights();
 	progress_calls();
+	two_workers();
 	return check_summary("test_train");
 }
