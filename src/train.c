@@ -93,30 +93,10 @@ struct pass {
 	uint64_t made;		/* updates made in the round */
 	struct round *every;	/* (workers) what each tells after a round */
 	double *counts;		/* (workers) the updates each made in it */
-	double *g, *gw;		/* a shuffled epoch: room for `block` rows (gather), and their weights; or NULL */
-	size_t block;
+	int ahead;		/* a shuffled epoch: ask for the rows ahead (prefetch) */
 };
 
-#define GATHER_BYTES ((size_t)256 * 1024)	/* a shuffled epoch's rows are copied in its order, this much at a time */
-
-/*
- * The next rows of a shuffled epoch, idx[k..k+n), copied in their order
- * into g (n rows of d->cols) and their weights into gw: the copy's loads
- * do not wait for one another, so the memory serves them together,
- * where the training, row after row, would wait for each in turn (a
- * shuffled epoch walks the rows in an order no prefetcher can guess).
- * The rows are the same values in the same order: the updates are too.
- */
-static void
-gather(const struct dataset *d, const uint32_t *idx, size_t n, double *g, double *gw)
-{
-	size_t k, c = d->cols;
-
-	for (k = 0; k < n; k++)
-		memcpy(g + k * c, d->x_mem + (size_t)idx[k] * c, c * sizeof *g);
-	for (k = 0; d->weight != NULL && k < n; k++)
-		gw[k] = d->weight[idx[k]];
-}
+#define AHEAD 12	/* rows: how far ahead a shuffled epoch asks for its rows */
 
 /*
  * One round of SGD: this worker's rows idx[lo..hi), each through the
@@ -131,7 +111,7 @@ sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi
     char *err, size_t errlen)
 {
 	const struct dataset *d = p->d;
-	size_t f = data_nfeatures(d), k = lo, i, n = 0;
+	size_t f = data_nfeatures(d), k = lo, j;
 	const double *wt = d->weight, *x;
 	int inverse = o->sched.kind == DECAY_INVERSE;
 	double rate = schedule_rate(&o->sched, p->e, *p->updates), s;
@@ -140,12 +120,7 @@ sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi
 	int st;
 
 	p->made = 0;
-	for (i = 0; k < hi; k++, i++, p->done++) {
-		if (p->g != NULL && i == n) {	/* the next rows, copied in their order */
-			i = 0;
-			n = hi - k < p->block ? hi - k : p->block;
-			gather(d, p->idx + k, n, p->g, p->gw);
-		}
+	for (; k < hi; k++, p->done++) {
 		if ((st = STOP_FLAG(o->stop)) != 0) {
 			snprintf(err, errlen, "interrupted in epoch %" PRIu64 " at row %zu of %zu", p->e, k + 1, d->rows);
 			return st;
@@ -157,7 +132,22 @@ sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi
 			rp.loss = wt == NULL ? t->loss / (double)k : t->weight > 0 ? t->loss / t->weight : 0;
 			o->on_rows(o->ctx, &rp);
 		}
-		x = p->g != NULL ? p->g + i * d->cols : d->x_mem + (size_t)p->idx[k] * d->cols;
+		if (p->ahead && k + AHEAD < hi) {
+			/*
+			 * A shuffled epoch walks the rows in an order no
+			 * prefetcher can guess: the row AHEAD rows on is asked
+			 * for now, so that memory serves it while these are
+			 * trained on, not when it is the next.  The same rows
+			 * in the same order: the same updates.
+			 */
+			x = d->x_mem + (size_t)p->idx[k + AHEAD] * d->cols;
+			for (j = 0; j < d->cols; j += 8)	/* (a cache line of doubles) */
+				__builtin_prefetch(x + j);
+			__builtin_prefetch(x + d->cols - 1);
+			if (wt != NULL)
+				__builtin_prefetch(wt + p->idx[k + AHEAD]);
+		}
+		x = d->x_mem + (size_t)p->idx[k] * d->cols;
 		if (inverse)
 			rate = schedule_rate(&o->sched, p->e, *p->updates + (uint64_t)p->workers * p->made);
 		kernel_forward(m, ws, x);
@@ -165,7 +155,7 @@ sgd_round(struct model *m, struct work *ws, struct pass *p, size_t lo, size_t hi
 			t->loss += kernel_loss(m, ws, x + f);
 			t->hits += (double)model_hits(m, ws, x + f);
 			kernel_train_step(m, ws, x + f, rate);
-		} else if ((s = p->g != NULL ? p->gw[i] : wt[p->idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
+		} else if ((s = wt[p->idx[k]]) > 0) {	/* the loss s L: its gradient s dL/dw */
 			t->loss += s * kernel_loss(m, ws, x + f);
 			t->hits += s * (double)model_hits(m, ws, x + f);
 			t->weight += s;
@@ -346,21 +336,12 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	p.idx = idx = malloc((d->rows > 0 ? d->rows : 1) * sizeof *idx);
 	p.every = malloc((size_t)c->size * sizeof *p.every);
 	p.counts = malloc((size_t)c->size * sizeof *p.counts);
-	p.block = GATHER_BYTES / (d->cols * sizeof *d->x_mem) + 1;
-	if (o->shuffle && d->rows > p.block) {	/* (a small set fits the caches as it is) */
-		p.g = malloc(p.block * d->cols * sizeof *p.g);
-		if (d->weight != NULL)
-			p.gw = malloc(p.block * sizeof *p.gw);
-	}
+	p.ahead = o->shuffle;
 	ws = work_new(m);
 	if (o->patience > 0)
 		best.w = malloc(m->nweights * sizeof *best.w);
 	st = idx == NULL || p.every == NULL || p.counts == NULL || ws == NULL || (o->patience > 0 && best.w == NULL) ?
 	    ST_NOMEM : 0;
-	if (p.g != NULL && d->weight != NULL && p.gw == NULL) {	/* (a speed-up, not a need) */
-		free(p.g);
-		p.g = NULL;
-	}
 	snprintf(err, errlen, "out of memory");
 	if (d->rows > UINT32_MAX) {	/* (an epoch's order holds 32-bit row numbers) */
 		snprintf(err, errlen, "%zu training rows for one worker, more than %" PRIu32 ": train with more workers "
@@ -421,8 +402,6 @@ done:
 	free(idx);
 	free(p.every);
 	free(p.counts);
-	free(p.g);
-	free(p.gw);
 	free(best.w);
 	work_free(ws);
 	return st;

@@ -353,10 +353,9 @@ progress_calls(void)
 }
 
 /*
- * Shuffled epochs of more rows than the gathered block holds (the rows are
- * copied in the epoch's order, 256 KiB at a time): the weights of the
- * lecture's steps taken by hand in the stream's order, bit for bit, with
- * and without row weights.
+ * Shuffled epochs (each row asked for from memory some rows ahead of its
+ * turn): the weights of the lecture's steps taken by hand in the stream's
+ * order, bit for bit, with and without row weights.
  */
 static void
 shuffled_by_hand(void)
