@@ -13,34 +13,6 @@
 #include "data.h"
 #include "status.h"
 
-static void
-free_names(char **names, size_t n)
-{
-	size_t i;
-
-	if (names == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-void
-data_free(struct dataset *d)
-{
-	if (d == NULL)
-		return;
-	free_names(d->names, d->enc != NULL ? d->enc->ninputs : 0);
-	free_names(d->tnames, d->ntcols);
-	free_names(d->classes, d->nclasses);
-	encoding_free(d->enc);
-	free(d->unseen);
-	free(d->weight_name);
-	free(d->weight);
-	free(d->x_mem);
-	free(d);
-}
-
 size_t
 data_nfeatures(const struct dataset *d)
 {
