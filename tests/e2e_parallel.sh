@@ -211,9 +211,17 @@ done
 
 if [ "$MPI" = 1 ]; then
 t "SIGTERM to a rank: every rank stops, exit 143, the old -o kept; SIGTERM to mpirun: no model either"
-# mpirun_ranks: the ranks' process ids, children of the job's mpirun.
+# mpirun_ranks: the ranks' process ids, children of the job's mpirun, from
+# /proc/PID/stat ("PID (NAME) STATE PPID ..."; no pgrep: a bare Debian has
+# no procps).
 mpirun_ranks() {
-	pgrep -P "$jobpid" -f mlptrain-mpi 2>/dev/null
+	for rank_stat in /proc/[0-9]*/stat; do
+		rank_line=$(cat "$rank_stat" 2>/dev/null) || continue
+		case $rank_line in *" (mlptrain-mpi) "*) ;; *) continue ;; esac
+		set -- ${rank_line##*) }
+		[ "$2" = "$jobpid" ] && { rank_stat=${rank_stat#/proc/}; echo "${rank_stat%/stat}"; }
+	done
+	return 0
 }
 cp keep.orig o/keep.json
 listing o >before.txt
