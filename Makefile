@@ -246,7 +246,7 @@ mutants:
 .PHONY: mutants
 
 # The quick loop: the unit tests and the end-to-end suites on the normal build
-# only, under a minute; it installs the packages they use first, when missing.
+# only, about a minute; it installs the packages they use first, when missing.
 check: deps-check
 	@$(MAKE) --no-print-directory check-only
 

@@ -11,7 +11,8 @@
 # script, however it ends, and never show outside it.
 #
 # Not part of `make test`: it fetches a Debian base and then 225 MB of
-# packages, and takes about five minutes (297 s on 2026-11-30, README).  The last line is make test's
+# packages, and takes about ten minutes (624 s on 2026-11-30, README).
+# The last line is make test's
 # "N passed, N failed"; the exit status is 0 only when both commands pass.
 # Environment:
 #   BARE_DIR=build/bare   where the root (BARE_DIR/root) and logs go; removed
