@@ -155,6 +155,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJ)
 	$(FUZZ_CC) $(MLP_CPPFLAGS) $(CPPFLAGS) -std=c99 $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(FUZZ_LIBOBJ) $(LDLIBS)
 
+build/fuzz/fuzz_csv: tests/unit/readparts.h
+
 fuzz: $(FUZZERS)
 
 # Runs every fuzz target for FUZZ_SECONDS seconds from its seed corpus.

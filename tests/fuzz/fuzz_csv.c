@@ -24,6 +24,7 @@
 
 #include "comm.h"
 #include "data.h"
+#include "../unit/readparts.h"
 #include "status.h"
 
 #define PARTS 3
@@ -80,57 +81,15 @@ check_stats(const struct dataset *d)
 	free(std);
 }
 
-/* A worker of three reading its part. */
-struct part {
-	struct comm c;
-	const struct csv_src *src;
-	const struct data_opts *o;
-	struct dataset *d;
-	int st, who;
-	char err[ERRLEN];
-};
-
-static void *
-read_part(void *arg)
-{
-	struct part *p = arg;
-
-	p->st = data_load(&p->c, p->src, "fuzz.csv", p->o, &p->d, NULL, &p->who, p->err, sizeof p->err);
-	return NULL;
-}
-
 /* Traps unless three workers reading text[0..len-1] get what one got: st, err, d. */
 static void
 check_parts(const char *text, size_t len, const struct data_opts *o, int st, const char *err, const struct dataset *d)
 {
-	struct part p[PARTS];
-	pthread_t th[PARTS];
-	struct csv_src src;
-	struct team *t = comm_threads_new(PARTS);
+	struct reader p[PARTS];
 	size_t rows = 0, off = 0;
-	int r, started = 1;
+	int r;
 
-	if (t == NULL)
-		return;
-	memset(&src, 0, sizeof src);
-	memset(p, 0, sizeof p);
-	src.fd = -1;
-	src.mem = text;
-	src.size = len;
-	src.end = UINT64_MAX;
-	src.line = 1;
-	for (r = 0; r < PARTS; r++) {
-		comm_threads_join(t, r, &p[r].c);
-		p[r].src = &src;
-		p[r].o = o;
-	}
-	for (; started < PARTS && pthread_create(&th[started], NULL, read_part, &p[started]) == 0; started++)
-		;
-	if (started < PARTS)
-		__builtin_trap();	/* (no thread: nothing to compare, and the others would wait) */
-	read_part(&p[0]);
-	for (r = 1; r < PARTS; r++)
-		pthread_join(th[r], NULL);
+	read_parts(text, len, -1, "fuzz.csv", o, PARTS, p);
 	for (r = 0; r < PARTS; r++)
 		if (p[r].st != st || p[r].who != p[0].who || (st != 0 && strcmp(p[r].err, err) != 0))
 			__builtin_trap();
@@ -150,7 +109,6 @@ check_parts(const char *text, size_t len, const struct data_opts *o, int st, con
 		__builtin_trap();
 	for (r = 0; r < PARTS; r++)
 		data_free(p[r].d);
-	comm_threads_free(t);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "comm.h"
 #include "data.h"
+#include "readparts.h"
 #include "rng.h"
 #include "shard.h"
 #include "status.h"
@@ -148,24 +149,6 @@ struct loaded {
 	double *x;	/* (rows, cols): the parts end to end */
 };
 
-struct reader {
-	struct comm c;
-	const struct csv_src *src;
-	const struct data_opts *o;
-	struct dataset *d;
-	int st, who;
-	char err[ERRLEN];
-};
-
-static void *
-read_part(void *arg)
-{
-	struct reader *r = arg;
-
-	r->st = data_load(&r->c, r->src, "d.csv", r->o, &r->d, NULL, &r->who, r->err, sizeof r->err);
-	return NULL;
-}
-
 static void
 loaded_free(struct loaded *l)
 {
@@ -182,31 +165,11 @@ static void
 load_p(const char *text, size_t len, int P, int fd, const struct data_opts *o, struct loaded *l)
 {
 	struct reader rd[MAXW];
-	pthread_t th[MAXW];
-	struct csv_src src;
-	struct team *t = comm_threads_new(P);
 	size_t off = 0, cols;
 	int r, agree = 1;
 
 	memset(l, 0, sizeof *l);
-	memset(&src, 0, sizeof src);
-	src.fd = fd;
-	src.mem = fd >= 0 ? NULL : text;
-	src.size = len;
-	src.end = UINT64_MAX;
-	src.line = 1;
-	for (r = 0; r < P; r++) {
-		memset(&rd[r], 0, sizeof rd[r]);
-		comm_threads_join(t, r, &rd[r].c);
-		rd[r].src = &src;
-		rd[r].o = o;
-	}
-	for (r = 1; r < P; r++)
-		pthread_create(&th[r], NULL, read_part, &rd[r]);
-	read_part(&rd[0]);
-	for (r = 1; r < P; r++)
-		pthread_join(th[r], NULL);
-	comm_threads_free(t);
+	read_parts(text, len, fd, "d.csv", o, P, rd);
 	for (r = 0; r < P; r++)
 		agree &= rd[r].st == rd[0].st && rd[r].who == rd[0].who;
 	CHECK_MSG(agree, "the workers disagree on the status (worker 0: %d from %d)", rd[0].st, rd[0].who);
