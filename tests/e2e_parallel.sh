@@ -236,9 +236,40 @@ same after.txt before.txt "the -o directory's files"
 # mpirun, signalled, ends the job by SIGTERM to every rank (then SIGKILL
 # after a second) and exits 1, its own status; the ranks stop at once.  (A
 # background job's SIGINT is ignored, and mpirun keeps it so: SIGTERM here.)
+# The ranks are ours and must be gone within 5 s.  mpirun's own exit is
+# Open MPI's: after a signal, 4.1.4 takes about 2 s, and now and then
+# crashes or stalls in its finalize (PMIx_server_finalize; open-mpi/ompi
+# issue 13650), so it is waited for 10 s and, stalled, killed and said.
 start_job "$MPIRUN" -q -np 2 "$MLPTRAIN_MPI" -e 1000000000 --sync-every 16 -o o/keep.json "$moons"
 wait_for '^epoch 1/' "$tmp/job.err"
+ranks=$(mpirun_ranks)
+[ -n "$ranks" ] || fail "no rank found"
 kill -s TERM "$jobpid" 2>/dev/null || fail "could not signal mpirun"
+# ranks_alive: whether any of the ranks still runs (a zombie has ended: mpirun
+# reaps it when it can).
+ranks_alive() {
+	for rank_pid in $ranks; do
+		rank_line=$(cat "/proc/$rank_pid/stat" 2>/dev/null) || continue
+		set -- ${rank_line##*) }
+		[ "$1" = Z ] || return 0
+	done
+	return 1
+}
+_n=0
+while ranks_alive && [ $_n -lt 100 ]; do
+	sleep 0.05
+	_n=$((_n + 1))
+done
+! ranks_alive || fail "a rank still running 5 s after SIGTERM to mpirun"
+_n=0
+while [ ! -s "$tmp/job.rc" ] && [ $_n -lt 200 ]; do
+	sleep 0.05
+	_n=$((_n + 1))
+done
+if [ ! -s "$tmp/job.rc" ]; then
+	echo "     (mpirun itself still running 10 s after its ranks ended: Open MPI's, killed, not tested)"
+	kill -KILL "$jobpid" 2>/dev/null
+fi
 end_job
 [ "$rc" -ne 0 ] || fail "mpirun exited 0 after SIGTERM"
 same o/keep.json keep.orig "the existing -o file after SIGTERM to mpirun"
