@@ -113,6 +113,8 @@ struct work {
 int model_check_sizes(const size_t *n, int count, char *err, size_t errlen);
 /* A model with sizes n[0..L], weights zero, no standardisation or names; NULL when out of memory. Free with model_free. */
 struct model *model_new(const size_t *n, int L);
+/* Moves big weights onto huge pages, for training (model.c says why). */
+void model_weights_hot(struct model *m);
 /* Frees m and everything it owns; NULL is fine. */
 void model_free(struct model *m);
 /* Sets every weight, intercepts included, uniform in [-b, b], b = sqrt(2 / (N_{l-1} + N_l)). */

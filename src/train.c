@@ -337,6 +337,7 @@ train(struct model *m, const struct dataset *d, const struct train_opts *o,
 	p.every = malloc((size_t)c->size * sizeof *p.every);
 	p.counts = malloc((size_t)c->size * sizeof *p.counts);
 	p.ahead = o->shuffle;
+	model_weights_hot(m);
 	ws = work_new(m);
 	if (o->patience > 0)
 		best.w = malloc(m->nweights * sizeof *best.w);

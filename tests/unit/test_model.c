@@ -552,9 +552,53 @@ overflow(void)
 	model_free(m);
 }
 
+/*
+ * model_weights_hot: a small model's weights stay where they are; a big
+ * one's (256 KiB and up) move to a 2 MiB boundary with the same values,
+ * the per-layer views following, so the forward pass gives the same bits.
+ */
+static void
+weights_hot(void)
+{
+	size_t small[] = { 3, 4, 1 }, big[] = { 100, 256, 128, 1 }, k;
+	struct model *m = model_new(small, 2), *b = model_new(big, 3);
+	struct work *ws;
+	double *before, *w, x[100], out;
+	struct rng r;
+	int l;
+
+	REQUIRE(m != NULL && b != NULL);
+	w = m->w_mem;
+	model_weights_hot(m);
+	CHECK(m->w_mem == w);
+	model_free(m);
+	rng_seed(&r, 5);
+	model_init_glorot(b, &r);
+	for (k = 0; k < 100; k++)
+		x[k] = (double)k / 50 - 1;
+	before = malloc(b->nweights * sizeof *before);
+	ws = work_new(b);
+	REQUIRE(before != NULL && ws != NULL);
+	memcpy(before, b->w_mem, b->nweights * sizeof *before);
+	model_forward(b, ws, x);
+	out = ws->z[3][0];
+	model_weights_hot(b);
+	CHECK((uintptr_t)b->w_mem % ((uintptr_t)2 << 20) == 0);
+	CHECK(memcmp(before, b->w_mem, b->nweights * sizeof *before) == 0);
+	CHECK(b->w[1] == b->w_mem);
+	for (l = 2; l <= 3; l++)
+		CHECK(b->w[l] == b->w[l - 1] + b->n[l - 1] * (b->n[l - 2] + 1));
+	model_forward(b, ws, x);
+	CHECK(memcmp(&out, &ws->z[3][0], sizeof out) == 0);
+	free(before);
+	work_free(ws);
+	model_free(b);
+}
+
 int
 main(void)
 {
+	weights_hot();
 	overflow();
 	standardize_matches();
 	gradient_check();
