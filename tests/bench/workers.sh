@@ -7,17 +7,20 @@
 #   speed      training rows/s (mlptrain's own final line) and wall time,
 #              medians of round-robin runs, and the ratios two ÷ one;
 #   accuracy   held-out log loss at equal epochs (the default 10), one
-#              worker against two, on the bench's synthetic sets and, when
-#              Debian's python3-sklearn is installed, its breast-cancer and
-#              digits sets; and the time each takes to reach the validation
-#              loss one worker reaches at its 5th epoch;
+#              worker against two, the means over seeds 1..S (one seed's
+#              difference is mostly that seed's luck), and one worker at
+#              half the rate beside them, on the bench's synthetic sets and,
+#              when Debian's python3-sklearn is installed, its breast-cancer
+#              and digits sets; and, for seed 1, the time each takes to
+#              reach the validation loss one worker reaches at its 5th epoch;
 #   memory     each rank's peak RSS under mpirun -np 2 against its share of
 #              the data as doubles (the goal: at most 1.15 x it + 16 MB);
 #   averaging  the cost of one average of the weights, threads and ranks,
 #              for the README's cost model;
 #   cluster    that cost model's predicted efficiency for P = 8, 64, 256
 #              ranks on 10 and 100 Gb/s networks, from the rows/s above.
-# Environment: BENCH_QUICK=1 (a tenth of the rows, 3 runs), BENCH_RUNS=N.
+# Environment: BENCH_QUICK=1 (a tenth of the rows, 3 runs, 2 seeds), BENCH_RUNS=N,
+# BENCH_SEEDS=S (5).
 # Nothing is asserted: it fails only when a program fails.
 if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
@@ -32,6 +35,7 @@ mkdir -p "$W"
 quick=
 case "${BENCH_QUICK:-}" in "" | 0) ;; *) quick=1 ;; esac
 runs=${BENCH_RUNS:-$([ -n "$quick" ] && echo 3 || echo 5)}
+seeds=${BENCH_SEEDS:-$([ -n "$quick" ] && echo 2 || echo 5)}
 scale=$([ -n "$quick" ] && echo 10 || echo 1)
 OMPI_ALLOW_RUN_AS_ROOT=1
 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -105,14 +109,25 @@ done
 # ---- accuracy ----
 
 # heldout NAME TRAIN TEST ARGS...: the validation loss after the default 10
-# epochs, one worker and two (threads; ranks give the same bytes), and the
-# history of each for the time to a target.
+# epochs for seeds 1..$seeds, one worker, two (threads; ranks give the same
+# bytes) and one at half the default rate, to $W/loss.{one,two,half}.NAME,
+# a line a seed; and seed 1's histories, for the time to a target.
 acc_rows=
 heldout() {
-	local name=$1 train=$2 test=$3
+	local name=$1 train=$2 test=$3 s h1 h2
 	shift 3
-	./mlptrain -q "$@" --validate "$test" --history "$W/h1.$name.csv" "$train" -o "$W/m1.$name.json"
-	./mlptrain -q -j 2 "$@" --validate "$test" --history "$W/h2.$name.csv" "$train" -o "$W/m2.$name.json"
+	for s in $(seq 1 "$seeds"); do
+		h1=/dev/null h2=/dev/null
+		if [ "$s" = 1 ]; then
+			h1=$W/h1.$name.csv h2=$W/h2.$name.csv
+		fi
+		./mlptrain -q -s "$s" "$@" --validate "$test" --history "$h1" "$train" -o "$W/m.json"
+		jq .training.validation.loss "$W/m.json" >>"$W/loss.one.$name"
+		./mlptrain -q -s "$s" -j 2 "$@" --validate "$test" --history "$h2" "$train" -o "$W/m.json"
+		jq .training.validation.loss "$W/m.json" >>"$W/loss.two.$name"
+		./mlptrain -q -s "$s" -r 0.05 "$@" --validate "$test" "$train" -o "$W/m.json"
+		jq .training.validation.loss "$W/m.json" >>"$W/loss.half.$name"
+	done
 	acc_rows="$acc_rows $name"
 }
 say "bench: workers, accuracy"
@@ -194,20 +209,24 @@ EOF
 		echo "| $layers | $rows | $epochs | $(fmt_rate "$j1") | $(fmt_rate "$j2") | $(div "$j2" "$j1") | $(fmt_rate "$n1") | $(fmt_rate "$n2") | $(div "$n2" "$n1") | $(med "$W/j1.$tag.wall") / $(med "$W/j2.$tag.wall") / $(med "$W/np1.$tag.wall") / $(med "$W/np2.$tag.wall") |"
 	done
 	echo
-	echo "### Accuracy at equal epochs: held-out log loss after 10 epochs (\`--validate\`), and the time to a target"
+	echo "### Accuracy at equal epochs: held-out log loss after 10 epochs (\`--validate\`), means over seeds 1 to $seeds; the time to a target, seed 1"
 	echo
-	echo "| data | one worker | two workers | two ÷ one - 1 | target: one worker's loss at epoch 5 | one worker reaches it | two workers |"
-	echo "|---|---:|---:|---:|---:|---|---|"
+	echo "| data | one worker | two workers | two ÷ one - 1 | the seeds' two ÷ one - 1, lowest to highest | one worker at half the rate (-r 0.05) | target: one worker's loss at epoch 5 | one worker reaches it | two workers |"
+	echo "|---|---:|---:|---:|---|---:|---:|---|---|"
 	for name in $acc_rows; do
-		l1=$(jq .training.validation.loss "$W/m1.$name.json")
-		l2=$(jq .training.validation.loss "$W/m2.$name.json")
+		mean() { awk '{ s += $1 } END { printf "%.5f\n", s / NR }' "$1"; }
+		l1=$(mean "$W/loss.one.$name")
+		l2=$(mean "$W/loss.two.$name")
+		lh=$(mean "$W/loss.half.$name")
+		spread=$(paste "$W/loss.one.$name" "$W/loss.two.$name" | awk '{ d = ($2 / $1 - 1) * 100; if (NR == 1 || d < lo) lo = d; if (NR == 1 || d > hi) hi = d }
+			END { printf "%+.1f%% to %+.1f%%\n", lo, hi }')
 		target=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "val_loss") c = i; next } $1 == 5 { print $c }' "$W/h1.$name.csv")
 		reach() {
 			awk -F, -v t="$target" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "val_loss") c = i; if ($i == "seconds") s = i }; next }
 				{ sum += $s; if ($c <= t) { printf "epoch %d, %.2f s\n", $1, sum; found = 1; exit } }
 				END { if (!found) print "not in 10 epochs" }' "$1"
 		}
-		echo "| $name | $(printf %.5f "$l1") | $(printf %.5f "$l2") | $(awk -v a="$l2" -v b="$l1" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }') | $(printf %.5f "$target") | $(reach "$W/h1.$name.csv") | $(reach "$W/h2.$name.csv") |"
+		echo "| $name | $l1 | $l2 | $(awk -v a="$l2" -v b="$l1" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }') | $spread | $lh | $(printf %.5f "$target") | $(reach "$W/h1.$name.csv") | $(reach "$W/h2.$name.csv") |"
 	done
 	[ -n "$(echo "$acc_rows" | grep digits)" ] || echo "(breast_cancer and digits need python3-sklearn: make deps-sklearn)"
 	echo
