@@ -73,26 +73,14 @@ struct loader {
 	long err_row, err_pos;	/* where a check failed: the row's first line, and pos */
 };
 
-static void
-free_names(char **names, size_t n)
-{
-	size_t i;
-
-	if (names == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 void
 data_free(struct dataset *d)
 {
 	if (d == NULL)
 		return;
-	free_names(d->names, d->enc != NULL ? d->enc->ninputs : 0);
-	free_names(d->tnames, d->ntcols);
-	free_names(d->classes, d->nclasses);
+	names_free(d->names, d->enc != NULL ? d->enc->ninputs : 0);
+	names_free(d->tnames, d->ntcols);
+	names_free(d->classes, d->nclasses);
 	encoding_free(d->enc);
 	free(d->unseen);
 	free(d->weight_name);
@@ -980,10 +968,7 @@ loader_free(struct loader *ld)
 	size_t k;
 
 	csv_row_free(ld->first);
-	if (ld->hnames != NULL)
-		for (k = 0; k < ld->ncols; k++)
-			free(ld->hnames[k]);
-	free(ld->hnames);
+	names_free(ld->hnames, ld->ncols);
 	free(ld->used);
 	free(ld->fsrc);
 	free(ld->tsrc);

@@ -26,17 +26,27 @@ encoding_new(size_t ncols)
 }
 
 void
+names_free(char **names, size_t n)
+{
+	size_t k;
+
+	if (names == NULL)
+		return;
+	for (k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+}
+
+void
 encoding_free(struct encoding *e)
 {
-	size_t c, k;
+	size_t c;
 
 	if (e == NULL)
 		return;
 	for (c = 0; c < e->ncols; c++) {
 		free(e->col[c].name);
-		for (k = 0; k < e->col[c].ncat; k++)
-			free(e->col[c].cat[k]);
-		free(e->col[c].cat);
+		names_free(e->col[c].cat, e->col[c].ncat);
 	}
 	free(e->col);
 	free(e);

@@ -49,6 +49,8 @@ enum enc_result {
 struct encoding *encoding_new(size_t ncols);
 /* Frees e and what it owns; NULL is fine. */
 void encoding_free(struct encoding *e);
+/* Frees names[0..n) and names; NULL is fine.  For every array of owned strings (names, labels, categories). */
+void names_free(char **names, size_t n);
 /* A deep copy of e; NULL when out of memory. */
 struct encoding *encoding_copy(const struct encoding *e);
 /* Sets every column's first input and e->ninputs from the column kinds. */

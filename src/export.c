@@ -344,9 +344,7 @@ put_tables(const struct gen *g)
 			put_names(g, "The target columns' names.", "target_names", m->targets, model_target_columns(m));
 		put_names(g, "What each output is the probability of.", "output_names", out, nl);
 	}
-	for (k = 0; out != NULL && k < nl; k++)
-		free(out[k]);
-	free(out);
+	names_free(out, nl);
 	st = out == NULL || cols == NULL || st != 0 ? ST_NOMEM : 0;
 	free(cols);
 	return st;

@@ -131,29 +131,17 @@ fail:
 	return NULL;
 }
 
-static void
-free_names(char **names, size_t count)
-{
-	size_t i;
-
-	if (names == NULL)
-		return;
-	for (i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
-}
-
 void
 model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
 	if (m->features != NULL)
-		free_names(m->features, m->n[0]);
+		names_free(m->features, m->n[0]);
 	if (m->targets != NULL)
-		free_names(m->targets, model_target_columns(m));
+		names_free(m->targets, model_target_columns(m));
 	if (m->classes != NULL)
-		free_names(m->classes, m->nclasses);
+		names_free(m->classes, m->nclasses);
 	encoding_free(m->enc);
 	free(m->info.class_weight);
 	free(m->info.worker_rng);

@@ -1098,9 +1098,7 @@ score_free(struct score *s)
 	}
 	csv_row_free(s->held);
 	eval_free(s->ev);
-	for (k = 0; s->label != NULL && k < s->nlabel; k++)
-		free(s->label[k]);
-	free(s->label);
+	names_free(s->label, s->nlabel);
 	encoding_free(s->own_enc);
 	free(s->colnames);
 	free(s->unseen);
