@@ -320,6 +320,19 @@ mode_of() {
 	ls -ld "$1" 2>&1 | cut -c1-10
 }
 
+# wait_until STEPS CMD...: runs CMD until it succeeds, every 0.05 s, at most
+# STEPS more times (100: 5 s); 0 when it did, 1 when time ran out.
+wait_until() {
+	_steps=$1
+	shift
+	_n=0
+	until "$@"; do
+		[ $_n -lt "$_steps" ] || return 1
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+}
+
 # Runs a program in the background with stdout and stderr in $tmp/job.out and
 # $tmp/job.err; its process id ends up in $jobpid, and its exit status in
 # $tmp/job.rc when it ends.
@@ -329,32 +342,19 @@ start_job() {
 	    >"$tmp/job.out" 2>"$tmp/job.err"
 	  echo $? >"$tmp/job.rc" ) <"$tmp/null" &
 	jobsub=$!
-	_n=0
-	while [ ! -s "$tmp/job.pid" ] && [ $_n -lt 100 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
+	wait_until 100 test -s "$tmp/job.pid"
 	jobpid=$(cat "$tmp/job.pid" 2>/dev/null)
 }
 
 # wait_for PATTERN FILE: waits up to 5 s until a line of FILE matches PATTERN.
 wait_for() {
-	_n=0
-	while ! grep -E -e "$1" "$2" >/dev/null 2>&1 && [ $_n -lt 100 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
+	wait_until 100 grep -E -q -e "$1" "$2" 2>/dev/null
 }
 
 # end_job: waits up to 5 s for the job to end, then kills it; sets $rc and
 # copies its output to $tmp/out and $tmp/err.
 end_job() {
-	_n=0
-	while [ ! -s "$tmp/job.rc" ] && [ $_n -lt 100 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	if [ ! -s "$tmp/job.rc" ]; then
+	if ! wait_until 100 test -s "$tmp/job.rc"; then
 		fail "still running 5 s after the signal: killed"
 		kill -KILL "$jobpid" 2>/dev/null
 	fi

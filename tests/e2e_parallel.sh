@@ -255,18 +255,9 @@ ranks_alive() {
 	done
 	return 1
 }
-_n=0
-while ranks_alive && [ $_n -lt 100 ]; do
-	sleep 0.05
-	_n=$((_n + 1))
-done
-! ranks_alive || fail "a rank still running 5 s after SIGTERM to mpirun"
-_n=0
-while [ ! -s "$tmp/job.rc" ] && [ $_n -lt 200 ]; do
-	sleep 0.05
-	_n=$((_n + 1))
-done
-if [ ! -s "$tmp/job.rc" ]; then
+ranks_gone() { ! ranks_alive; }
+wait_until 100 ranks_gone || fail "a rank still running 5 s after SIGTERM to mpirun"
+if ! wait_until 200 test -s "$tmp/job.rc"; then
 	echo "     (mpirun itself still running 10 s after its ranks ended: Open MPI's, killed, not tested)"
 	kill -KILL "$jobpid" 2>/dev/null
 fi

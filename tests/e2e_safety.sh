@@ -134,6 +134,11 @@ fi
 
 # ---- symbolic links, names, modes, fsync ----
 
+# in_o PATTERN: whether a file of the directory o matches PATTERN (grep).
+in_o() {
+	ls o | grep -q "$1"
+}
+
 t "a symbolic link planted at -o during the run is replaced, its target left alone"
 # The data comes through a FIFO, so the run waits (its outputs already
 # prepared) while the link is planted.
@@ -142,11 +147,7 @@ echo victim >victim.txt
 cp victim.txt victim.orig
 rm -f o/race.json
 start_job "$MLPTRAIN" -q -l 2,4,1 -e 3000 -r 0.5 -o o/race.json race.fifo
-_n=0
-while ! ls o | grep -q 'race\.json\.tmp' && [ $_n -lt 100 ]; do
-	sleep 0.05
-	_n=$((_n + 1))
-done
+wait_until 100 in_o 'race\.json\.tmp'
 ln -s ../victim.txt o/race.json
 cat "$xor" >race.fifo
 end_job
@@ -216,11 +217,7 @@ held_signal() {
 	listing o >before.txt
 	exec 9<>in.fifo
 	start_job "$@" 9>&-
-	_n=0
-	while ! ls o | grep -q 'keep\.json\.tmp' && [ $_n -lt 100 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
+	wait_until 100 in_o 'keep\.json\.tmp'
 	sleep 0.2
 	kill -s "$_sig" "$jobpid" 2>/dev/null || fail "could not signal the job"
 	sleep 0.1
